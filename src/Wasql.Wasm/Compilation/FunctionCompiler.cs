@@ -1,0 +1,341 @@
+// Translates one validated function body to CIL in a single forward pass. The wasm operand stack maps
+// onto the CIL evaluation stack; `types` mirrors it so branches can drop surplus values and temporaries
+// get the right CIL type. Dead code after br/return/unreachable is skipped, never emitted.
+// Instruction families live in the partial files FunctionCompiler.*.cs.
+using System.Reflection;
+using System.Reflection.Emit;
+using Wasql.Wasm.Binary;
+using Wasql.Wasm.Model;
+using Wasql.Wasm.Runtime;
+
+namespace Wasql.Wasm.Compilation;
+
+internal sealed partial class FunctionCompiler
+{
+    private readonly CompileEnv _env;
+    private readonly ModuleInfo _m;
+    private readonly uint _funcIndex;
+    private readonly FuncType _type;
+    private readonly ILGenerator _il;
+    private readonly FunctionBody _body;
+    private readonly List<ValType> _types = new(64);
+    private readonly List<ControlFrame> _frames = new(16);
+    private readonly TempLocals _temps;
+
+    // wasm locals: params are CIL arguments, the rest CIL locals
+    private readonly ValType[] _localTypes;
+    private readonly LocalBuilder?[] _locals;
+    private readonly short _ctxArg;
+    private LocalBuilder? _memBase, _memLen;
+    private int _pendingFuel;
+    private readonly bool _fuel, _interruptible;
+
+    public FunctionCompiler(CompileEnv env, uint funcIndex, ILGenerator il)
+    {
+        _env = env;
+        _m = env.Module;
+        _funcIndex = funcIndex;
+        _type = _m.FunctionType(funcIndex);
+        _il = il;
+        _body = _m.Bodies[(int)funcIndex - _m.ImportedFunctionCount];
+        _temps = new TempLocals(il);
+        _ctxArg = (short)_type.Params.Length;
+        _fuel = env.Engine.Config.ConsumeFuel;
+        _interruptible = env.Engine.Config.Interruptible;
+
+        int n = _type.Params.Length + (int)_body.LocalCount;
+        _localTypes = new ValType[n];
+        _locals = new LocalBuilder?[n];
+        _type.Params.CopyTo(_localTypes, 0);
+        int k = _type.Params.Length;
+        foreach (var run in _body.Locals)
+            for (uint j = 0; j < run.Count; j++)
+                _localTypes[k++] = run.Type;
+        for (int i = _type.Params.Length; i < n; i++)
+            _locals[i] = il.DeclareLocal(ClrTypes.Of(_localTypes[i]));
+    }
+
+    public void Compile()
+    {
+        EmitPrologue();
+        var fn = new ControlFrame { Kind = FrameKind.Function, Results = _type.Results, Height = 0, End = _il.DefineLabel() };
+        _frames.Add(fn);
+
+        var r = new WasmReader(_m.Bytes, _body.CodeOffset, _body.End);
+        int deadDepth = 0;
+        while (_frames.Count > 0)
+        {
+            var op = r.ReadOpcode();
+            if (Top.Unreachable)
+            {
+                // Skip dead code, tracking nesting so the frame's own else/end is found.
+                if (op is Opcode.Block or Opcode.Loop or Opcode.If) { Immediates.Skip(ref r, op); deadDepth++; continue; }
+                if (op == Opcode.End && deadDepth > 0) { deadDepth--; continue; }
+                if (op == Opcode.Else && deadDepth > 0) continue;
+                if (op is not (Opcode.End or Opcode.Else)) { Immediates.Skip(ref r, op); continue; }
+            }
+            _pendingFuel++;
+            EmitInstruction(ref r, op);
+        }
+    }
+
+    private ControlFrame Top => _frames[^1];
+
+    private void EmitInstruction(ref WasmReader r, Opcode op)
+    {
+        switch (op)
+        {
+            case Opcode.Unreachable:
+                FlushFuel();
+                _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.UnreachableTrap)));
+                _il.Emit(OpCodes.Throw);
+                MarkUnreachable();
+                return;
+            case Opcode.Nop: return;
+            case Opcode.Block or Opcode.Loop or Opcode.If: EnterBlock(ref r, op); return;
+            case Opcode.Else: EmitElse(); return;
+            case Opcode.End: EmitEnd(); return;
+            case Opcode.Br: EmitBr(r.ReadU32()); return;
+            case Opcode.BrIf: EmitBrIf(r.ReadU32()); return;
+            case Opcode.BrTable: EmitBrTable(ref r); return;
+            case Opcode.Return: FlushFuel(); EmitReturn(); MarkUnreachable(); return;
+            case Opcode.Call: EmitCall(r.ReadU32()); return;
+            case Opcode.CallIndirect:
+                uint typeIndex = r.ReadU32();
+                EmitCallIndirect(typeIndex, r.ReadU32());
+                return;
+            case Opcode.Drop: _il.Emit(OpCodes.Pop); Pop(); return;
+            case Opcode.Select: EmitSelect(); return;
+            case Opcode.SelectTyped:
+                uint cnt = r.ReadU32();
+                for (uint i = 0; i < cnt; i++) r.ReadValType();
+                EmitSelect();
+                return;
+            case Opcode.LocalGet: EmitLocalGet(r.ReadU32()); return;
+            case Opcode.LocalSet: EmitLocalSet(r.ReadU32(), tee: false); return;
+            case Opcode.LocalTee: EmitLocalSet(r.ReadU32(), tee: true); return;
+            case Opcode.GlobalGet: EmitGlobalGet(r.ReadU32()); return;
+            case Opcode.GlobalSet: EmitGlobalSet(r.ReadU32()); return;
+            case Opcode.I32Const: _il.Emit(OpCodes.Ldc_I4, r.ReadS32()); Push(ValType.I32); return;
+            case Opcode.I64Const: _il.Emit(OpCodes.Ldc_I8, r.ReadS64()); Push(ValType.I64); return;
+            case Opcode.F32Const: _il.Emit(OpCodes.Ldc_R4, BitConverter.Int32BitsToSingle((int)r.ReadF32Bits())); Push(ValType.F32); return;
+            case Opcode.F64Const: _il.Emit(OpCodes.Ldc_R8, BitConverter.Int64BitsToDouble((long)r.ReadF64Bits())); Push(ValType.F64); return;
+            case >= Opcode.I32Load and <= Opcode.I64Store32:
+                var (_, offset) = r.ReadMemArg();
+                EmitMemoryAccess(op, offset);
+                return;
+            case Opcode.MemorySize: r.ReadByte(); EmitMemorySize(); return;
+            case Opcode.MemoryGrow: r.ReadByte(); EmitMemoryGrow(); return;
+            case Opcode.RefNull: r.ReadRefType(); _il.Emit(OpCodes.Ldnull); Push(ValType.FuncRef); return;
+            case Opcode.RefIsNull: _il.Emit(OpCodes.Ldnull); _il.Emit(OpCodes.Ceq); Pop(); Push(ValType.I32); return;
+            case Opcode.RefFunc: EmitFunctionRef(r.ReadU32()); Push(ValType.FuncRef); return;
+            case Opcode.TableGet or Opcode.TableSet or Opcode.TableSize or Opcode.TableGrow or Opcode.TableFill
+                or Opcode.TableCopy or Opcode.TableInit or Opcode.ElemDrop:
+                EmitTableOp(ref r, op);
+                return;
+            case Opcode.MemoryInit or Opcode.DataDrop or Opcode.MemoryCopy or Opcode.MemoryFill:
+                EmitBulkMemory(ref r, op);
+                return;
+            case >= Opcode.SimdPrefix:
+                throw new WasmException($"SIMD instruction {Immediates.Describe(op)} in {_m.FunctionDisplayName(_funcIndex)} is not supported yet");
+            default:
+                if (!EmitNumeric(op))
+                    throw new MalformedModuleException($"illegal opcode {Immediates.Describe(op)}", r.Position);
+                return;
+        }
+    }
+
+    // ---- operand type stack -------------------------------------------------------------------
+    private void Push(ValType t) => _types.Add(t);
+
+    private ValType Pop()
+    {
+        var t = _types[^1];
+        _types.RemoveAt(_types.Count - 1);
+        return t;
+    }
+
+    private void MarkUnreachable()
+    {
+        var f = Top;
+        f.Unreachable = true;
+        _types.RemoveRange(f.Height, _types.Count - f.Height);
+    }
+
+    // ---- prologue: stack guard, fuel/interrupt check, memory registers --------------------------
+    private void EmitPrologue()
+    {
+        var probe = _il.DeclareLocal(typeof(int));
+        var ok = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldloca, probe);
+        _il.Emit(OpCodes.Conv_U);
+        EmitExec();
+        _il.Emit(OpCodes.Ldfld, typeof(ExecState).GetField(nameof(ExecState.StackLimit))!);
+        _il.Emit(OpCodes.Bge_Un, ok);
+        _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.StackExhausted)));
+        _il.MarkLabel(ok);
+        EmitLimitCheck();
+        if (_env.HasMemory)
+        {
+            _memBase = _il.DeclareLocal(typeof(nint));
+            _memLen = _il.DeclareLocal(typeof(long));
+            ReloadMemory();
+        }
+    }
+
+    private void EmitCtx() => _il.Emit(OpCodes.Ldarg, _ctxArg);
+
+    private void EmitExec()
+    {
+        EmitCtx();
+        _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Exec)));
+    }
+
+    /// <summary>Charges the fuel of the instructions since the last charge (a straight-line run).</summary>
+    private void FlushFuel()
+    {
+        if (!_fuel || _pendingFuel == 0) { _pendingFuel = 0; return; }
+        EmitExec();
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Ldfld, s_fuel);
+        _il.Emit(OpCodes.Ldc_I8, (long)_pendingFuel);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Stfld, s_fuel);
+        _pendingFuel = 0;
+    }
+
+    /// <summary>At function entry and loop heads: stop when fuel ran out or an interrupt was requested.</summary>
+    private void EmitLimitCheck()
+    {
+        if (!_fuel && !_interruptible) return;
+        var ok = _il.DefineLabel();
+        if (_fuel)
+        {
+            EmitExec();
+            _il.Emit(OpCodes.Ldfld, s_fuel);
+            _il.Emit(OpCodes.Ldc_I8, 0L);
+            var slow = _il.DefineLabel();
+            _il.Emit(OpCodes.Blt, slow);
+            if (_interruptible)
+            {
+                EmitExec();
+                _il.Emit(OpCodes.Volatile);
+                _il.Emit(OpCodes.Ldfld, typeof(ExecState).GetField(nameof(ExecState.Interrupt))!);
+                _il.Emit(OpCodes.Brtrue, slow);
+            }
+            _il.Emit(OpCodes.Br, ok);
+            _il.MarkLabel(slow);
+        }
+        else
+        {
+            EmitExec();
+            _il.Emit(OpCodes.Volatile);
+            _il.Emit(OpCodes.Ldfld, typeof(ExecState).GetField(nameof(ExecState.Interrupt))!);
+            _il.Emit(OpCodes.Brfalse, ok);
+        }
+        EmitCtx();
+        _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.OutOfFuelOrInterrupted)));
+        _il.MarkLabel(ok);
+    }
+
+    private static readonly FieldInfo s_fuel = typeof(ExecState).GetField(nameof(ExecState.Fuel))!;
+
+    private void ReloadMemory()
+    {
+        if (_memBase is null) return;
+        EmitCtx();
+        _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Memory)));
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Ldfld, typeof(Memory).GetField(nameof(Memory.Base))!);
+        _il.Emit(OpCodes.Stloc, _memBase);
+        _il.Emit(OpCodes.Ldfld, typeof(Memory).GetField(nameof(Memory.Length))!);
+        _il.Emit(OpCodes.Stloc, _memLen!);
+    }
+
+    // ---- locals and globals -------------------------------------------------------------------
+    private void EmitLocalGet(uint i)
+    {
+        if (i < _type.Params.Length) _il.Emit(OpCodes.Ldarg, (short)i);
+        else _il.Emit(OpCodes.Ldloc, _locals[i]!);
+        Push(_localTypes[i]);
+    }
+
+    private void EmitLocalSet(uint i, bool tee)
+    {
+        if (tee) _il.Emit(OpCodes.Dup);
+        else Pop();
+        if (i < _type.Params.Length) _il.Emit(OpCodes.Starg, (short)i);
+        else _il.Emit(OpCodes.Stloc, _locals[i]!);
+    }
+
+    private static FieldInfo GlobalField(ValType t) => typeof(Global).GetField(t switch
+    {
+        ValType.I32 => nameof(Global.I32),
+        ValType.I64 => nameof(Global.I64),
+        ValType.F32 => nameof(Global.F32),
+        ValType.F64 => nameof(Global.F64),
+        ValType.V128 => nameof(Global.V128),
+        _ => nameof(Global.Ref),
+    })!;
+
+    private void EmitGlobalCell(uint i)
+    {
+        EmitCtx();
+        _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Globals)));
+        _il.Emit(OpCodes.Ldc_I4, (int)i);
+        _il.Emit(OpCodes.Ldelem_Ref);
+    }
+
+    private void EmitGlobalGet(uint i)
+    {
+        var t = _m.Globals[(int)i].Type;
+        EmitGlobalCell(i);
+        _il.Emit(OpCodes.Ldfld, GlobalField(t));
+        Push(t);
+    }
+
+    private void EmitGlobalSet(uint i)
+    {
+        var t = Pop();
+        var tmp = _temps.Rent(ClrTypes.Of(t));
+        _il.Emit(OpCodes.Stloc, tmp);
+        EmitGlobalCell(i);
+        _il.Emit(OpCodes.Ldloc, tmp);
+        _il.Emit(OpCodes.Stfld, GlobalField(t));
+        _temps.Return(tmp);
+    }
+
+    private void EmitSelect()
+    {
+        Pop();
+        var t = Pop();
+        Pop();
+        var clr = ClrTypes.Of(t);
+        var cond = _temps.Rent(typeof(int));
+        var b = _temps.Rent(clr);
+        _il.Emit(OpCodes.Stloc, cond);
+        _il.Emit(OpCodes.Stloc, b);
+        var keepA = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldloc, cond);
+        _il.Emit(OpCodes.Brtrue, keepA);
+        _il.Emit(OpCodes.Pop);
+        _il.Emit(OpCodes.Ldloc, b);
+        _il.MarkLabel(keepA);
+        _temps.Return(cond);
+        _temps.Return(b);
+        Push(t);
+    }
+
+    private void EmitFunctionRef(uint funcIndex)
+    {
+        EmitCtx();
+        _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Functions)));
+        _il.Emit(OpCodes.Ldc_I4, (int)funcIndex);
+        _il.Emit(OpCodes.Ldelem_Ref);
+    }
+
+    // ---- reflection handles -------------------------------------------------------------------
+    private static FieldInfo CtxField(string name) => typeof(VmContext).GetField(name)!;
+
+    private static MethodInfo Helper(string name) => typeof(VmHelpers).GetMethod(name)!;
+}

@@ -1,0 +1,134 @@
+// Host-to-guest entry points generated per signature: an untyped one for Function.Invoke(Value[]),
+// and typed ones that back Func<...>/Action<...> delegates closed over the Function (no boxing).
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.Intrinsics;
+using Wasql.Wasm.Compilation;
+
+namespace Wasql.Wasm.Compilation;
+
+internal delegate void UntypedInvoker(Function f, Value[] args, Value[] results);
+
+internal static class Invokers
+{
+    private static readonly ConcurrentDictionary<FuncType, UntypedInvoker> s_untyped = new();
+    private static readonly ConcurrentDictionary<(Type, FuncType), DynamicMethod> s_typed = new();
+
+    private static readonly FieldInfo s_target = typeof(Function).GetField(nameof(Function.Target))!;
+    private static readonly FieldInfo s_code = typeof(Function).GetField(nameof(Function.Code))!;
+    private static readonly MethodInfo s_enter = typeof(Function).GetMethod(nameof(Function.EnterFromHost))!;
+
+    public static UntypedInvoker Untyped(FuncType type) => s_untyped.GetOrAdd(type, BuildUntyped);
+
+    private static UntypedInvoker BuildUntyped(FuncType type)
+    {
+        var dm = new DynamicMethod("invoke_" + type, typeof(void), [typeof(Function), typeof(Value[]), typeof(Value[])], typeof(Invokers).Module, true);
+        var il = dm.GetILGenerator();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Call, s_enter);
+        for (int i = 0; i < type.Params.Length; i++)
+        {
+            il.Emit(OpCodes.Ldarg_1);
+            il.Emit(OpCodes.Ldc_I4, i);
+            il.Emit(OpCodes.Ldelema, typeof(Value));
+            il.Emit(OpCodes.Call, ValueCodec.Getter(type.Params[i]));
+        }
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, s_target);
+        var extras = new LocalBuilder[Math.Max(0, type.Results.Length - 1)];
+        for (int i = 0; i < extras.Length; i++)
+        {
+            extras[i] = il.DeclareLocal(ClrTypes.Of(type.Results[i + 1]));
+            il.Emit(OpCodes.Ldloca, extras[i]);
+        }
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, s_code);
+        il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, ClrTypes.ReturnOf(type), ClrTypes.CalliParamsOf(type), null);
+        if (type.Results.Length > 0)
+        {
+            var first = il.DeclareLocal(ClrTypes.Of(type.Results[0]));
+            il.Emit(OpCodes.Stloc, first);
+            StoreResult(il, 0, first, type.Results[0]);
+            for (int i = 0; i < extras.Length; i++) StoreResult(il, i + 1, extras[i], type.Results[i + 1]);
+        }
+        il.Emit(OpCodes.Ret);
+        return dm.CreateDelegate<UntypedInvoker>();
+    }
+
+    private static void StoreResult(ILGenerator il, int index, LocalBuilder value, ValType t)
+    {
+        il.Emit(OpCodes.Ldarg_2);
+        il.Emit(OpCodes.Ldc_I4, index);
+        il.Emit(OpCodes.Ldelema, typeof(Value));
+        il.Emit(OpCodes.Ldloc, value);
+        il.Emit(OpCodes.Call, ValueCodec.Maker(t));
+        il.Emit(OpCodes.Stobj, typeof(Value));
+    }
+
+    /// <summary>A static method (Function f, args...) → result to bind as a delegate closed over f.</summary>
+    public static DynamicMethod Typed(Engine engine, Type delegateType, FuncType type) =>
+        s_typed.GetOrAdd((delegateType, type), static key => BuildTyped(key.Item1, key.Item2));
+
+    private static DynamicMethod BuildTyped(Type delegateType, FuncType type)
+    {
+        var invoke = delegateType.GetMethod("Invoke") ?? throw new ArgumentException($"{delegateType} is not a delegate type");
+        var ps = invoke.GetParameters().Select(p => p.ParameterType).ToArray();
+        if (ps.Length != type.Params.Length || type.Results.Length > 1 ||
+            ps.Where((p, i) => p != ClrTypes.Of(type.Params[i]) && !(type.Params[i].IsReference() && !p.IsValueType)).Any() ||
+            invoke.ReturnType != ClrTypes.ReturnOf(type) && !(type.Results.Length == 1 && type.Results[0].IsReference() && !invoke.ReturnType.IsValueType))
+            throw new ArgumentException($"delegate {delegateType.Name} does not match the function type {type} " +
+                                        "(use int/long/float/double for i32/i64/f32/f64; multi-value results need Function.Invoke)");
+        var dm = new DynamicMethod("call_" + type, invoke.ReturnType, [typeof(Function), .. ps], typeof(Invokers).Module, true);
+        var il = dm.GetILGenerator();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Call, s_enter);
+        for (int i = 0; i < ps.Length; i++) il.Emit(OpCodes.Ldarg, (short)(i + 1));
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, s_target);
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, s_code);
+        il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, ClrTypes.ReturnOf(type), ClrTypes.CalliParamsOf(type), null);
+        il.Emit(OpCodes.Ret);
+        return dm;
+    }
+}
+
+/// <summary>Conversions between typed CIL values and the untyped <see cref="Value"/>.</summary>
+internal static class ValueCodec
+{
+    public static MethodInfo Getter(ValType t) => typeof(ValueCodec).GetMethod(t switch
+    {
+        ValType.I32 => nameof(GetI32),
+        ValType.I64 => nameof(GetI64),
+        ValType.F32 => nameof(GetF32),
+        ValType.F64 => nameof(GetF64),
+        ValType.V128 => nameof(GetV128),
+        _ => nameof(GetRef),
+    })!;
+
+    public static MethodInfo Maker(ValType t) => typeof(ValueCodec).GetMethod(t switch
+    {
+        ValType.I32 => nameof(MakeI32),
+        ValType.I64 => nameof(MakeI64),
+        ValType.F32 => nameof(MakeF32),
+        ValType.F64 => nameof(MakeF64),
+        ValType.V128 => nameof(MakeV128),
+        ValType.FuncRef => nameof(MakeFuncRef),
+        _ => nameof(MakeExternRef),
+    })!;
+
+    public static int GetI32(ref Value v) => (int)v.Bits;
+    public static long GetI64(ref Value v) => v.Bits;
+    public static float GetF32(ref Value v) => BitConverter.Int32BitsToSingle((int)v.Bits);
+    public static double GetF64(ref Value v) => BitConverter.Int64BitsToDouble(v.Bits);
+    public static Vector128<byte> GetV128(ref Value v) => Vector128.Create(v.Bits, v.BitsHigh).AsByte();
+    public static object? GetRef(ref Value v) => v.Ref;
+    public static Value MakeI32(int x) => Value.FromI32(x);
+    public static Value MakeI64(long x) => Value.FromI64(x);
+    public static Value MakeF32(float x) => Value.FromF32Bits((uint)BitConverter.SingleToInt32Bits(x));
+    public static Value MakeF64(double x) => Value.FromF64Bits((ulong)BitConverter.DoubleToInt64Bits(x));
+    public static Value MakeV128(Vector128<byte> x) => Value.FromV128(x.AsInt64()[0], x.AsInt64()[1]);
+    public static Value MakeFuncRef(object? x) => Value.FromFuncRef((Function?)x);
+    public static Value MakeExternRef(object? x) => Value.FromExternRef(x);
+}

@@ -1,0 +1,88 @@
+// Compiles every defined function of a validated module into static methods of one type in a
+// collectible dynamic assembly, so the code is unloaded when the Module is no longer referenced.
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
+using Wasql.Wasm.Model;
+
+namespace Wasql.Wasm.Compilation;
+
+internal sealed class CompiledModule
+{
+    public required Type Type { get; init; }
+    /// <summary>Compiled methods of the defined functions (index = function index - imported count).</summary>
+    public required MethodInfo[] Methods { get; init; }
+    /// <summary>Canonical (engine-wide) id of every type in the module's type section.</summary>
+    public required int[] TypeIds { get; init; }
+
+    private static readonly ConditionalWeakTable<Type, ModuleInfo> s_owners = new();
+
+    public static void RegisterOwner(Type t, ModuleInfo m) => s_owners.AddOrUpdate(t, m);
+
+    public static bool TryGetOwner(Type? t, out ModuleInfo? m)
+    {
+        m = null;
+        return t is not null && s_owners.TryGetValue(t, out m);
+    }
+}
+
+internal static class ModuleCompiler
+{
+    private static int s_counter;
+
+    public static CompiledModule Compile(Engine engine, ModuleInfo m)
+    {
+        int id = Interlocked.Increment(ref s_counter);
+        string name = $"wasm{id}_{Sanitize(m.ModuleName)}";
+        var asm = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(name), AssemblyBuilderAccess.RunAndCollect);
+        var mod = asm.DefineDynamicModule(name);
+        var tb = mod.DefineType("WasmCode", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract | TypeAttributes.Class);
+
+        var typeIds = m.Types.Select(engine.Types.IdOf).ToArray();
+        int imported = m.ImportedFunctionCount;
+        var builders = new MethodBuilder[m.DefinedFunctionCount];
+        for (int i = 0; i < builders.Length; i++)
+        {
+            var ft = m.FunctionType((uint)(imported + i));
+            var mb = tb.DefineMethod($"f{imported + i}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
+                ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context));
+            if (engine.Config.OptimizeImmediately)
+                mb.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+            builders[i] = mb;
+        }
+
+        var env = new CompileEnv(engine, m, builders, typeIds);
+        for (int i = 0; i < builders.Length; i++)
+        {
+            try
+            {
+                new FunctionCompiler(env, (uint)(imported + i), builders[i].GetILGenerator()).Compile();
+            }
+            catch (WasmException) { throw; }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new WasmException($"internal compiler error in {m.FunctionDisplayName((uint)(imported + i))}: {e.Message}", e);
+            }
+        }
+
+        var type = tb.CreateType();
+        CompiledModule.RegisterOwner(type, m);
+        var methods = new MethodInfo[builders.Length];
+        for (int i = 0; i < methods.Length; i++)
+            methods[i] = type.GetMethod(builders[i].Name, BindingFlags.Public | BindingFlags.Static)!;
+        return new CompiledModule { Type = type, Methods = methods, TypeIds = typeIds };
+    }
+
+    private static string Sanitize(string? s) =>
+        s is null ? "module" : new string(s.Take(40).Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
+}
+
+/// <summary>What every function compiler of one module shares.</summary>
+internal sealed class CompileEnv(Engine engine, ModuleInfo module, MethodBuilder[] methods, int[] typeIds)
+{
+    public Engine Engine { get; } = engine;
+    public ModuleInfo Module { get; } = module;
+    public MethodBuilder[] Methods { get; } = methods;
+    public int[] TypeIds { get; } = typeIds;
+    public bool HasMemory => Module.Memories.Count > 0;
+}

@@ -1,0 +1,57 @@
+// Module: a decoded, validated and compiled module; compile once, instantiate many times.
+using Wasql.Wasm.Binary;
+using Wasql.Wasm.Compilation;
+using Wasql.Wasm.Model;
+using Wasql.Wasm.Validation;
+
+namespace Wasql.Wasm;
+
+public sealed record ImportDescriptor(string Module, string Name, ExternKind Kind, object Type);
+
+public sealed record ExportDescriptor(string Name, ExternKind Kind, object Type);
+
+public sealed class Module
+{
+    public Engine Engine { get; }
+    public ModuleInfo Info { get; }
+    public string? Name => Info.ModuleName;
+    internal CompiledModule Compiled { get; }
+
+    private Module(Engine engine, ModuleInfo info, CompiledModule compiled)
+    {
+        Engine = engine;
+        Info = info;
+        Compiled = compiled;
+    }
+
+    /// <summary>Decodes, validates and compiles a binary module.</summary>
+    /// <exception cref="MalformedModuleException">the bytes are not a well-formed module</exception>
+    /// <exception cref="InvalidModuleException">the module does not validate</exception>
+    public static Module Compile(Engine engine, byte[] bytes)
+    {
+        var info = ModuleDecoder.Decode(bytes);
+        ModuleValidator.Validate(info);
+        return new Module(engine, info, ModuleCompiler.Compile(engine, info));
+    }
+
+    public static Module FromFile(Engine engine, string path) => Compile(engine, File.ReadAllBytes(path));
+
+    /// <summary>Decodes and validates without compiling.</summary>
+    public static void Validate(byte[] bytes) => ModuleValidator.Validate(ModuleDecoder.Decode(bytes));
+
+    public IReadOnlyList<ImportDescriptor> Imports => Info.Imports.Select(i => new ImportDescriptor(i.Module, i.Name, i.Kind, i.Kind switch
+    {
+        ExternKind.Func => Info.Types[(int)i.TypeIndex],
+        ExternKind.Table => i.Table!,
+        ExternKind.Memory => i.Memory!,
+        _ => (object)i.Global,
+    })).ToList();
+
+    public IReadOnlyList<ExportDescriptor> Exports => Info.Exports.Select(e => new ExportDescriptor(e.Name, e.Kind, e.Kind switch
+    {
+        ExternKind.Func => Info.FunctionType(e.Index),
+        ExternKind.Table => Info.Tables[(int)e.Index],
+        ExternKind.Memory => Info.Memories[(int)e.Index],
+        _ => (object)Info.Globals[(int)e.Index],
+    })).ToList();
+}

@@ -1,0 +1,21 @@
+// The per-instance state generated code reaches through its hidden last argument: memory, tables,
+// globals, the function index space, passive segments and the store's execution state.
+using System.ComponentModel;
+
+namespace Wasql.Wasm.Runtime;
+
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class VmContext
+{
+    public Memory? Memory;
+    public Table[] Tables = [];
+    public Global[] Globals = [];
+    /// <summary>The whole function index space: imports first, then this module's functions.</summary>
+    public Function[] Functions = [];
+    /// <summary>Passive data segments by index; empty once dropped (or for active segments after instantiation).</summary>
+    public ReadOnlyMemory<byte>[] Data = [];
+    /// <summary>Element segments by index, as reference values; empty once dropped.</summary>
+    public object?[][] Elements = [];
+    public required ExecState Exec;
+    public required Instance Instance;
+}

@@ -1,0 +1,66 @@
+// Traps: the one exception type guest code raises, with a code and a wasm-level backtrace.
+namespace Wasql.Wasm;
+
+public enum TrapCode
+{
+    Unreachable,
+    IntegerDivideByZero,
+    IntegerOverflow,
+    InvalidConversionToInteger,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    UndefinedElement,
+    UninitializedElement,
+    IndirectCallTypeMismatch,
+    StackExhausted,
+    OutOfFuel,
+    Interrupted,
+    HostError,
+    /// <summary>The guest asked to exit (WASI proc_exit); not an error by itself.</summary>
+    Exit,
+}
+
+/// <summary>Guest execution stopped abnormally. Carries the trap code and the wasm frames that were active.</summary>
+public sealed class TrapException : WasmException
+{
+    public TrapCode Code { get; }
+
+    /// <summary>Wasm frames, innermost first, as "module!function" names (or "func[N]").</summary>
+    public IReadOnlyList<string> Backtrace { get; internal set; } = [];
+
+    /// <summary>For <see cref="TrapCode.Exit"/>: the exit status.</summary>
+    public int ExitCode { get; }
+
+    public TrapException(TrapCode code, string? detail = null, Exception? inner = null, int exitCode = 0)
+        : base(detail is null ? Describe(code) : $"{Describe(code)}: {detail}", inner)
+    {
+        Code = code;
+        ExitCode = exitCode;
+    }
+
+    public static string Describe(TrapCode code) => code switch
+    {
+        TrapCode.Unreachable => "unreachable",
+        TrapCode.IntegerDivideByZero => "integer divide by zero",
+        TrapCode.IntegerOverflow => "integer overflow",
+        TrapCode.InvalidConversionToInteger => "invalid conversion to integer",
+        TrapCode.MemoryOutOfBounds => "out of bounds memory access",
+        TrapCode.TableOutOfBounds => "out of bounds table access",
+        TrapCode.UndefinedElement => "undefined element",
+        TrapCode.UninitializedElement => "uninitialized element",
+        TrapCode.IndirectCallTypeMismatch => "indirect call type mismatch",
+        TrapCode.StackExhausted => "call stack exhausted",
+        TrapCode.OutOfFuel => "all fuel consumed",
+        TrapCode.Interrupted => "interrupted (deadline exceeded or cancelled)",
+        TrapCode.HostError => "host function failed",
+        TrapCode.Exit => "exit",
+        _ => code.ToString(),
+    };
+
+    public override string ToString()
+    {
+        if (Backtrace.Count == 0) return Message;
+        return Message + Environment.NewLine + "wasm backtrace:" + Environment.NewLine +
+               string.Join(Environment.NewLine, Backtrace.Select((f, i) => $"  {i}: {f}"));
+    }
+}

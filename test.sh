@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, builds, runs the unit/differential tests and the
+# WebAssembly spec suite. Closing line: "N passed, M failed" of the spec suite.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/setup.sh
+export WASQL_SHARED="${WASQL_SHARED:-$(cd .. && pwd)/shared}"
+
+echo "== build"
+dotnet build Wasql.slnx -c Release -nologo -v q -clp:ErrorsOnly
+
+echo "== unit and differential tests"
+dotnet test Wasql.slnx -c Release --no-build -nologo -v q
+
+echo "== WebAssembly spec suite"
+dotnet run --project tests/Wasql.SpecTests -c Release --no-build -- "$WASQL_SHARED/wasm-testsuite"
