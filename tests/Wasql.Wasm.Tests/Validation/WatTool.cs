@@ -1,0 +1,60 @@
+// Test helper: turns WAT text into a binary with wabt's wat2wasm (and .wast scripts into JSON command
+// lists with wast2json), failing the test with a clear message when wabt is not installed.
+using System.Diagnostics;
+
+namespace Wasql.Wasm.Tests.Validation;
+
+internal static class WatTool
+{
+    /// <summary>Assembles <paramref name="wat"/>; with <paramref name="check"/> false wat2wasm skips its own
+    /// validation (so invalid modules can be produced).</summary>
+    public static byte[] Assemble(string wat, bool check = true)
+    {
+        string dir = Directory.CreateTempSubdirectory("wasql-wat-").FullName;
+        try
+        {
+            string input = Path.Combine(dir, "m.wat"), output = Path.Combine(dir, "m.wasm");
+            File.WriteAllText(input, wat);
+            var args = new List<string> { "--enable-all", input, "-o", output };
+            if (!check) args.Insert(0, "--no-check");
+            Run("wat2wasm", args);
+            return File.ReadAllBytes(output);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Runs wast2json on <paramref name="wast"/> into <paramref name="outDir"/>; returns the JSON path.</summary>
+    public static string WastToJson(string wast, string outDir)
+    {
+        string json = Path.Combine(outDir, Path.GetFileNameWithoutExtension(wast) + ".json");
+        Run("wast2json", ["--enable-all", wast, "-o", json]);
+        return json;
+    }
+
+    private static void Run(string tool, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        Process p;
+        try
+        {
+            p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {tool}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Assert.Fail($"{tool} (from wabt) is required by this test but could not be run: {e.Message}. Install it (apt-get install wabt).");
+            throw;
+        }
+        using (p)
+        {
+            var stderr = p.StandardError.ReadToEndAsync();
+            var stdout = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+                Assert.Fail($"{tool} {string.Join(' ', psi.ArgumentList)} failed ({p.ExitCode}):\n{stderr.Result}{stdout}");
+        }
+    }
+}
