@@ -143,8 +143,12 @@ internal sealed partial class FunctionValidator
             : new InvalidModuleException($"{message[..colon]} in {Where()}{message[colon..]}");
     }
 
+    /// <summary>The last malformed-body error built here (already names the function), so the reader-error
+    /// wrapper in Validate leaves it alone.</summary>
+    private MalformedModuleException? _ownMalformed;
+
     private MalformedModuleException Malformed(string message) =>
-        new($"{message} in {_context.DescribeFunction(_funcIndex)} ({Immediates.Describe(_op)})", _opOffset);
+        _ownMalformed = new($"{message} in {_context.DescribeFunction(_funcIndex)} ({Immediates.Describe(_op)})", _opOffset);
 
     private string Where() => $"{_context.DescribeFunction(_funcIndex)} at 0x{_opOffset:x} ({Immediates.Describe(_op)})";
 }

@@ -51,16 +51,27 @@ internal sealed partial class FunctionValidator
         PushCtrl(FrameKind.Function, NoTypes, type.Results);
 
         var r = new WasmReader(_info.Bytes, body.CodeOffset, body.End);
-        while (true)
+        try
         {
-            if (r.AtEnd)
+            while (true)
             {
+                if (r.AtEnd)
+                {
+                    _opOffset = r.Position;
+                    throw Malformed("END opcode expected: the function body ended inside an unclosed block");
+                }
                 _opOffset = r.Position;
-                throw Malformed("END opcode expected: the function body ended inside an unclosed block");
+                _op = r.ReadOpcode();
+                if (Step(ref r, _op)) break;
             }
-            _opOffset = r.Position;
-            _op = r.ReadOpcode();
-            if (Step(ref r, _op)) break;
+        }
+        catch (MalformedModuleException e) when (!ReferenceEquals(e, _ownMalformed))
+        {
+            // A reader error (truncated immediate, bad LEB, bad type byte): add the function and instruction.
+            string message = e.Message;
+            int colon = message.IndexOf(": ", StringComparison.Ordinal);
+            if (colon >= 0) message = message[(colon + 2)..];
+            throw new MalformedModuleException($"{message} in {_context.DescribeFunction(funcIndex)} ({Immediates.Describe(_op)})", e.Offset);
         }
         if (!r.AtEnd)
             throw new MalformedModuleException(
@@ -444,16 +455,22 @@ internal sealed partial class FunctionValidator
         }
         // A single value type: its byte, read as a negative one-byte sleb.
         var single = bt >= -128 ? SingleTypes[(byte)(bt & 0x7F)] : null;
-        results = single ?? throw new MalformedModuleException(
-            $"malformed block type in {_context.DescribeFunction(_funcIndex)} ({Immediates.Describe(_op)})", at);
+        if (single is null)
+        {
+            _opOffset = at;
+            throw Malformed("malformed block type");
+        }
+        results = single;
     }
 
     private void ZeroByte(ref WasmReader r)
     {
         int at = r.Position;
         if (r.ReadByte() != 0)
-            throw new MalformedModuleException(
-                $"zero byte expected in {_context.DescribeFunction(_funcIndex)} ({Immediates.Describe(_op)})", at);
+        {
+            _opOffset = at;
+            throw Malformed("zero byte expected");
+        }
     }
 
     private ValType Local(uint index)

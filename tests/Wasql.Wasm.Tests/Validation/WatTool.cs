@@ -8,15 +8,18 @@ internal static class WatTool
 {
     /// <summary>Assembles <paramref name="wat"/>; with <paramref name="check"/> false wat2wasm skips its own
     /// validation (so invalid modules can be produced).</summary>
-    public static byte[] Assemble(string wat, bool check = true)
+    public static byte[] Assemble(string wat, bool check = true, bool debugNames = false)
     {
         string dir = Directory.CreateTempSubdirectory("wasql-wat-").FullName;
         try
         {
             string input = Path.Combine(dir, "m.wat"), output = Path.Combine(dir, "m.wasm");
             File.WriteAllText(input, wat);
-            var args = new List<string> { "--enable-all", input, "-o", output };
+            // Default features (Wasm 2.0 + SIMD); --enable-all would turn on wabt's function-references
+            // typing, under which ref.func has a typed reference type that Wasm 2.0 lacks.
+            var args = new List<string> { input, "-o", output };
             if (!check) args.Insert(0, "--no-check");
+            if (debugNames) args.Insert(0, "--debug-names");
             Run("wat2wasm", args);
             return File.ReadAllBytes(output);
         }
