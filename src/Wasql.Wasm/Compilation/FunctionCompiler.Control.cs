@@ -184,6 +184,7 @@ internal sealed partial class FunctionCompiler
         var labels = depths.Select(LandingFor).ToArray();
         var dflt = LandingFor(defaultDepth);
         if (labels.Length > 0) _il.Emit(OpCodes.Switch, labels);
+        else _il.Emit(OpCodes.Pop); // only a default target: the index is unused
         _il.Emit(OpCodes.Br, dflt);
         foreach (var (label, f) in stubs)
         {

@@ -89,10 +89,10 @@ internal sealed partial class FunctionCompiler
             case Opcode.F32Nearest: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F32Nearest))); Retype(1, ValType.F32); return true;
             case Opcode.F32Sqrt: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F32Sqrt))); Retype(1, ValType.F32); return true;
             case Opcode.F32Neg: _il.Emit(OpCodes.Neg); Retype(1, ValType.F32); return true;
-            case Opcode.F32Add: _il.Emit(OpCodes.Add); Retype(2, ValType.F32); return true;
-            case Opcode.F32Sub: _il.Emit(OpCodes.Sub); Retype(2, ValType.F32); return true;
-            case Opcode.F32Mul: _il.Emit(OpCodes.Mul); Retype(2, ValType.F32); return true;
-            case Opcode.F32Div: _il.Emit(OpCodes.Div); Retype(2, ValType.F32); return true;
+            case Opcode.F32Add: EmitFloatArithmetic(OpCodes.Add, nameof(VmHelpers.F32Add)); Retype(2, ValType.F32); return true;
+            case Opcode.F32Sub: EmitFloatArithmetic(OpCodes.Sub, nameof(VmHelpers.F32Sub)); Retype(2, ValType.F32); return true;
+            case Opcode.F32Mul: EmitFloatArithmetic(OpCodes.Mul, nameof(VmHelpers.F32Mul)); Retype(2, ValType.F32); return true;
+            case Opcode.F32Div: EmitFloatArithmetic(OpCodes.Div, nameof(VmHelpers.F32Div)); Retype(2, ValType.F32); return true;
             case Opcode.F32Min: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F32Min))); Retype(2, ValType.F32); return true;
             case Opcode.F32Max: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F32Max))); Retype(2, ValType.F32); return true;
             case Opcode.F32Copysign: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F32Copysign))); Retype(2, ValType.F32); return true;
@@ -103,10 +103,10 @@ internal sealed partial class FunctionCompiler
             case Opcode.F64Nearest: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F64Nearest))); Retype(1, ValType.F64); return true;
             case Opcode.F64Sqrt: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F64Sqrt))); Retype(1, ValType.F64); return true;
             case Opcode.F64Neg: _il.Emit(OpCodes.Neg); Retype(1, ValType.F64); return true;
-            case Opcode.F64Add: _il.Emit(OpCodes.Add); Retype(2, ValType.F64); return true;
-            case Opcode.F64Sub: _il.Emit(OpCodes.Sub); Retype(2, ValType.F64); return true;
-            case Opcode.F64Mul: _il.Emit(OpCodes.Mul); Retype(2, ValType.F64); return true;
-            case Opcode.F64Div: _il.Emit(OpCodes.Div); Retype(2, ValType.F64); return true;
+            case Opcode.F64Add: EmitFloatArithmetic(OpCodes.Add, nameof(VmHelpers.F64Add)); Retype(2, ValType.F64); return true;
+            case Opcode.F64Sub: EmitFloatArithmetic(OpCodes.Sub, nameof(VmHelpers.F64Sub)); Retype(2, ValType.F64); return true;
+            case Opcode.F64Mul: EmitFloatArithmetic(OpCodes.Mul, nameof(VmHelpers.F64Mul)); Retype(2, ValType.F64); return true;
+            case Opcode.F64Div: EmitFloatArithmetic(OpCodes.Div, nameof(VmHelpers.F64Div)); Retype(2, ValType.F64); return true;
             case Opcode.F64Min: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F64Min))); Retype(2, ValType.F64); return true;
             case Opcode.F64Max: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F64Max))); Retype(2, ValType.F64); return true;
             case Opcode.F64Copysign: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F64Copysign))); Retype(2, ValType.F64); return true;
@@ -150,6 +150,41 @@ internal sealed partial class FunctionCompiler
             case Opcode.I64TruncSatF64U: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.I64TruncSatF64U))); Retype(1, ValType.I64); return true;
             default: return false;
         }
+    }
+
+    /// <summary>
+    /// Float add/sub/mul/div. RyuJIT folds x-0, x*1, x/1 and x+(-0) to x, which is wrong in wasm for a
+    /// signalling NaN x (the result must be quiet); with such a constant operand the operation goes
+    /// through a helper the JIT cannot fold.
+    /// </summary>
+    private void EmitFloatArithmetic(OpCode op, string helper)
+    {
+        if (_precedingFloatConst is double c && (c == 0 || Math.Abs(c) == 1))
+            _il.Emit(OpCodes.Call, Helper(helper));
+        else
+            _il.Emit(op);
+    }
+
+    private void EmitF32Const(uint bits)
+    {
+        float v = BitConverter.Int32BitsToSingle((int)bits);
+        if (float.IsNaN(v))
+        {
+            // RyuJIT keeps float constants as doubles, which quiets signalling NaNs: build it from bits at run time.
+            _il.Emit(OpCodes.Ldc_I4, (int)bits);
+            _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F32FromBits)));
+        }
+        else _il.Emit(OpCodes.Ldc_R4, v);
+        _lastFloatConst = v;
+        Push(ValType.F32);
+    }
+
+    private void EmitF64Const(ulong bits)
+    {
+        double v = BitConverter.Int64BitsToDouble((long)bits);
+        _il.Emit(OpCodes.Ldc_R8, v);
+        _lastFloatConst = v;
+        Push(ValType.F64);
     }
 
     /// <summary>Updates the type stack for an instruction popping <paramref name="pops"/> operands and pushing one result.</summary>

@@ -28,6 +28,8 @@ internal sealed partial class FunctionCompiler
     private readonly short _ctxArg;
     private LocalBuilder? _memBase, _memLen;
     private int _pendingFuel;
+    /// <summary>The value of an f32/f64.const just emitted (see EmitFloatArithmetic).</summary>
+    private double? _lastFloatConst, _precedingFloatConst;
     private readonly bool _fuel, _interruptible;
 
     public FunctionCompiler(CompileEnv env, uint funcIndex, ILGenerator il)
@@ -75,6 +77,8 @@ internal sealed partial class FunctionCompiler
                 if (op is not (Opcode.End or Opcode.Else)) { Immediates.Skip(ref r, op); continue; }
             }
             _pendingFuel++;
+            _precedingFloatConst = _lastFloatConst;
+            _lastFloatConst = null;
             EmitInstruction(ref r, op);
         }
     }
@@ -118,8 +122,8 @@ internal sealed partial class FunctionCompiler
             case Opcode.GlobalSet: EmitGlobalSet(r.ReadU32()); return;
             case Opcode.I32Const: _il.Emit(OpCodes.Ldc_I4, r.ReadS32()); Push(ValType.I32); return;
             case Opcode.I64Const: _il.Emit(OpCodes.Ldc_I8, r.ReadS64()); Push(ValType.I64); return;
-            case Opcode.F32Const: _il.Emit(OpCodes.Ldc_R4, BitConverter.Int32BitsToSingle((int)r.ReadF32Bits())); Push(ValType.F32); return;
-            case Opcode.F64Const: _il.Emit(OpCodes.Ldc_R8, BitConverter.Int64BitsToDouble((long)r.ReadF64Bits())); Push(ValType.F64); return;
+            case Opcode.F32Const: EmitF32Const(r.ReadF32Bits()); return;
+            case Opcode.F64Const: EmitF64Const(r.ReadF64Bits()); return;
             case >= Opcode.I32Load and <= Opcode.I64Store32:
                 var (_, offset) = r.ReadMemArg();
                 EmitMemoryAccess(op, offset);

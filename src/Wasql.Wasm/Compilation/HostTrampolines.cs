@@ -119,7 +119,7 @@ internal static class HostTrampolines
         il.Emit(OpCodes.Ldarg, (short)target);
         il.Emit(OpCodes.Ldloc, args);
         il.Emit(OpCodes.Ldloc, results);
-        il.Emit(OpCodes.Call, typeof(HostTrampolines).GetMethod(nameof(InvokeCallback), BindingFlags.Public | BindingFlags.Static)!);
+        il.Emit(OpCodes.Call, typeof(HostCalls).GetMethod(nameof(HostCalls.InvokeCallback))!);
         for (int k = 1; k < type.Results.Length; k++)
         {
             il.Emit(OpCodes.Ldarg, (short)(target + k));
@@ -139,16 +139,6 @@ internal static class HostTrampolines
         il.Emit(OpCodes.Ret);
     }
 
-    /// <summary>Runs an untyped host callback and checks it produced results of the declared types.</summary>
-    public static void InvokeCallback(object target, Value[] args, Value[] results)
-    {
-        var h = (HostTarget)target;
-        ((HostCallback)h.Callback)(h.CallerOrEmpty, args, results);
-        for (int i = 0; i < results.Length; i++)
-            if (results[i].Type != h.Type.Results[i])
-                throw new TrapException(TrapCode.HostError, $"host function returned {results[i].Type.Name()} for result {i}, expected {h.Type.Results[i].Name()}");
-    }
-
     private static nint Build(FuncType type, Action<ILGenerator> body)
     {
         lock (s_lock)
@@ -160,5 +150,20 @@ internal static class HostTrampolines
             s_keepAlive.Add(t);
             return t.GetMethod("call")!.MethodHandle.GetFunctionPointer();
         }
+    }
+}
+
+/// <summary>Called by generated trampolines (public for that reason).</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public static class HostCalls
+{
+    /// <summary>Runs an untyped host callback and checks it produced results of the declared types.</summary>
+    public static void InvokeCallback(object target, Value[] args, Value[] results)
+    {
+        var h = (HostTarget)target;
+        ((HostCallback)h.Callback)(h.CallerOrEmpty, args, results);
+        for (int i = 0; i < results.Length; i++)
+            if (results[i].Type != h.Type.Results[i])
+                throw new TrapException(TrapCode.HostError, $"host function returned {results[i].Type.Name()} for result {i}, expected {h.Type.Results[i].Name()}");
     }
 }

@@ -94,10 +94,11 @@ internal static class Invokers
     }
 }
 
-/// <summary>Conversions between typed CIL values and the untyped <see cref="Value"/>.</summary>
-internal static class ValueCodec
+/// <summary>Conversions between typed CIL values and the untyped <see cref="Value"/> (public: generated trampolines call it).</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public static class ValueCodec
 {
-    public static MethodInfo Getter(ValType t) => typeof(ValueCodec).GetMethod(t switch
+    internal static MethodInfo Getter(ValType t) => typeof(ValueCodec).GetMethod(t switch
     {
         ValType.I32 => nameof(GetI32),
         ValType.I64 => nameof(GetI64),
@@ -107,7 +108,7 @@ internal static class ValueCodec
         _ => nameof(GetRef),
     })!;
 
-    public static MethodInfo Maker(ValType t) => typeof(ValueCodec).GetMethod(t switch
+    internal static MethodInfo Maker(ValType t) => typeof(ValueCodec).GetMethod(t switch
     {
         ValType.I32 => nameof(MakeI32),
         ValType.I64 => nameof(MakeI64),

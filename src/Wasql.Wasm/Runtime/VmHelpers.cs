@@ -137,6 +137,18 @@ public static unsafe class VmHelpers
     public static double F64Copysign(double a, double b) => BitConverter.Int64BitsToDouble(
         (BitConverter.DoubleToInt64Bits(a) & long.MaxValue) | (BitConverter.DoubleToInt64Bits(b) & long.MinValue));
 
+    // Not inlined: they exist so the JIT cannot fold x-0, x*1, x/1 (see FunctionCompiler.EmitFloatArithmetic).
+    [MethodImpl(MethodImplOptions.NoInlining)] public static float F32Add(float a, float b) => a + b;
+    [MethodImpl(MethodImplOptions.NoInlining)] public static float F32Sub(float a, float b) => a - b;
+    [MethodImpl(MethodImplOptions.NoInlining)] public static float F32Mul(float a, float b) => a * b;
+    [MethodImpl(MethodImplOptions.NoInlining)] public static float F32Div(float a, float b) => a / b;
+    [MethodImpl(MethodImplOptions.NoInlining)] public static double F64Add(double a, double b) => a + b;
+    [MethodImpl(MethodImplOptions.NoInlining)] public static double F64Sub(double a, double b) => a - b;
+    [MethodImpl(MethodImplOptions.NoInlining)] public static double F64Mul(double a, double b) => a * b;
+    [MethodImpl(MethodImplOptions.NoInlining)] public static double F64Div(double a, double b) => a / b;
+    /// <summary>An f32 from its bits without passing through a double (keeps signalling NaN payloads).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] public static float F32FromBits(int bits) => BitConverter.Int32BitsToSingle(bits);
+
     // ---- conversions ----------------------------------------------------------------------------
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int I32TruncF32S(float a)
