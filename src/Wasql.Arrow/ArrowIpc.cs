@@ -1,0 +1,98 @@
+// One-call entry points for the common cases (the UDF ABI's): a record batch to IPC file or stream
+// bytes and back. Writes size the output exactly and copy each buffer once; reads are zero-copy
+// over memory (or copy a span once). Encoders are cached per thread.
+using System.Buffers.Binary;
+using Wasql.Arrow.Arrays;
+using Wasql.Arrow.Ipc;
+
+namespace Wasql.Arrow;
+
+public static class ArrowIpc
+{
+    [ThreadStatic] private static MessageEncoder? t_encoder;
+    [ThreadStatic] private static BodyLayout? t_body;
+
+    /// <summary>The batch as an IPC file (magic, schema, one batch, footer).</summary>
+    public static byte[] WriteFile(RecordBatch batch)
+    {
+        var encoder = t_encoder ??= new MessageEncoder();
+        var body = t_body ??= new BodyLayout();
+        try
+        {
+            byte[] schema = encoder.SchemaMessage(batch.Schema);
+            body.AddBatch(batch);
+            long batchOffset = 8 + schema.Length;
+            var metadata = encoder.RecordBatchMetadata(batch.Length, body);
+            var footer = encoder.Footer(batch.Schema, [new MessageEncoder.Block(batchOffset, metadata.Length, body.BodyLength)]);
+            long total = batchOffset + metadata.Length + body.BodyLength + 8 + footer.Length + 4 + 6;
+            var result = new byte[checked((int)total)];
+            var span = result.AsSpan();
+            IpcFormat.Magic.CopyTo(span);
+            schema.CopyTo(span[8..]);
+            int pos = (int)batchOffset;
+            metadata.CopyTo(span[pos..]);
+            pos += metadata.Length;
+            body.WriteBody(span.Slice(pos, (int)body.BodyLength));
+            pos += (int)body.BodyLength;
+            MessageEncoder.EndOfStream.CopyTo(span[pos..]);
+            pos += 8;
+            footer.CopyTo(span[pos..]);
+            pos += footer.Length;
+            BinaryPrimitives.WriteInt32LittleEndian(span[pos..], footer.Length);
+            IpcFormat.Magic.CopyTo(span[(pos + 4)..]);
+            return result;
+        }
+        finally
+        {
+            body.Clear();
+        }
+    }
+
+    /// <summary>The batch as an IPC stream (schema, one batch, end-of-stream marker).</summary>
+    public static byte[] WriteStream(RecordBatch batch)
+    {
+        var encoder = t_encoder ??= new MessageEncoder();
+        var body = t_body ??= new BodyLayout();
+        try
+        {
+            byte[] schema = encoder.SchemaMessage(batch.Schema);
+            body.AddBatch(batch);
+            var metadata = encoder.RecordBatchMetadata(batch.Length, body);
+            long total = schema.Length + metadata.Length + body.BodyLength + 8;
+            var result = new byte[checked((int)total)];
+            var span = result.AsSpan();
+            schema.CopyTo(span);
+            int pos = schema.Length;
+            metadata.CopyTo(span[pos..]);
+            pos += metadata.Length;
+            body.WriteBody(span.Slice(pos, (int)body.BodyLength));
+            MessageEncoder.EndOfStream.CopyTo(span[(pos + (int)body.BodyLength)..]);
+            return result;
+        }
+        finally
+        {
+            body.Clear();
+        }
+    }
+
+    /// <summary>Reads the single record batch of an IPC file; its arrays view <paramref name="file"/>
+    /// directly, so the memory must stay unchanged while they are used.</summary>
+    public static RecordBatch ReadFile(ReadOnlyMemory<byte> file, ArrowReadOptions? options = null)
+    {
+        var reader = new ArrowFileReader(file, options);
+        if (reader.RecordBatchCount != 1)
+            throw new ArrowFormatException($"expected one record batch in the IPC file, found {reader.RecordBatchCount}");
+        return reader.ReadRecordBatch(0);
+    }
+
+    /// <summary>Copies <paramref name="file"/> once (e.g. out of wasm memory) and reads its single batch.</summary>
+    public static RecordBatch ReadFile(ReadOnlySpan<byte> file, ArrowReadOptions? options = null) =>
+        ReadFile(file.ToArray(), options);
+
+    /// <summary>All record batches of an IPC stream held in memory (zero-copy).</summary>
+    public static IReadOnlyList<RecordBatch> ReadStream(ReadOnlyMemory<byte> stream, ArrowReadOptions? options = null)
+    {
+        var reader = new ArrowStreamReader(stream, options);
+        return reader.ReadAll().ToList();
+    }
+}

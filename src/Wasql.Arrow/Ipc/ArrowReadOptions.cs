@@ -1,0 +1,14 @@
+// Options for the IPC readers. Layout checks (buffer bounds, offsets, null counts) are always on;
+// UTF-8 validation of Utf8 columns can be turned off for trusted input.
+namespace Wasql.Arrow.Ipc;
+
+public sealed class ArrowReadOptions
+{
+    public static readonly ArrowReadOptions Default = new();
+
+    /// <summary>Check that Utf8/LargeUtf8 values are valid UTF-8 (default true).</summary>
+    public bool ValidateUtf8 { get; init; } = true;
+
+    /// <summary>Deepest nesting of types accepted (default 64); deeper schemas are refused.</summary>
+    public int MaxNestingDepth { get; init; } = 64;
+}
