@@ -28,6 +28,9 @@ internal sealed partial class FunctionValidator
     private int _opCount;
     private Frame[] _ctrls = new Frame[16];
     private int _ctrlCount;
+    // Copies of the innermost frame's Height and Unreachable, for the hot pop paths.
+    private int _height;
+    private bool _unreachable;
 
     // ---- operand stack ----
 
@@ -46,10 +49,9 @@ internal sealed partial class FunctionValidator
     /// <summary>Pops any operand (Unknown when the current frame's stack is polymorphic and exhausted).</summary>
     private ValType Pop()
     {
-        ref Frame f = ref _ctrls[_ctrlCount - 1];
-        if (_opCount == f.Height)
+        if (_opCount == _height)
         {
-            if (f.Unreachable) return Unknown;
+            if (_unreachable) return Unknown;
             throw Mismatch("a value", "an empty stack");
         }
         return _ops[--_opCount];
@@ -58,7 +60,7 @@ internal sealed partial class FunctionValidator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ValType Pop(ValType expected)
     {
-        if (_opCount > _ctrls[_ctrlCount - 1].Height)
+        if (_opCount > _height)
         {
             var actual = _ops[--_opCount];
             if (actual == expected || actual == Unknown) return actual;
@@ -69,7 +71,7 @@ internal sealed partial class FunctionValidator
 
     private ValType PopSlow(ValType expected)
     {
-        if (_ctrls[_ctrlCount - 1].Unreachable) return expected;
+        if (_unreachable) return expected;
         throw Mismatch(expected.Name(), "an empty stack");
     }
 
@@ -82,14 +84,13 @@ internal sealed partial class FunctionValidator
     /// (the spec's <c>push_vals(pop_vals(types))</c>, used by br_table).</summary>
     private void PeekAll(ValType[] types)
     {
-        ref Frame f = ref _ctrls[_ctrlCount - 1];
         for (int k = 0; k < types.Length; k++)
         {
             int pos = _opCount - 1 - k;
             var expected = types[types.Length - 1 - k];
-            if (pos < f.Height)
+            if (pos < _height)
             {
-                if (f.Unreachable) continue;
+                if (_unreachable) continue;
                 throw Mismatch(expected.Name(), "an empty stack");
             }
             var actual = _ops[pos];
@@ -103,6 +104,8 @@ internal sealed partial class FunctionValidator
     {
         if (_ctrlCount == _ctrls.Length) Array.Resize(ref _ctrls, _ctrls.Length * 2);
         _ctrls[_ctrlCount++] = new Frame { Kind = kind, Params = parameters, Results = results, Height = _opCount };
+        _height = _opCount;
+        _unreachable = false;
         PushAll(parameters);
     }
 
@@ -112,14 +115,21 @@ internal sealed partial class FunctionValidator
         PopAll(f.Results);
         if (_opCount != f.Height)
             throw Fail($"type mismatch: {_opCount - f.Height} value(s) left on the stack at the end of the block");
-        return _ctrls[--_ctrlCount];
+        var popped = _ctrls[--_ctrlCount];
+        if (_ctrlCount > 0)
+        {
+            ref Frame outer = ref _ctrls[_ctrlCount - 1];
+            _height = outer.Height;
+            _unreachable = outer.Unreachable;
+        }
+        return popped;
     }
 
     private void SetUnreachable()
     {
-        ref Frame f = ref _ctrls[_ctrlCount - 1];
-        _opCount = f.Height;
-        f.Unreachable = true;
+        _opCount = _height;
+        _ctrls[_ctrlCount - 1].Unreachable = true;
+        _unreachable = true;
     }
 
     /// <summary>The frame <paramref name="depth"/> labels out from the innermost one ("unknown label" if none).</summary>
