@@ -134,6 +134,8 @@ internal ref struct ArrayLoader
         _node++;
         if (length is < 0 or > int.MaxValue)
             throw new ArrowFormatException($"field '{field.Name}': length {length} is out of range", position);
+        // The Null type's null count is its length whatever the node says (apache-arrow JS writes -1 for slices).
+        if (field.Type.Id == ArrowTypeId.Null) nulls = length;
         if (nulls < 0 || nulls > length)
             throw new ArrowFormatException($"field '{field.Name}': null count {nulls} is out of range for length {length}", position);
         return ((int)length, (int)nulls);
