@@ -18,6 +18,8 @@ public sealed class RunOptions
     public int FailuresShown { get; set; } = 5;
     /// <summary>Per-command wall-clock limit in seconds (0: none). Needs the engine's interruption checks.</summary>
     public double TimeoutSeconds { get; set; }
+    /// <summary>Fuel granted to each command's guest code (0: fuel metering off). Exercises the metered code paths.</summary>
+    public long Fuel { get; set; }
 }
 
 /// <summary>The tallies and diagnostics of one file.</summary>
@@ -73,7 +75,7 @@ public sealed class CommandRunner
         _dir = dir;
         _options = options;
         _result = result;
-        _engine = new Engine(new EngineConfig { Interruptible = options.TimeoutSeconds > 0 });
+        _engine = new Engine(new EngineConfig { Interruptible = options.TimeoutSeconds > 0, ConsumeFuel = options.Fuel > 0 });
         _store = new Store(_engine);
         _linker = new Linker(_engine);
     }
@@ -404,6 +406,7 @@ public sealed class CommandRunner
     /// <summary>Runs guest code, interrupting it after --timeout seconds when a timeout is set.</summary>
     private T Guarded<T>(Func<T> body)
     {
+        if (_options.Fuel > 0) _store.SetFuel(_options.Fuel);
         if (_options.TimeoutSeconds <= 0) return body();
         using var timer = new Timer(_ => _store.Interrupt($"timeout after {_options.TimeoutSeconds} s"), null,
             TimeSpan.FromSeconds(_options.TimeoutSeconds), Timeout.InfiniteTimeSpan);

@@ -198,7 +198,8 @@ internal sealed partial class FunctionCompiler
     /// <summary>Charges the fuel of the instructions since the last charge (a straight-line run).</summary>
     private void FlushFuel()
     {
-        if (!_fuel || _pendingFuel == 0) { _pendingFuel = 0; return; }
+        // Nothing to charge in dead code (and nothing may be emitted after a terminator).
+        if (!_fuel || _pendingFuel == 0 || Top.Unreachable) { _pendingFuel = 0; return; }
         EmitExec();
         _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Ldfld, s_fuel);

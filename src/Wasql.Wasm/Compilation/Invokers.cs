@@ -27,6 +27,7 @@ internal static class Invokers
         var il = dm.GetILGenerator();
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Call, s_enter);
+        il.BeginExceptionBlock();
         for (int i = 0; i < type.Params.Length; i++)
         {
             il.Emit(OpCodes.Ldarg_1);
@@ -52,8 +53,18 @@ internal static class Invokers
             StoreResult(il, 0, first, type.Results[0]);
             for (int i = 0; i < extras.Length; i++) StoreResult(il, i + 1, extras[i], type.Results[i + 1]);
         }
+        EmitBacktraceHandler(il);
+        il.EndExceptionBlock();
         il.Emit(OpCodes.Ret);
         return dm.CreateDelegate<UntypedInvoker>();
+    }
+
+    /// <summary>catch (TrapException e) { Backtrace.Fill(e); throw; }</summary>
+    private static void EmitBacktraceHandler(ILGenerator il)
+    {
+        il.BeginCatchBlock(typeof(TrapException));
+        il.Emit(OpCodes.Call, Runtime.Backtrace.FillMethod);
+        il.Emit(OpCodes.Rethrow);
     }
 
     private static void StoreResult(ILGenerator il, int index, LocalBuilder value, ValType t)
@@ -81,14 +92,20 @@ internal static class Invokers
                                         "(use int/long/float/double for i32/i64/f32/f64; multi-value results need Function.Invoke)");
         var dm = new DynamicMethod("call_" + type, invoke.ReturnType, [typeof(Function), .. ps], typeof(Invokers).Module, true);
         var il = dm.GetILGenerator();
+        var result = invoke.ReturnType == typeof(void) ? null : il.DeclareLocal(invoke.ReturnType);
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Call, s_enter);
+        il.BeginExceptionBlock();
         for (int i = 0; i < ps.Length; i++) il.Emit(OpCodes.Ldarg, (short)(i + 1));
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldfld, s_target);
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldfld, s_code);
         il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, ClrTypes.ReturnOf(type), ClrTypes.CalliParamsOf(type), null);
+        if (result is not null) il.Emit(OpCodes.Stloc, result);
+        EmitBacktraceHandler(il);
+        il.EndExceptionBlock();
+        if (result is not null) il.Emit(OpCodes.Ldloc, result);
         il.Emit(OpCodes.Ret);
         return dm;
     }

@@ -1,0 +1,169 @@
+// The embedding API end to end: typed and untyped calls, host functions with the caller's memory,
+// multi-value, globals, tables and traps with wasm backtraces.
+using Wasql.Wasm.Tests.Validation;
+
+namespace Wasql.Wasm.Tests.Engine;
+
+public class EmbeddingApiTests
+{
+    private static (Store Store, Linker Linker, Instance Instance) Load(string wat, Action<Store, Linker>? define = null, EngineConfig? config = null)
+    {
+        var engine = new Wasm.Engine(config);
+        var store = new Store(engine);
+        var linker = new Linker(engine);
+        define?.Invoke(store, linker);
+        var module = Module.Compile(engine, WatTool.Assemble(wat, debugNames: true));
+        return (store, linker, linker.Instantiate(store, module));
+    }
+
+    [Fact]
+    public void TypedDelegateCallsExport()
+    {
+        var (_, _, inst) = Load("""
+            (module (func (export "gcd") (param i32 i32) (result i32)
+              (block (loop
+                (br_if 1 (i32.eqz (local.get 1)))
+                (local.get 1)
+                (local.set 1 (i32.rem_u (local.get 0) (local.get 1)))
+                (local.set 0)
+                (br 0)))
+              (local.get 0)))
+            """);
+        var gcd = inst.GetFunction<Func<int, int, int>>("gcd");
+        Assert.Equal(6, gcd(48, 18));
+        Assert.Equal(1, gcd(17, 5));
+        Assert.Equal(7, gcd(7, 0));
+    }
+
+    [Fact]
+    public void UntypedInvokeChecksArguments()
+    {
+        var (_, _, inst) = Load("""(module (func (export "add") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1))))""");
+        var add = inst.GetFunction("add")!;
+        Assert.Equal(5L, add.Invoke(Value.FromI64(2), Value.FromI64(3))[0].I64);
+        Assert.Throws<ArgumentException>(() => add.Invoke(Value.FromI32(2), Value.FromI64(3)));
+        Assert.Throws<ArgumentException>(() => add.Invoke(Value.FromI64(2)));
+        Assert.Throws<ArgumentException>(() => inst.GetFunction<Func<int, int, int>>("add"));
+    }
+
+    [Fact]
+    public void HostFunctionSeesCallerMemory()
+    {
+        string? seen = null;
+        var (_, _, inst) = Load("""
+            (module
+              (import "env" "log" (func $log (param i32 i32)))
+              (memory 1)
+              (data (i32.const 16) "hello, host")
+              (func (export "run") (call $log (i32.const 16) (i32.const 11))))
+            """, (store, linker) => linker.DefineFunction(store, "env", "log",
+            (Action<Caller, int, int>)((caller, ptr, len) => seen = caller.GetMemory()!.ReadString(ptr, len))));
+        inst.GetFunction<Action>("run")();
+        Assert.Equal("hello, host", seen);
+    }
+
+    [Fact]
+    public void MultiValueThroughHostAndGuest()
+    {
+        var (_, _, inst) = Load("""
+            (module
+              (import "env" "divmod" (func $divmod (param i32 i32) (result i32 i32)))
+              (import "env" "swap" (func $swap (param i64 f64) (result f64 i64)))
+              (func $pair (param i32 i32) (result i32 i32) (call $divmod (local.get 0) (local.get 1)))
+              (func (export "combine") (param i32 i32) (result i32)
+                (call $pair (local.get 0) (local.get 1))
+                (i32.mul (i32.const 1000))
+                (i32.add))
+              (func (export "swapped") (result i64) (local i64)
+                (call $swap (i64.const 7) (f64.const 2.5)) (local.set 0) (drop) (local.get 0))
+              (func (export "three") (result i32 i64 f32) (i32.const 1) (i64.const 2) (f32.const 3)))
+            """, (store, linker) =>
+        {
+            linker.DefineFunction(store, "env", "divmod", (Func<int, int, (int, int)>)((a, b) => (a / b, a % b)));
+            linker.DefineFunction(store, "env", "swap", new FuncType([ValType.I64, ValType.F64], [ValType.F64, ValType.I64]),
+                (caller, args, results) =>
+                {
+                    results[0] = Value.FromF64(args[1].F64);
+                    results[1] = Value.FromI64(args[0].I64);
+                });
+        });
+        // divmod(47, 5) = (9, 2); 9 + 2 * 1000
+        Assert.Equal(2009, inst.GetFunction<Func<int, int, int>>("combine")(47, 5));
+        Assert.Equal(7L, inst.GetFunction<Func<long>>("swapped")());
+        var three = inst.GetFunction("three")!.Invoke();
+        Assert.Equal([Value.FromI32(1), Value.FromI64(2), Value.FromF32(3)], three);
+    }
+
+    [Fact]
+    public void GlobalsTablesAndMemoryAreShared()
+    {
+        var engine = new Wasm.Engine();
+        var store = new Store(engine);
+        var linker = new Linker(engine);
+        var counter = Global.Create(store, new GlobalType(ValType.I32, true), Value.FromI32(41));
+        var memory = Memory.Create(store, new MemoryType(new Limits(1, 4)));
+        linker.Define("env", "counter", counter).Define("env", "memory", memory);
+        var inst = linker.Instantiate(store, Module.Compile(engine, WatTool.Assemble("""
+            (module
+              (import "env" "counter" (global $c (mut i32)))
+              (import "env" "memory" (memory 1 4))
+              (table (export "t") 2 funcref)
+              (func $f (result i32) (i32.const 99))
+              (elem (i32.const 1) $f)
+              (func (export "bump") (result i32)
+                (global.set $c (i32.add (global.get $c) (i32.const 1)))
+                (i32.store (i32.const 8) (global.get $c))
+                (memory.grow (i32.const 1))))
+            """)));
+        Assert.Equal(1, inst.GetFunction<Func<int>>("bump")());
+        Assert.Equal(42, counter.Value.I32);
+        Assert.Equal(42, memory.ReadInt32(8));
+        Assert.Equal(2u, memory.Pages);
+        var t = inst.GetTable("t")!;
+        Assert.Null(t.Get(0));
+        Assert.Equal(99, ((Function)t.Get(1)!).Invoke()[0].I32);
+    }
+
+    [Fact]
+    public void TrapCarriesCodeAndWasmBacktrace()
+    {
+        var (_, _, inst) = Load("""
+            (module
+              (func $inner (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+              (func $middle (param i32) (result i32) (call $inner (local.get 0)))
+              (func (export "outer") (param i32) (result i32) (call $middle (local.get 0))))
+            """);
+        var outer = inst.GetFunction<Func<int, int>>("outer");
+        var trap = Assert.Throws<TrapException>(() => outer(0));
+        Assert.Equal(TrapCode.IntegerDivideByZero, trap.Code);
+        // Small functions may be inlined by the JIT, so inner frames can merge; the chain still ends at the export.
+        Assert.True(trap.Backtrace.Count >= 2, string.Join(" <- ", trap.Backtrace));
+        Assert.Contains(trap.Backtrace[0], new[] { "inner", "middle" });
+        Assert.Equal("func[2]", trap.Backtrace[^1]);
+        Assert.Equal(1, outer(1)); // the instance stays usable
+    }
+
+    [Fact]
+    public void HostExceptionsPropagateThroughGuestFrames()
+    {
+        var (_, _, inst) = Load("""
+            (module (import "env" "fail" (func $fail)) (func (export "run") (call $fail)))
+            """, (store, linker) => linker.DefineFunction(store, "env", "fail", (Action)(() => throw new InvalidOperationException("boom"))));
+        var e = Assert.Throws<InvalidOperationException>(() => inst.GetFunction<Action>("run")());
+        Assert.Equal("boom", e.Message);
+    }
+
+    [Fact]
+    public void MissingAndMismatchedImportsAreLinkErrors()
+    {
+        var engine = new Wasm.Engine();
+        var store = new Store(engine);
+        var linker = new Linker(engine);
+        var module = Module.Compile(engine, WatTool.Assemble("""(module (import "env" "f" (func (param i32))))"""));
+        var missing = Assert.Throws<LinkException>(() => linker.Instantiate(store, module));
+        Assert.Contains("env::f", missing.Message);
+        linker.DefineFunction(store, "env", "f", (Action<long>)(_ => { }));
+        var mismatch = Assert.Throws<LinkException>(() => linker.Instantiate(store, module));
+        Assert.Contains("incompatible import type", mismatch.Message);
+    }
+}
