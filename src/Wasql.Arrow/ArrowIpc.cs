@@ -85,9 +85,13 @@ public static class ArrowIpc
         return reader.ReadRecordBatch(0);
     }
 
+    /// <summary>Reads the single record batch of an IPC file held in an array (zero-copy, as above).</summary>
+    public static RecordBatch ReadFile(byte[] file, ArrowReadOptions? options = null) =>
+        ReadFile(new ReadOnlyMemory<byte>(file), options);
+
     /// <summary>Copies <paramref name="file"/> once (e.g. out of wasm memory) and reads its single batch.</summary>
     public static RecordBatch ReadFile(ReadOnlySpan<byte> file, ArrowReadOptions? options = null) =>
-        ReadFile(file.ToArray(), options);
+        ReadFile(new ReadOnlyMemory<byte>(file.ToArray()), options);
 
     /// <summary>All record batches of an IPC stream held in memory (zero-copy).</summary>
     public static IReadOnlyList<RecordBatch> ReadStream(ReadOnlyMemory<byte> stream, ArrowReadOptions? options = null)

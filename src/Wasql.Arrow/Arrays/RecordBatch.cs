@@ -18,7 +18,8 @@ public sealed class RecordBatch
         {
             if (columns[i].Length != length)
                 throw new ArgumentException($"column {i} ('{schema.Fields[i].Name}') has {columns[i].Length} rows, the batch {length}");
-            if (!columns[i].Type.Equals(schema.Fields[i].Type))
+            var type = columns[i].Type;
+            if (!ReferenceEquals(type, schema.Fields[i].Type) && !type.Equals(schema.Fields[i].Type))
                 throw new ArgumentException($"column {i} ('{schema.Fields[i].Name}') has type {columns[i].Type}, the field {schema.Fields[i].Type}");
         }
         Schema = schema;

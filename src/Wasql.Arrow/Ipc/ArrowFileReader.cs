@@ -84,7 +84,8 @@ public sealed class ArrowFileReader
             if (block.Offset < 8 || block.Offset % 8 != 0 || block.Offset >= footerStart)
                 throw new ArrowFormatException($"block offset {block.Offset} is not an 8-byte aligned position before the footer", position);
             if (block.MetadataLength <= 0 || block.BodyLength < 0
-                || block.MetadataLength + block.BodyLength > footerStart - block.Offset)
+                || block.MetadataLength > footerStart - block.Offset
+                || block.BodyLength > footerStart - block.Offset - block.MetadataLength)
                 throw new ArrowFormatException($"block at {block.Offset} (metadata {block.MetadataLength}, body {block.BodyLength} bytes) runs into the footer", position);
             blocks[i] = block;
         }

@@ -69,7 +69,7 @@ internal static class TypeCodec
             case FbTypeTag.FixedSizeBinary:
             {
                 int width = Need(t, "FixedSizeBinary", position).GetInt(0);
-                if (width < 0) throw new ArrowFormatException($"FixedSizeBinary width {width} is negative", position);
+                if (width is < 0 or > int.MaxValue / 8) throw new ArrowFormatException($"FixedSizeBinary width {width} is out of range", position);
                 return new FixedSizeBinaryType(width);
             }
             case FbTypeTag.List:
