@@ -36,7 +36,7 @@ internal sealed partial class FunctionCompiler
         var ft = _m.Types[(int)typeIndex];
         Pop(); // element index
         EmitTable(tableIndex);
-        _il.Emit(OpCodes.Ldc_I4, _env.TypeIds[typeIndex]);
+        _il.EmitI4(_env.TypeIds[typeIndex]);
         _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.ResolveIndirect)));
         var fn = _temps.Rent(typeof(Function));
         _il.Emit(OpCodes.Stloc, fn);

@@ -214,7 +214,7 @@ internal sealed partial class FunctionCompiler
         for (int i = 0; i < surplus; i++) _il.Emit(OpCodes.Pop);
         for (int i = 1; i < n; i++)
         {
-            _il.Emit(OpCodes.Ldarg, (short)(_ctxArg + i));
+            _il.EmitLdarg((_ctxArg + i));
             _il.Emit(OpCodes.Ldloc, saved[i]);
             _il.Emit(OpCodes.Stobj, ClrTypes.Of(_type.Results[i]));
         }

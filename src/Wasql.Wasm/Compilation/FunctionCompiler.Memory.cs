@@ -78,32 +78,30 @@ internal sealed partial class FunctionCompiler
         Push(valueType);
     }
 
-    /// <summary>Turns the i32 address on the stack into a checked native pointer.</summary>
+    /// <summary>
+    /// Turns the i32 address on the stack into a checked native pointer. The check is an inlined helper
+    /// call rather than an IL branch so that it adds no basic blocks to the method: RyuJIT gives up on
+    /// optimizing methods with more than 2,000 blocks, and memory-heavy functions have thousands of accesses.
+    /// </summary>
     private void EmitEffectiveAddress(uint offset, int size)
     {
-        var ok = _il.DefineLabel();
         _il.Emit(OpCodes.Conv_U8);
+        _il.EmitI8((long)offset + size);
+        _il.Emit(OpCodes.Ldloc, _memLen!);
+        _il.Emit(OpCodes.Ldloc, _memBase!);
+        _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.Address)));
         if (offset != 0)
         {
-            _il.Emit(OpCodes.Ldc_I8, (long)offset);
+            _il.EmitI4((int)offset);
+            _il.Emit(OpCodes.Conv_U);
             _il.Emit(OpCodes.Add);
         }
-        _il.Emit(OpCodes.Dup);
-        _il.Emit(OpCodes.Ldc_I8, (long)size);
-        _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Ldloc, _memLen!);
-        _il.Emit(OpCodes.Ble_Un, ok);
-        _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.MemoryOutOfBounds)));
-        _il.MarkLabel(ok);
-        _il.Emit(OpCodes.Conv_I);
-        _il.Emit(OpCodes.Ldloc, _memBase!);
-        _il.Emit(OpCodes.Add);
     }
 
     private void EmitMemorySize()
     {
         _il.Emit(OpCodes.Ldloc, _memLen!);
-        _il.Emit(OpCodes.Ldc_I4, 16);
+        _il.EmitI4(16);
         _il.Emit(OpCodes.Shr_Un);
         _il.Emit(OpCodes.Conv_I4);
         Push(ValType.I32);
@@ -123,13 +121,13 @@ internal sealed partial class FunctionCompiler
             case Opcode.MemoryInit:
                 uint seg = r.ReadU32();
                 r.ReadByte();
-                _il.Emit(OpCodes.Ldc_I4, (int)seg);
+                _il.EmitI4((int)seg);
                 EmitCtx();
                 _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.MemoryInit)));
                 Pop(); Pop(); Pop();
                 break;
             case Opcode.DataDrop:
-                _il.Emit(OpCodes.Ldc_I4, (int)r.ReadU32());
+                _il.EmitI4((int)r.ReadU32());
                 EmitCtx();
                 _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.DataDrop)));
                 break;

@@ -61,9 +61,9 @@ internal sealed partial class FunctionCompiler
             case Opcode.I32And: _il.Emit(OpCodes.And); Retype(2, ValType.I32); return true;
             case Opcode.I32Or: _il.Emit(OpCodes.Or); Retype(2, ValType.I32); return true;
             case Opcode.I32Xor: _il.Emit(OpCodes.Xor); Retype(2, ValType.I32); return true;
-            case Opcode.I32Shl: _il.Emit(OpCodes.Ldc_I4, 31); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shl); Retype(2, ValType.I32); return true;
-            case Opcode.I32ShrS: _il.Emit(OpCodes.Ldc_I4, 31); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shr); Retype(2, ValType.I32); return true;
-            case Opcode.I32ShrU: _il.Emit(OpCodes.Ldc_I4, 31); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shr_Un); Retype(2, ValType.I32); return true;
+            case Opcode.I32Shl: _il.EmitI4(31); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shl); Retype(2, ValType.I32); return true;
+            case Opcode.I32ShrS: _il.EmitI4(31); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shr); Retype(2, ValType.I32); return true;
+            case Opcode.I32ShrU: _il.EmitI4(31); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shr_Un); Retype(2, ValType.I32); return true;
             case Opcode.I64Clz: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.I64Clz))); Retype(1, ValType.I64); return true;
             case Opcode.I64Ctz: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.I64Ctz))); Retype(1, ValType.I64); return true;
             case Opcode.I64Popcnt: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.I64Popcnt))); Retype(1, ValType.I64); return true;
@@ -79,9 +79,9 @@ internal sealed partial class FunctionCompiler
             case Opcode.I64And: _il.Emit(OpCodes.And); Retype(2, ValType.I64); return true;
             case Opcode.I64Or: _il.Emit(OpCodes.Or); Retype(2, ValType.I64); return true;
             case Opcode.I64Xor: _il.Emit(OpCodes.Xor); Retype(2, ValType.I64); return true;
-            case Opcode.I64Shl: _il.Emit(OpCodes.Conv_I4); _il.Emit(OpCodes.Ldc_I4, 63); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shl); Retype(2, ValType.I64); return true;
-            case Opcode.I64ShrS: _il.Emit(OpCodes.Conv_I4); _il.Emit(OpCodes.Ldc_I4, 63); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shr); Retype(2, ValType.I64); return true;
-            case Opcode.I64ShrU: _il.Emit(OpCodes.Conv_I4); _il.Emit(OpCodes.Ldc_I4, 63); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shr_Un); Retype(2, ValType.I64); return true;
+            case Opcode.I64Shl: _il.Emit(OpCodes.Conv_I4); _il.EmitI4(63); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shl); Retype(2, ValType.I64); return true;
+            case Opcode.I64ShrS: _il.Emit(OpCodes.Conv_I4); _il.EmitI4(63); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shr); Retype(2, ValType.I64); return true;
+            case Opcode.I64ShrU: _il.Emit(OpCodes.Conv_I4); _il.EmitI4(63); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Shr_Un); Retype(2, ValType.I64); return true;
             case Opcode.F32Abs: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F32Abs))); Retype(1, ValType.F32); return true;
             case Opcode.F32Ceil: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F32Ceil))); Retype(1, ValType.F32); return true;
             case Opcode.F32Floor: _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F32Floor))); Retype(1, ValType.F32); return true;
@@ -171,7 +171,7 @@ internal sealed partial class FunctionCompiler
         if (float.IsNaN(v))
         {
             // RyuJIT keeps float constants as doubles, which quiets signalling NaNs: build it from bits at run time.
-            _il.Emit(OpCodes.Ldc_I4, (int)bits);
+            _il.EmitI4((int)bits);
             _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.F32FromBits)));
         }
         else _il.Emit(OpCodes.Ldc_R4, v);

@@ -12,7 +12,7 @@ internal sealed partial class FunctionCompiler
     {
         EmitCtx();
         _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Tables)));
-        _il.Emit(OpCodes.Ldc_I4, (int)index);
+        _il.EmitI4((int)index);
         _il.Emit(OpCodes.Ldelem_Ref);
     }
 
@@ -61,13 +61,13 @@ internal sealed partial class FunctionCompiler
             case Opcode.TableInit:
                 uint seg = r.ReadU32();
                 EmitTable(r.ReadU32());
-                _il.Emit(OpCodes.Ldc_I4, (int)seg);
+                _il.EmitI4((int)seg);
                 EmitCtx();
                 _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.TableInit)));
                 Pop(); Pop(); Pop();
                 break;
             case Opcode.ElemDrop:
-                _il.Emit(OpCodes.Ldc_I4, (int)r.ReadU32());
+                _il.EmitI4((int)r.ReadU32());
                 EmitCtx();
                 _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.ElemDrop)));
                 break;

@@ -120,8 +120,8 @@ internal sealed partial class FunctionCompiler
             case Opcode.LocalTee: EmitLocalSet(r.ReadU32(), tee: true); return;
             case Opcode.GlobalGet: EmitGlobalGet(r.ReadU32()); return;
             case Opcode.GlobalSet: EmitGlobalSet(r.ReadU32()); return;
-            case Opcode.I32Const: _il.Emit(OpCodes.Ldc_I4, r.ReadS32()); Push(ValType.I32); return;
-            case Opcode.I64Const: _il.Emit(OpCodes.Ldc_I8, r.ReadS64()); Push(ValType.I64); return;
+            case Opcode.I32Const: _il.EmitI4(r.ReadS32()); Push(ValType.I32); return;
+            case Opcode.I64Const: _il.EmitI8(r.ReadS64()); Push(ValType.I64); return;
             case Opcode.F32Const: EmitF32Const(r.ReadF32Bits()); return;
             case Opcode.F64Const: EmitF64Const(r.ReadF64Bits()); return;
             case >= Opcode.I32Load and <= Opcode.I64Store32:
@@ -187,7 +187,7 @@ internal sealed partial class FunctionCompiler
         }
     }
 
-    private void EmitCtx() => _il.Emit(OpCodes.Ldarg, _ctxArg);
+    private void EmitCtx() => _il.EmitLdarg(_ctxArg);
 
     private void EmitExec()
     {
@@ -203,7 +203,7 @@ internal sealed partial class FunctionCompiler
         EmitExec();
         _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Ldfld, s_fuel);
-        _il.Emit(OpCodes.Ldc_I8, (long)_pendingFuel);
+        _il.EmitI8((long)_pendingFuel);
         _il.Emit(OpCodes.Sub);
         _il.Emit(OpCodes.Stfld, s_fuel);
         _pendingFuel = 0;
@@ -218,7 +218,7 @@ internal sealed partial class FunctionCompiler
         {
             EmitExec();
             _il.Emit(OpCodes.Ldfld, s_fuel);
-            _il.Emit(OpCodes.Ldc_I8, 0L);
+            _il.EmitI8(0L);
             var slow = _il.DefineLabel();
             _il.Emit(OpCodes.Blt, slow);
             if (_interruptible)
@@ -260,7 +260,7 @@ internal sealed partial class FunctionCompiler
     // ---- locals and globals -------------------------------------------------------------------
     private void EmitLocalGet(uint i)
     {
-        if (i < _type.Params.Length) _il.Emit(OpCodes.Ldarg, (short)i);
+        if (i < _type.Params.Length) _il.EmitLdarg((int)i);
         else _il.Emit(OpCodes.Ldloc, _locals[i]!);
         Push(_localTypes[i]);
     }
@@ -269,7 +269,7 @@ internal sealed partial class FunctionCompiler
     {
         if (tee) _il.Emit(OpCodes.Dup);
         else Pop();
-        if (i < _type.Params.Length) _il.Emit(OpCodes.Starg, (short)i);
+        if (i < _type.Params.Length) _il.EmitStarg((int)i);
         else _il.Emit(OpCodes.Stloc, _locals[i]!);
     }
 
@@ -287,7 +287,7 @@ internal sealed partial class FunctionCompiler
     {
         EmitCtx();
         _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Globals)));
-        _il.Emit(OpCodes.Ldc_I4, (int)i);
+        _il.EmitI4((int)i);
         _il.Emit(OpCodes.Ldelem_Ref);
     }
 
@@ -335,7 +335,7 @@ internal sealed partial class FunctionCompiler
     {
         EmitCtx();
         _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Functions)));
-        _il.Emit(OpCodes.Ldc_I4, (int)funcIndex);
+        _il.EmitI4((int)funcIndex);
         _il.Emit(OpCodes.Ldelem_Ref);
     }
 

@@ -248,6 +248,14 @@ public static unsafe class VmHelpers
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double F64PromoteF32(float a) => float.IsNaN(a) ? (double)(a + a) : a;
 
     // ---- memory -------------------------------------------------------------------------------
+    /// <summary>Bounds check of an access of [address, address + end) where end = offset + size; returns base + address (the caller adds the offset).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint Address(long address, long end, long length, nint memoryBase)
+    {
+        if ((ulong)(address + end) > (ulong)length) MemoryOutOfBounds();
+        return memoryBase + (nint)address;
+    }
+
     public static int MemoryGrow(int delta, VmContext ctx) => ctx.Memory!.Grow((uint)delta);
 
     public static void MemoryFill(int dst, int value, int count, VmContext ctx)
