@@ -33,6 +33,7 @@ internal static class TypeCodec
                 int precision = d.GetInt(0), scale = d.GetInt(1), bits = d.GetInt(2, 128);
                 if (bits != 128) throw new ArrowFormatException($"Decimal{bits} is not supported (only Decimal128)", position);
                 if (precision is < 1 or > 38) throw new ArrowFormatException($"Decimal128 precision {precision} is outside 1..38", position);
+                if (scale is < -38 or > 38) throw new ArrowFormatException($"Decimal128 scale {scale} is outside -38..38", position);
                 return new Decimal128Type(precision, scale);
             }
             case FbTypeTag.Date:

@@ -23,6 +23,7 @@ public sealed class Decimal128Type : ArrowType
     public Decimal128Type(int precision, int scale)
     {
         if (precision is < 1 or > 38) throw new ArgumentOutOfRangeException(nameof(precision), "precision must be 1..38");
+        if (scale is < -38 or > 38) throw new ArgumentOutOfRangeException(nameof(scale), "scale must be -38..38");
         Precision = precision;
         Scale = scale;
     }
