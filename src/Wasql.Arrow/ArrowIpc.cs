@@ -4,6 +4,7 @@
 using System.Buffers.Binary;
 using Wasql.Arrow.Arrays;
 using Wasql.Arrow.Ipc;
+using Wasql.Arrow.Types;
 
 namespace Wasql.Arrow;
 
@@ -12,6 +13,20 @@ public static class ArrowIpc
     [ThreadStatic] private static MessageEncoder? t_encoder;
     [ThreadStatic] private static BodyLayout? t_body;
 
+    [ThreadStatic] private static Schema? t_lastSchema;
+    [ThreadStatic] private static byte[]? t_lastSchemaMessage;
+
+    /// <summary>The framed schema message, reused while the same Schema instance is written again.</summary>
+    private static byte[] SchemaMessage(MessageEncoder encoder, Schema schema)
+    {
+        if (!ReferenceEquals(schema, t_lastSchema) || t_lastSchemaMessage is null)
+        {
+            t_lastSchemaMessage = encoder.SchemaMessage(schema);
+            t_lastSchema = schema;
+        }
+        return t_lastSchemaMessage;
+    }
+
     /// <summary>The batch as an IPC file (magic, schema, one batch, footer).</summary>
     public static byte[] WriteFile(RecordBatch batch)
     {
@@ -19,15 +34,17 @@ public static class ArrowIpc
         var body = t_body ??= new BodyLayout();
         try
         {
-            byte[] schema = encoder.SchemaMessage(batch.Schema);
+            byte[] schema = SchemaMessage(encoder, batch.Schema);
             body.AddBatch(batch);
             long batchOffset = 8 + schema.Length;
             var metadata = encoder.RecordBatchMetadata(batch.Length, body);
             var footer = encoder.Footer(batch.Schema, [new MessageEncoder.Block(batchOffset, metadata.Length, body.BodyLength)]);
             long total = batchOffset + metadata.Length + body.BodyLength + 8 + footer.Length + 4 + 6;
-            var result = new byte[checked((int)total)];
+            // Every byte is written below (padding included), so the array need not be zeroed first.
+            var result = GC.AllocateUninitializedArray<byte>(checked((int)total));
             var span = result.AsSpan();
             IpcFormat.Magic.CopyTo(span);
+            span[6] = span[7] = 0;
             schema.CopyTo(span[8..]);
             int pos = (int)batchOffset;
             metadata.CopyTo(span[pos..]);
@@ -55,11 +72,11 @@ public static class ArrowIpc
         var body = t_body ??= new BodyLayout();
         try
         {
-            byte[] schema = encoder.SchemaMessage(batch.Schema);
+            byte[] schema = SchemaMessage(encoder, batch.Schema);
             body.AddBatch(batch);
             var metadata = encoder.RecordBatchMetadata(batch.Length, body);
             long total = schema.Length + metadata.Length + body.BodyLength + 8;
-            var result = new byte[checked((int)total)];
+            var result = GC.AllocateUninitializedArray<byte>(checked((int)total));
             var span = result.AsSpan();
             schema.CopyTo(span);
             int pos = schema.Length;

@@ -201,23 +201,29 @@ internal ref struct ArrayLoader
 
     private static void CheckUtf8(Field field, ArrayData data, long dataPosition)
     {
-        var array = new StringArray(data);
-        var bytes = array.ValueData;
         int count = data.Length;
         if (count == 0) return;
-        int first = array.IsLarge ? (int)array.LargeValueOffsets[0] : array.ValueOffsets[0];
-        int last = array.IsLarge ? (int)array.LargeValueOffsets[count] : array.ValueOffsets[count];
-        if (Utf8.IsValid(bytes[first..last]) && BoundariesOnCharStarts(array, bytes, count, last)) return;
+        bool large = data.Type.Id == ArrowTypeId.LargeUtf8;
+        var bytes = data.Buffers[2].Span;
+        // Fast path: the whole referenced range is valid UTF-8 and no value starts inside a character.
+        bool ok = large
+            ? RangeIsValid(bytes, MemoryMarshal.Cast<byte, long>(data.Buffers[1].Span)[..(count + 1)])
+            : RangeIsValid(bytes, MemoryMarshal.Cast<byte, int>(data.Buffers[1].Span)[..(count + 1)]);
+        if (ok) return;
+        var array = new StringArray(data);
         for (int i = 0; i < count; i++)
             if (array.IsValid(i) && !Utf8.IsValid(array.GetBytes(i)))
                 throw new ArrowFormatException($"field '{field.Name}': value {i} is not valid UTF-8", dataPosition + array.GetValueOffset(i));
     }
 
-    private static bool BoundariesOnCharStarts(StringArray array, ReadOnlySpan<byte> bytes, int count, int last)
+    private static bool RangeIsValid<T>(ReadOnlySpan<byte> bytes, ReadOnlySpan<T> offsets)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
-        for (int i = 1; i < count; i++)
+        int first = int.CreateTruncating(offsets[0]), last = int.CreateTruncating(offsets[^1]);
+        if (!Utf8.IsValid(bytes[first..last])) return false;
+        for (int i = 1; i < offsets.Length - 1; i++)
         {
-            int o = array.IsLarge ? (int)array.LargeValueOffsets[i] : array.ValueOffsets[i];
+            int o = int.CreateTruncating(offsets[i]);
             if (o < last && (bytes[o] & 0xC0) == 0x80) return false;
         }
         return true;

@@ -11,7 +11,7 @@ public sealed class Field : IEquatable<Field>
         Name = name ?? throw new ArgumentNullException(nameof(name));
         Type = type ?? throw new ArgumentNullException(nameof(type));
         Nullable = nullable;
-        Metadata = metadata ?? NoMetadata;
+        Metadata = metadata is null || metadata.Count == 0 ? NoMetadata : new Dictionary<string, string>(metadata);
     }
 
     public string Name { get; }

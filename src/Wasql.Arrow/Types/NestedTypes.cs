@@ -52,7 +52,11 @@ public sealed class FixedSizeListType : BaseListType
 
 public sealed class StructType : ArrowType
 {
-    public StructType(IReadOnlyList<Field> fields) => Fields = fields ?? throw new ArgumentNullException(nameof(fields));
+    public StructType(IReadOnlyList<Field> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        Fields = [.. fields];
+    }
     public StructType(params Field[] fields) : this((IReadOnlyList<Field>)fields) { }
 
     public IReadOnlyList<Field> Fields { get; }

@@ -7,8 +7,9 @@ public sealed class Schema : IEquatable<Schema>
 
     public Schema(IReadOnlyList<Field> fields, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        Fields = fields ?? throw new ArgumentNullException(nameof(fields));
-        Metadata = metadata ?? NoMetadata;
+        ArgumentNullException.ThrowIfNull(fields);
+        Fields = [.. fields];
+        Metadata = metadata is null || metadata.Count == 0 ? NoMetadata : new Dictionary<string, string>(metadata);
     }
 
     public Schema(params Field[] fields) : this((IReadOnlyList<Field>)fields) { }
