@@ -20,11 +20,13 @@ internal static class Toolchain
     private static readonly Lazy<string> TempDir = new(() => Directory.CreateTempSubdirectory("wasql-diff-").FullName);
 
     /// <summary>The Differential/ source folder (C programs and the node runner).</summary>
-    public static string SourceDir([CallerFilePath] string thisFile = "") => Path.GetDirectoryName(thisFile)!;
+    public static string SourceDir => ThisDirectory();
 
-    public static string CDir => Path.Combine(SourceDir(), "c");
+    private static string ThisDirectory([CallerFilePath] string thisFile = "") => Path.GetDirectoryName(thisFile)!;
 
-    public static string RunnerPath => Path.Combine(SourceDir(), "runner.mjs");
+    public static string CDir => Path.Combine(SourceDir, "c");
+
+    public static string RunnerPath => Path.Combine(SourceDir, "runner.mjs");
 
     public static IEnumerable<string> Programs() =>
         Directory.GetFiles(CDir, "*.c").Select(f => Path.GetFileNameWithoutExtension(f)!).OrderBy(n => n, StringComparer.Ordinal);
