@@ -1,0 +1,106 @@
+// Open-file objects behind file descriptors: the operations fd_* calls need, each returning an errno.
+// Subclasses: stdio streams (below), host files (HostDirectoryFs), in-memory files (MemoryFs), directories.
+namespace Wasql.Wasi.FileSystem;
+
+public abstract class WasiFile
+{
+    public abstract FileType Type { get; }
+
+    /// <summary>Reads at the current position (advancing it).</summary>
+    public virtual Errno Read(Span<byte> buffer, out int read)
+    {
+        read = 0;
+        return Type == FileType.Directory ? Errno.IsDir : Errno.BadF;
+    }
+
+    /// <summary>Writes at the current position, or at the end when <paramref name="append"/> (advancing it).</summary>
+    public virtual Errno Write(ReadOnlySpan<byte> data, bool append, out int written)
+    {
+        written = 0;
+        return Type == FileType.Directory ? Errno.IsDir : Errno.BadF;
+    }
+
+    public virtual Errno ReadAt(Span<byte> buffer, long offset, out int read)
+    {
+        read = 0;
+        return Type == FileType.Directory ? Errno.IsDir : Errno.SPipe;
+    }
+
+    public virtual Errno WriteAt(ReadOnlySpan<byte> data, long offset, out int written)
+    {
+        written = 0;
+        return Type == FileType.Directory ? Errno.IsDir : Errno.SPipe;
+    }
+
+    public virtual Errno Seek(long offset, Whence whence, out long position)
+    {
+        position = 0;
+        return Type == FileType.Directory ? Errno.BadF : Errno.SPipe;
+    }
+
+    public virtual Errno Stat(out FileStat stat)
+    {
+        stat = new FileStat { Type = Type, LinkCount = 1 };
+        return Errno.Success;
+    }
+
+    public virtual Errno SetSize(long size) => Type == FileType.Directory ? Errno.IsDir : Errno.Inval;
+    public virtual Errno SetTimes(TimeChange change) => Errno.NotSup;
+    public virtual Errno Sync() => Errno.Success;
+
+    /// <summary>Bytes readable without blocking, for poll_oneoff (0 when unknown).</summary>
+    public virtual long ReadableBytes => 0;
+
+    public virtual void Close() { }
+
+    /// <summary>Turns a seek request into an absolute position (EINVAL when it would be negative or overflow).</summary>
+    protected static Errno Reposition(long current, long end, long offset, Whence whence, out long position)
+    {
+        position = current;
+        long baseOffset = whence switch { Whence.Set => 0, Whence.Cur => current, Whence.End => end, _ => -1 };
+        if (baseOffset < 0) return Errno.Inval;
+        long target;
+        try
+        {
+            target = checked(baseOffset + offset);
+        }
+        catch (OverflowException)
+        {
+            return Errno.Inval;
+        }
+        if (target < 0) return Errno.Inval;
+        position = target;
+        return Errno.Success;
+    }
+}
+
+/// <summary>stdout/stderr: a character device writing to a <see cref="WasiOutput"/>.</summary>
+internal sealed class OutputFile(WasiOutput output) : WasiFile
+{
+    public WasiOutput Output { get; } = output;
+    public override FileType Type => FileType.CharacterDevice;
+    public override Errno Write(ReadOnlySpan<byte> data, bool append, out int written) => Output.Write(data, out written);
+}
+
+/// <summary>stdin: a character device reading from a <see cref="WasiInput"/>.</summary>
+internal sealed class InputFile(WasiInput input) : WasiFile
+{
+    public override FileType Type => FileType.CharacterDevice;
+    public override Errno Read(Span<byte> buffer, out int read) => input.Read(buffer, out read);
+    public override long ReadableBytes => input.Available;
+}
+
+/// <summary>An open directory: a filesystem and a resolved path inside it (the base of path_* calls).</summary>
+public sealed class DirectoryFile(IWasiFileSystem fs, string path) : WasiFile
+{
+    public IWasiFileSystem Fs { get; } = fs;
+    /// <summary>Resolved path from the filesystem root ("" for the root), components joined by '/'.</summary>
+    public string Path { get; } = path;
+    public override FileType Type => FileType.Directory;
+
+    /// <summary>The listing readdir pages through; refreshed when a guest starts again at cookie 0.</summary>
+    internal List<DirEntry>? Listing;
+
+    public override Errno Stat(out FileStat stat) => Fs.Lstat(Path, out stat);
+    public override Errno SetTimes(TimeChange change) => Fs.SetTimes(Path, change);
+}
