@@ -15,9 +15,9 @@ var rows = new List<Row>();
 
 foreach (var (name, batch, inner, samples) in new[]
 {
-    ("int32+utf8 x 1024", IntUtf8Batch(1024), 20_000, 15),
+    ("int32+utf8 x 1024", IntUtf8Batch(1024), 20_000, 21),
     ("int32+utf8 x 1M", IntUtf8Batch(1 << 20), 1, 11),
-    ("int32 pair x 1024", IntPairBatch(1024), 50_000, 15),
+    ("int32 pair x 1024", IntPairBatch(1024), 50_000, 21),
 })
 {
     var bytes = ArrowIpc.WriteFile(batch);
@@ -39,7 +39,7 @@ double memcpy = Timing.MedianNs(() =>
     System.Runtime.InteropServices.MemoryMarshal.AsBytes(src.AsSpan()).CopyTo(dest);
     System.Runtime.InteropServices.MemoryMarshal.AsBytes(src.AsSpan()).CopyTo(dest.AsSpan(4096));
     return dest;
-}, 50_000, 15);
+}, 50_000, 21);
 double pairEncode = rows.Single(r => r.Name.StartsWith("int32 pair")).EncodeNs;
 
 Dictionary<string, JsResult>? js = null;
@@ -95,10 +95,11 @@ static string Report(List<Row> rows, double memcpy, double pairEncode, Dictionar
     sb.AppendLine("## Arrow");
     sb.AppendLine();
     sb.AppendLine($"`dotnet run -c Release --project bench/Wasql.Arrow.Bench -- --update-results` ({DateTime.UtcNow:yyyy-MM-dd}, " +
-        $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}).");
+        $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, " +
+        $"load average at the end {LoadAverage()}: a shared machine, so expect run-to-run noise of up to 2x).");
     sb.AppendLine("IPC **file** format, one batch; encode = `ArrowIpc.WriteFile(batch)` (exact-size byte[]), decode = `ArrowIpc.ReadFile(bytes)`");
     sb.AppendLine("(zero-copy, all offsets/null counts checked, UTF-8 validated unless \"trusted\"); \"decode+read\" also reads every value.");
-    sb.AppendLine("Median of 11-15 samples after warm-up; MB/s counts IPC bytes (10^6).");
+    sb.AppendLine("Median of 11-21 samples after warm-up; MB/s counts IPC bytes (10^6).");
     sb.AppendLine();
     sb.AppendLine("| batch | IPC bytes | encode | encode MB/s | encode rows/s | decode | decode MB/s | decode rows/s | decode trusted | decode+read |");
     sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -151,6 +152,11 @@ static void UpdateResults(string path, string section)
     }
     File.WriteAllText(path, text);
     Console.WriteLine($"updated {path}");
+}
+
+static string LoadAverage()
+{
+    try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); } catch { return "?"; }
 }
 
 static string FindRepoRoot()

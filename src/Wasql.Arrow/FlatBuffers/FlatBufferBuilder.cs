@@ -29,6 +29,19 @@ internal sealed class FlatBufferBuilder
         _minAlign = 1;
     }
 
+    /// <summary>The bytes written so far (and alignment), to resume from later with <see cref="Restore"/>;
+    /// offsets taken before the snapshot stay valid after a restore because they count from the end.</summary>
+    public (byte[] Tail, int MinAlign) Snapshot() => (_buf.AsSpan(_space).ToArray(), _minAlign);
+
+    public void Restore((byte[] Tail, int MinAlign) snapshot)
+    {
+        Clear();
+        Ensure(snapshot.Tail.Length);
+        _space = _buf.Length - snapshot.Tail.Length;
+        snapshot.Tail.CopyTo(_buf.AsSpan(_space));
+        _minAlign = snapshot.MinAlign;
+    }
+
     public void Prep(int size, int additionalBytes)
     {
         if (size > _minAlign) _minAlign = size;

@@ -47,7 +47,7 @@ public sealed class ArrowFileWriter : IDisposable
     {
         if (_finished) return;
         Write(MessageEncoder.EndOfStream);
-        var footer = _encoder.Footer(Schema, _blocks);
+        var footer = _encoder.Footer(Schema, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_blocks));
         Write(footer);
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(length, footer.Length);

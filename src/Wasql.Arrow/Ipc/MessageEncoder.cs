@@ -12,6 +12,9 @@ internal sealed class MessageEncoder
     private readonly FlatBufferBuilder _fb = new(1024);
     private byte[] _framed = new byte[512];
     private byte[] _footer = new byte[512];
+    private Schema? _footerSchema;
+    private (byte[] Tail, int MinAlign) _footerSnapshot;
+    private int _footerSchemaTable;
 
     public readonly record struct Block(long Offset, int MetadataLength, long BodyLength);
 
@@ -57,10 +60,23 @@ internal sealed class MessageEncoder
     }
 
     /// <summary>The footer flatbuffer (unframed, padded to 8 bytes) of a file with these record batch blocks.</summary>
-    public ReadOnlySpan<byte> Footer(Schema schema, IReadOnlyList<Block> batches)
+    public ReadOnlySpan<byte> Footer(Schema schema, ReadOnlySpan<Block> batches)
     {
-        _fb.Clear();
-        int schemaTable = SchemaCodec.Write(_fb, schema);
+        int schemaTable;
+        if (ReferenceEquals(schema, _footerSchema))
+        {
+            _fb.Restore(_footerSnapshot);
+            schemaTable = _footerSchemaTable;
+        }
+        else
+        {
+            // The schema table is written first (it sits at the end of the buffer): keep it for the next footer.
+            _fb.Clear();
+            schemaTable = SchemaCodec.Write(_fb, schema);
+            _footerSnapshot = _fb.Snapshot();
+            _footerSchemaTable = schemaTable;
+            _footerSchema = schema;
+        }
         int batchesVec = BlockVector(batches);
         int dictionariesVec = BlockVector([]);
         _fb.StartTable(5);
@@ -77,10 +93,10 @@ internal sealed class MessageEncoder
         return dest[..padded];
     }
 
-    private int BlockVector(IReadOnlyList<Block> blocks)
+    private int BlockVector(ReadOnlySpan<Block> blocks)
     {
-        _fb.StartVector(24, blocks.Count, 8);
-        for (int i = blocks.Count - 1; i >= 0; i--)
+        _fb.StartVector(24, blocks.Length, 8);
+        for (int i = blocks.Length - 1; i >= 0; i--)
         {
             _fb.Prep(8, 24);
             _fb.PutLong(blocks[i].BodyLength);
@@ -88,7 +104,7 @@ internal sealed class MessageEncoder
             _fb.PutInt(blocks[i].MetadataLength);
             _fb.PutLong(blocks[i].Offset);
         }
-        return _fb.EndVector(blocks.Count);
+        return _fb.EndVector(blocks.Length);
     }
 
     private int MessageTable(MessageHeaderType type, int header, long bodyLength)
