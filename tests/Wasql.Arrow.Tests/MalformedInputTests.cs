@@ -226,6 +226,17 @@ public class MalformedInputTests
         Assert.Contains("found 2", e.Message);
     }
 
+    [Fact]
+    public void DictionaryDecodingIsBounded()
+    {
+        // written by apache-arrow JS (interop/write.mjs); column "dict" is dictionary-encoded
+        var bytes = File.ReadAllBytes(Path.Combine(Interop.NodeRunner.RepoRoot, "tests/Wasql.Arrow.Tests/data/js_all_types.arrow"));
+        Assert.Equal("green", ((StringArray)new ArrowFileReader(bytes).ReadRecordBatch(0).Column("dict")).GetString(1));
+        var reader = new ArrowFileReader(bytes, new ArrowReadOptions { MaxDictionaryDecodedSize = 6 });
+        var e = Assert.Throws<ArrowFormatException>(() => reader.ReadRecordBatch(0));
+        Assert.Contains("MaxDictionaryDecodedSize", e.Message);
+    }
+
     private static RecordBatch Utf8Batch() => new([("s", (ArrowArray)StringArray.From(["aaaa", "bbbb"]))]);
 
     private static RecordBatch Int32With77RowsAnd3Nulls()

@@ -1,6 +1,7 @@
 // Gathers elements of an array by index into a new array of the same type (any supported layout,
 // nested included); index -1 yields NULL. Used to decode dictionary-encoded IPC columns.
-// Callers guarantee indices are within [0, source.Length) or -1.
+// Callers guarantee indices are within [0, source.Length) or -1. The output size is charged to a
+// budget (elements plus bytes) so a small input cannot decode into an unbounded allocation.
 using System.Runtime.InteropServices;
 using Wasql.Arrow.Memory;
 using Wasql.Arrow.Types;
@@ -9,9 +10,10 @@ namespace Wasql.Arrow.Arrays;
 
 internal static class ArrayTake
 {
-    public static ArrayData Take(ArrayData source, ReadOnlySpan<int> indices)
+    public static ArrayData Take(ArrayData source, ReadOnlySpan<int> indices, ref long budget)
     {
         int n = indices.Length;
+        Charge(ref budget, n);
         var srcValidity = source.Validity.Span;
         bool srcHasNulls = source.Type.Id != ArrowTypeId.Null && source.NullCount > 0;
         byte[]? validity = null;
@@ -46,28 +48,31 @@ internal static class ArrayTake
                 return new ArrayData(type, n, nulls, 0, [bits, dst]);
             }
             case ArrowTypeId.Utf8 or ArrowTypeId.Binary or ArrowTypeId.LargeUtf8 or ArrowTypeId.LargeBinary:
-                return TakeBinary(source, indices, bits, nulls);
+                return TakeBinary(source, indices, bits, nulls, ref budget);
             case ArrowTypeId.List or ArrowTypeId.LargeList or ArrowTypeId.Map:
-                return TakeList(source, indices, bits, nulls);
+                return TakeList(source, indices, bits, nulls, ref budget);
             case ArrowTypeId.FixedSizeList:
             {
                 int size = ((FixedSizeListType)type).ListSize;
+                Charge(ref budget, (long)n * size);
                 var childIdx = new int[n * size];
                 for (int i = 0; i < n; i++)
                     for (int j = 0; j < size; j++)
                         childIdx[i * size + j] = indices[i] < 0 ? -1 : (source.Offset + indices[i]) * size + j;
-                return new ArrayData(type, n, nulls, 0, [bits], [Take(source.Children[0], childIdx)]);
+                return new ArrayData(type, n, nulls, 0, [bits], [Take(source.Children[0], childIdx, ref budget)]);
             }
             case ArrowTypeId.Struct:
             {
                 var childIdx = new int[n];
                 for (int i = 0; i < n; i++) childIdx[i] = indices[i] < 0 ? -1 : source.Offset + indices[i];
-                var children = source.Children.Select(c => Take(c, childIdx)).ToArray();
+                var children = new ArrayData[source.Children.Length];
+                for (int k = 0; k < children.Length; k++) children[k] = Take(source.Children[k], childIdx, ref budget);
                 return new ArrayData(type, n, nulls, 0, [bits], children);
             }
             default:
             {
                 int width = type.BitWidth / 8;
+                Charge(ref budget, (long)n * width);
                 var src = source.Buffers[1].Span;
                 var dst = new byte[n * width];
                 for (int i = 0; i < n; i++)
@@ -92,7 +97,14 @@ internal static class ArrayTake
         return MemoryMarshal.AsBytes(o.AsSpan()).ToArray();
     }
 
-    private static ArrayData TakeBinary(ArrayData source, ReadOnlySpan<int> indices, ReadOnlyMemory<byte> bits, int nulls)
+    private static void Charge(ref long budget, long amount)
+    {
+        budget -= amount;
+        if (budget < 0)
+            throw new ArrowFormatException("a dictionary-encoded column decodes to more than ArrowReadOptions.MaxDictionaryDecodedSize values and bytes");
+    }
+
+    private static ArrayData TakeBinary(ArrayData source, ReadOnlySpan<int> indices, ReadOnlyMemory<byte> bits, int nulls, ref long budget)
     {
         bool large = IsLarge(source.Type);
         var ends = new long[indices.Length + 1];
@@ -102,7 +114,8 @@ internal static class ArrayTake
             long len = k < 0 ? 0 : OffsetAt(source, source.Offset + k + 1, large) - OffsetAt(source, source.Offset + k, large);
             ends[i + 1] = ends[i] + len;
         }
-        var data = new byte[checked((int)ends[^1])];
+        Charge(ref budget, ends[^1]);
+        var data = new byte[ends[^1]];
         var src = source.Buffers[2].Span;
         for (int i = 0; i < indices.Length; i++)
         {
@@ -114,7 +127,7 @@ internal static class ArrayTake
         return new ArrayData(source.Type, indices.Length, nulls, 0, [bits, NewOffsets(ends, large), data]);
     }
 
-    private static ArrayData TakeList(ArrayData source, ReadOnlySpan<int> indices, ReadOnlyMemory<byte> bits, int nulls)
+    private static ArrayData TakeList(ArrayData source, ReadOnlySpan<int> indices, ReadOnlyMemory<byte> bits, int nulls, ref long budget)
     {
         bool large = IsLarge(source.Type);
         var ends = new long[indices.Length + 1];
@@ -125,12 +138,13 @@ internal static class ArrayTake
             if (k >= 0)
             {
                 long start = OffsetAt(source, source.Offset + k, large), end = OffsetAt(source, source.Offset + k + 1, large);
+                Charge(ref budget, end - start);
                 for (long c = start; c < end; c++) childIdx.Add((int)c);
                 ends[i + 1] = ends[i] + (end - start);
             }
             else ends[i + 1] = ends[i];
         }
-        var child = Take(source.Children[0], CollectionsMarshal.AsSpan(childIdx));
+        var child = Take(source.Children[0], CollectionsMarshal.AsSpan(childIdx), ref budget);
         return new ArrayData(source.Type, indices.Length, nulls, 0, [bits, NewOffsets(ends, large)], [child]);
     }
 }

@@ -55,7 +55,7 @@ internal ref struct ArrayLoader
             var indices = LoadFixedWidth(field, encoding.IndexType!, length, nullCount);
             if (!_dictionaries.TryGetValue(id, out var dictionary))
                 throw new ArrowFormatException($"field '{field.Name}' uses dictionary {id}, which was not sent before this batch", nodePosition);
-            return DictionaryDecoder.Decode(indices, dictionary, field.Name, nodePosition);
+            return DictionaryDecoder.Decode(indices, dictionary, field.Name, nodePosition, _options.MaxDictionaryDecodedSize);
         }
 
         var type = field.Type;

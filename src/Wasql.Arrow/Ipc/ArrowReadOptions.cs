@@ -11,4 +11,8 @@ public sealed class ArrowReadOptions
 
     /// <summary>Deepest nesting of types accepted (default 64); deeper schemas are refused.</summary>
     public int MaxNestingDepth { get; init; } = 64;
+
+    /// <summary>Upper bound, per column, of values plus bytes a dictionary-encoded column may decode to
+    /// (default 2^28), so a small file cannot expand into an unbounded allocation.</summary>
+    public long MaxDictionaryDecodedSize { get; init; } = 1L << 28;
 }

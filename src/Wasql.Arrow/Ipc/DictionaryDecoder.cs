@@ -9,7 +9,7 @@ namespace Wasql.Arrow.Ipc;
 
 internal static class DictionaryDecoder
 {
-    public static ArrayData Decode(ArrayData indices, ArrayData dictionary, string fieldName, long position)
+    public static ArrayData Decode(ArrayData indices, ArrayData dictionary, string fieldName, long position, long maxDecodedSize)
     {
         int n = indices.Length;
         var result = new int[n];
@@ -38,6 +38,7 @@ internal static class DictionaryDecoder
                 throw new ArrowFormatException($"field '{fieldName}': dictionary index {k} at row {i} is outside the dictionary of {dictionary.Length} values", position);
             result[i] = (int)k;
         }
-        return ArrayTake.Take(dictionary, result);
+        long budget = maxDecodedSize;
+        return ArrayTake.Take(dictionary, result, ref budget);
     }
 }
