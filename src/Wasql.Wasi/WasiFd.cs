@@ -15,8 +15,10 @@ public sealed partial class WasiContext
     {
         try
         {
-            var e = _fds.Get(fd, Rights.FdRead, out var entry);
-            if (e != Errno.Success) return E(e == Errno.NotCapable ? Errno.BadF : e);
+            var e = _fds.Get(fd, out var entry);
+            if (e != Errno.Success) return E(e);
+            if (entry.File.Type == FileType.Directory) return E(Errno.IsDir);
+            if ((entry.Base & Rights.FdRead) == 0) return E(Errno.BadF);
             var mem = GuestMemory.Of(c);
             mem.CheckIovecArray(iovs, iovsLen);
             mem.Slice(nreadPtr, 4);

@@ -1,0 +1,7 @@
+// Spins forever (a deadline or fuel must stop it).
+#include <stdio.h>
+int main(void) {
+    volatile unsigned long x = 0;
+    puts("looping");
+    for (;;) x++;
+}
