@@ -20,6 +20,8 @@ public sealed class RunOptions
     public double TimeoutSeconds { get; set; }
     /// <summary>Fuel granted to each command's guest code (0: fuel metering off). Exercises the metered code paths.</summary>
     public long Fuel { get; set; }
+    /// <summary>Engine's function split budget (0: engine default); a small value outlines nearly every block.</summary>
+    public int SplitBudget { get; set; }
 }
 
 /// <summary>The tallies and diagnostics of one file.</summary>
@@ -76,6 +78,7 @@ public sealed class CommandRunner
         _options = options;
         _result = result;
         _engine = new Engine(new EngineConfig { Interruptible = options.TimeoutSeconds > 0, ConsumeFuel = options.Fuel > 0 });
+        if (options.SplitBudget > 0) _engine.Config.FunctionSplitBudget = options.SplitBudget;
         _store = new Store(_engine);
         _linker = new Linker(_engine);
     }

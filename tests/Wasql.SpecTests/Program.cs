@@ -20,6 +20,7 @@ public static class Program
           --jobs N           files run in parallel (default: processor count)
           --skip-simd        count simd_* files as skipped (default)
           --simd             run simd_* files
+          --split-budget N   split functions whose estimated IL cost exceeds N (tests outlining)
           --fuel N           meter guest code, granting N fuel per command (tests the metered code paths)
           --timeout SECONDS  interrupt a command's guest code after SECONDS (enables the engine's
                              interruption checks; default: no limit)
@@ -44,6 +45,7 @@ public static class Program
                         break;
                     case "--skip-simd": options.SkipSimd = true; break;
                     case "--simd": options.SkipSimd = false; break;
+                    case "--split-budget": options.SplitBudget = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--fuel": options.Fuel = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--timeout": options.TimeoutSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--help" or "-h":

@@ -3,7 +3,15 @@ using System.Reflection.Emit;
 
 namespace Wasql.Wasm.Compilation;
 
-internal enum FrameKind : byte { Function, Block, Loop, If }
+internal enum FrameKind : byte
+{
+    Function,
+    Block,
+    Loop,
+    If,
+    /// <summary>In an outlined region: a label outside the region, left by returning an exit code.</summary>
+    Exit,
+}
 
 internal sealed class ControlFrame
 {
@@ -20,6 +28,8 @@ internal sealed class ControlFrame
     public bool Unreachable;
     /// <summary>Some branch jumps to <see cref="End"/>, so code after the frame is reachable.</summary>
     public bool EndTargeted;
+    /// <summary>For <see cref="FrameKind.Exit"/>: the code the region method returns to take this label.</summary>
+    public int ExitCode;
 
     /// <summary>Types a branch to this frame carries: a loop's parameters, otherwise its results.</summary>
     public ValType[] LabelTypes => Kind == FrameKind.Loop ? Params : Results;

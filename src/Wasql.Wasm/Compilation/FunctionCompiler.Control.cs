@@ -83,6 +83,12 @@ internal sealed partial class FunctionCompiler
             if (reachableAfter) EmitReturn();
             return;
         }
+        if (_frames.Count == 0)
+        {
+            // The end of an outlined region's construct: hand its results back to the caller.
+            if (reachableAfter) EmitRegionExit(0, f.Results);
+            return;
+        }
         if (!reachableAfter) MarkUnreachable();
     }
 
@@ -92,7 +98,17 @@ internal sealed partial class FunctionCompiler
         _types.AddRange(top);
     }
 
-    private ControlFrame FrameAt(uint depth) => _frames[_frames.Count - 1 - (int)depth];
+    private readonly Dictionary<int, ControlFrame> _exitFrames = [];
+
+    /// <summary>The frame a branch of the given depth targets; past the outermost frame of a region, an exit label.</summary>
+    private ControlFrame FrameAt(uint depth)
+    {
+        if (depth < _frames.Count) return _frames[_frames.Count - 1 - (int)depth];
+        int e = (int)depth - _frames.Count;
+        if (!_exitFrames.TryGetValue(e, out var exit))
+            _exitFrames[e] = exit = new ControlFrame { Kind = FrameKind.Exit, Results = _mode!.OuterLabels[e], Height = 0, ExitCode = e + 1 };
+        return exit;
+    }
 
     private Label LabelOf(ControlFrame f)
     {
@@ -129,6 +145,11 @@ internal sealed partial class FunctionCompiler
             EmitReturn();
             return;
         }
+        if (target.Kind == FrameKind.Exit)
+        {
+            EmitRegionExit(target.ExitCode, target.Results);
+            return;
+        }
         DropSurplus(target.LabelTypes.Length, SurplusFor(target));
         _il.Emit(OpCodes.Br, LabelOf(target));
     }
@@ -145,7 +166,7 @@ internal sealed partial class FunctionCompiler
         FlushFuel();
         Pop();
         var target = FrameAt(depth);
-        if (target.Kind != FrameKind.Function && SurplusFor(target) == 0)
+        if (target.Kind is not (FrameKind.Function or FrameKind.Exit) && SurplusFor(target) == 0)
         {
             _il.Emit(OpCodes.Brtrue, LabelOf(target));
             return;
@@ -172,7 +193,7 @@ internal sealed partial class FunctionCompiler
         {
             if (landing.TryGetValue(depth, out var l)) return l;
             var f = FrameAt(depth);
-            if (f.Kind != FrameKind.Function && SurplusFor(f) == 0) l = LabelOf(f);
+            if (f.Kind is not (FrameKind.Function or FrameKind.Exit) && SurplusFor(f) == 0) l = LabelOf(f);
             else
             {
                 l = _il.DefineLabel();
@@ -197,6 +218,11 @@ internal sealed partial class FunctionCompiler
     /// <summary>Returns the function's results: extra results through the byref arguments, the first as the CIL return.</summary>
     private void EmitReturn()
     {
+        if (_mode is not null)
+        {
+            EmitRegionExit(-1, _type.Results);
+            return;
+        }
         int n = _type.Results.Length;
         int surplus = _types.Count - n;
         if (n <= 1)

@@ -22,18 +22,26 @@ internal sealed partial class FunctionCompiler
     private readonly List<ControlFrame> _frames = new(16);
     private readonly TempLocals _temps;
 
-    // wasm locals: params are CIL arguments, the rest CIL locals
+    // wasm locals: params are CIL arguments (except in outlined regions), the rest CIL locals declared on first use
     private readonly ValType[] _localTypes;
     private readonly LocalBuilder?[] _locals;
+    private readonly int _argLocals;
     private readonly short _ctxArg;
+
+    // function splitting (see RegionPlanner): the plan, the shared frame, and the region this method compiles
+    private readonly RegionMode? _mode;
+    private RegionPlan _plan = RegionPlan.None;
+    private FrameLayout? _frame;
+    private LocalBuilder? _frameLocal;
     private LocalBuilder? _memBase, _memLen;
     private int _pendingFuel;
     /// <summary>The value of an f32/f64.const just emitted (see EmitFloatArithmetic).</summary>
     private double? _lastFloatConst, _precedingFloatConst;
     private readonly bool _fuel, _interruptible;
 
-    public FunctionCompiler(CompileEnv env, uint funcIndex, ILGenerator il)
+    public FunctionCompiler(CompileEnv env, uint funcIndex, ILGenerator il, RegionMode? mode = null)
     {
+        _mode = mode;
         _env = env;
         _m = env.Module;
         _funcIndex = funcIndex;
@@ -41,7 +49,8 @@ internal sealed partial class FunctionCompiler
         _il = il;
         _body = _m.Bodies[(int)funcIndex - _m.ImportedFunctionCount];
         _temps = new TempLocals(il);
-        _ctxArg = (short)_type.Params.Length;
+        _argLocals = mode is null ? _type.Params.Length : 0;
+        _ctxArg = (short)(mode is null ? _type.Params.Length : 1);
         _fuel = env.Engine.Config.ConsumeFuel;
         _interruptible = env.Engine.Config.Interruptible;
 
@@ -53,22 +62,38 @@ internal sealed partial class FunctionCompiler
         foreach (var run in _body.Locals)
             for (uint j = 0; j < run.Count; j++)
                 _localTypes[k++] = run.Type;
-        for (int i = _type.Params.Length; i < n; i++)
-            _locals[i] = il.DeclareLocal(ClrTypes.Of(_localTypes[i]));
     }
 
     public void Compile()
     {
-        EmitPrologue();
-        var fn = new ControlFrame { Kind = FrameKind.Function, Results = _type.Results, Height = 0, End = _il.DefineLabel() };
-        _frames.Add(fn);
-
-        var r = new WasmReader(_m.Bytes, _body.CodeOffset, _body.End);
-        int deadDepth = 0;
-        while (_frames.Count > 0)
+        WasmReader r;
+        if (_mode is null)
         {
+            _plan = _env.PlanFor(_body);
+            if (!_plan.IsEmpty)
+            {
+                _frame = _env.NewFrame(_funcIndex, _localTypes);
+                _frameLocal = _il.DeclareLocal(_frame.Type);
+            }
+            EmitPrologue();
+            _frames.Add(new ControlFrame { Kind = FrameKind.Function, Results = _type.Results, Height = 0, End = _il.DefineLabel() });
+            r = new WasmReader(_m.Bytes, _body.CodeOffset, _body.End);
+        }
+        else
+        {
+            _plan = _mode.Plan;
+            _frame = _mode.Frame;
+            EmitPrologue();
+            EmitRegionEntry();
+            r = new WasmReader(_m.Bytes, _mode.Region.Start, _mode.Region.End);
+        }
+
+        int deadDepth = 0;
+        do
+        {
+            int at = r.Position;
             var op = r.ReadOpcode();
-            if (Top.Unreachable)
+            if (_frames.Count > 0 && Top.Unreachable)
             {
                 // Skip dead code, tracking nesting so the frame's own else/end is found.
                 if (op is Opcode.Block or Opcode.Loop or Opcode.If) { Immediates.Skip(ref r, op); deadDepth++; continue; }
@@ -79,8 +104,14 @@ internal sealed partial class FunctionCompiler
             _pendingFuel++;
             _precedingFloatConst = _lastFloatConst;
             _lastFloatConst = null;
+            if (op is Opcode.Block or Opcode.Loop or Opcode.If && _plan.ByStart.TryGetValue(at, out var region) && region != _mode?.Region)
+            {
+                EmitRegionCall(region);
+                r.Position = region.End;
+                continue;
+            }
             EmitInstruction(ref r, op);
-        }
+        } while (_frames.Count > 0);
     }
 
     private ControlFrame Top => _frames[^1];
@@ -199,7 +230,7 @@ internal sealed partial class FunctionCompiler
     private void FlushFuel()
     {
         // Nothing to charge in dead code (and nothing may be emitted after a terminator).
-        if (!_fuel || _pendingFuel == 0 || Top.Unreachable) { _pendingFuel = 0; return; }
+        if (!_fuel || _pendingFuel == 0 || _frames.Count == 0 || Top.Unreachable) { _pendingFuel = 0; return; }
         EmitExec();
         _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Ldfld, s_fuel);
@@ -260,8 +291,7 @@ internal sealed partial class FunctionCompiler
     // ---- locals and globals -------------------------------------------------------------------
     private void EmitLocalGet(uint i)
     {
-        if (i < _type.Params.Length) _il.EmitLdarg((int)i);
-        else _il.Emit(OpCodes.Ldloc, _locals[i]!);
+        LoadLocal((int)i);
         Push(_localTypes[i]);
     }
 
@@ -269,9 +299,22 @@ internal sealed partial class FunctionCompiler
     {
         if (tee) _il.Emit(OpCodes.Dup);
         else Pop();
-        if (i < _type.Params.Length) _il.EmitStarg((int)i);
-        else _il.Emit(OpCodes.Stloc, _locals[i]!);
+        StoreLocal((int)i);
     }
+
+    private void LoadLocal(int i)
+    {
+        if (i < _argLocals) _il.EmitLdarg(i);
+        else _il.Emit(OpCodes.Ldloc, IlLocal(i));
+    }
+
+    private void StoreLocal(int i)
+    {
+        if (i < _argLocals) _il.EmitStarg(i);
+        else _il.Emit(OpCodes.Stloc, IlLocal(i));
+    }
+
+    private LocalBuilder IlLocal(int i) => _locals[i] ??= _il.DeclareLocal(ClrTypes.Of(_localTypes[i]));
 
     private static FieldInfo GlobalField(ValType t) => typeof(Global).GetField(t switch
     {

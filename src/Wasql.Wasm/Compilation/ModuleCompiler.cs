@@ -51,7 +51,7 @@ internal static class ModuleCompiler
             builders[i] = mb;
         }
 
-        var env = new CompileEnv(engine, m, builders, typeIds);
+        var env = new CompileEnv(engine, m, builders, typeIds, mod, tb);
         for (int i = 0; i < builders.Length; i++)
         {
             try
@@ -65,6 +65,7 @@ internal static class ModuleCompiler
             }
         }
 
+        env.CreateFrames();
         var type = tb.CreateType();
         CompiledModule.RegisterOwner(type, m);
         var methods = new MethodInfo[builders.Length];
@@ -78,11 +79,44 @@ internal static class ModuleCompiler
 }
 
 /// <summary>What every function compiler of one module shares.</summary>
-internal sealed class CompileEnv(Engine engine, ModuleInfo module, MethodBuilder[] methods, int[] typeIds)
+internal sealed class CompileEnv(Engine engine, ModuleInfo module, MethodBuilder[] methods, int[] typeIds, ModuleBuilder moduleBuilder, TypeBuilder code)
 {
+    private readonly List<FrameLayout> _frames = [];
+    private int _regionCount;
+
     public Engine Engine { get; } = engine;
     public ModuleInfo Module { get; } = module;
     public MethodBuilder[] Methods { get; } = methods;
     public int[] TypeIds { get; } = typeIds;
     public bool HasMemory => Module.Memories.Count > 0;
+
+    /// <summary>Which constructs of a function to outline (none for the vast majority of functions).</summary>
+    public RegionPlan PlanFor(FunctionBody body)
+    {
+        int budget = Engine.Config.FunctionSplitBudget;
+        // Fewer bytes than the budget's worth of cheapest instructions cannot exceed it.
+        if (budget <= 0 || (body.End - body.CodeOffset) * 3 <= budget) return RegionPlan.None;
+        return RegionPlanner.Plan(Module, body, budget);
+    }
+
+    public FrameLayout NewFrame(uint funcIndex, ValType[] localTypes)
+    {
+        var f = new FrameLayout(moduleBuilder, $"Frame{funcIndex}", localTypes);
+        _frames.Add(f);
+        return f;
+    }
+
+    /// <summary>A method for an outlined region: int r(ref Frame frame, VmContext ctx), returning the exit code.</summary>
+    public MethodBuilder DefineRegionMethod(uint funcIndex, FrameLayout frame)
+    {
+        var mb = code.DefineMethod($"r{funcIndex}_{_regionCount++}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
+            typeof(int), [frame.ByRef, ClrTypes.Context]);
+        if (Engine.Config.OptimizeImmediately) mb.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+        return mb;
+    }
+
+    public void CreateFrames()
+    {
+        foreach (var f in _frames) f.Create();
+    }
 }

@@ -13,12 +13,20 @@ internal static class Backtrace
     {
         if (e.Backtrace.Count > 0) return;
         var frames = new List<string>();
+        bool lastWasRegion = false;
         foreach (var frame in new StackTrace(e, false).GetFrames())
         {
             var method = frame.GetMethod();
             if (method is null || !CompiledModule.TryGetOwner(method.DeclaringType, out var module)) continue;
-            if (method.Name.Length > 1 && method.Name[0] == 'f' && uint.TryParse(method.Name.AsSpan(1), out uint index))
-                frames.Add((module!.ModuleName is { } mn ? mn + "!" : "") + module.FunctionDisplayName(index));
+            // f{index} is a function; r{index}_{k} a region outlined from it (reported once, as the function).
+            var name = method.Name.AsSpan();
+            int underscore = name.IndexOf('_');
+            var digits = name[0] == 'r' && underscore > 0 ? name[1..underscore] : name[1..];
+            if (name.Length < 2 || name[0] is not ('f' or 'r') || !uint.TryParse(digits, out uint index)) continue;
+            string display = (module!.ModuleName is { } mn ? mn + "!" : "") + module.FunctionDisplayName(index);
+            bool isRegion = name[0] == 'r';
+            if (!(lastWasRegion && frames.Count > 0 && frames[^1] == display)) frames.Add(display);
+            lastWasRegion = isRegion;
         }
         e.Backtrace = frames;
     }

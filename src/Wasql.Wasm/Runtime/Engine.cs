@@ -15,6 +15,12 @@ public sealed class EngineConfig
     /// <summary>Compile guest functions fully optimized at first call (no tier-0 phase).</summary>
     public bool OptimizeImmediately { get; set; } = true;
 
+    /// <summary>
+    /// Estimated IL cost above which a function is split into several methods, so that RyuJIT keeps
+    /// optimizing it (it gives up on methods past about 20,000 IL instructions or 2,000 blocks). 0 disables.
+    /// </summary>
+    public int FunctionSplitBudget { get; set; } = 12_000;
+
     /// <summary>Stack bytes kept free below guest frames for the host (exception dispatch, JIT, host calls).</summary>
     public int StackReserveBytes { get; set; } = 512 * 1024;
 
