@@ -18,17 +18,16 @@ public static class Toolchain
     public static string Rustc => Environment.GetEnvironmentVariable("WASQL_RUSTC") ?? "/usr/bin/rustc";
 
     /// <summary>The path of programs/<paramref name="file"/> compiled to wasm (C or Rust by extension).</summary>
-    public static string Build(string file) => s_built.GetOrAdd(file, f => new Lazy<string>(() => Compile(f))).Value;
+    public static string Build(string file, params string[] extraFlags) =>
+        s_built.GetOrAdd(file + "\0" + string.Join(' ', extraFlags), _ => new Lazy<string>(() => Compile(file, extraFlags))).Value;
 
-    public static byte[] BuildBytes(string file) => File.ReadAllBytes(Build(file));
-
-    private static string Compile(string file)
+    private static string Compile(string file, string[] extraFlags)
     {
         string src = Path.Combine(ProgramsDir, file);
         if (!File.Exists(src)) throw new FileNotFoundException($"no guest program {src}");
         bool rust = file.EndsWith(".rs", StringComparison.Ordinal);
         string tool = rust ? Rustc : Clang;
-        string[] flags = rust ? ["--target", "wasm32-wasi", "-O", "-C", "debuginfo=0"] : ClangFlags();
+        string[] flags = [.. rust ? ["--target", "wasm32-wasi", "-O", "-C", "debuginfo=0"] : ClangFlags(), .. extraFlags];
         string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(File.ReadAllText(src) + "\0" + tool + string.Join(' ', flags))))[..16];
         Directory.CreateDirectory(s_cacheDir);
         string output = Path.Combine(s_cacheDir, $"{Path.GetFileNameWithoutExtension(file)}-{hash}.wasm");
