@@ -20,6 +20,12 @@ public sealed class WasiOutput
     /// <summary>The guest tried to write more than <see cref="MaxBytes"/>.</summary>
     public bool LimitReached { get; private set; }
 
+    /// <summary>
+    /// Report the stream to the guest as a terminal (a character device, so C's stdio line-buffers it) rather than a
+    /// pipe (an unknown file type: fully buffered, like native programs writing into a pipe).
+    /// </summary>
+    public bool IsTerminal { get; init; }
+
     private WasiOutput(Stream? stream, bool capture, long maxBytes)
     {
         if (maxBytes < 0) throw new ArgumentOutOfRangeException(nameof(maxBytes));
@@ -32,17 +38,20 @@ public sealed class WasiOutput
     public static WasiOutput Null() => new(null, false, long.MaxValue);
 
     /// <summary>Keeps the output in memory, at most <paramref name="maxBytes"/> of it.</summary>
-    public static WasiOutput Capture(int maxBytes = 16 << 20) => new(null, true, maxBytes);
+    public static WasiOutput Capture(int maxBytes = 16 << 20, bool isTerminal = false) =>
+        new(null, true, maxBytes) { IsTerminal = isTerminal };
 
     /// <summary>Writes through to a stream (not closed by WASI); <paramref name="maxBytes"/> caps the total.</summary>
-    public static WasiOutput FromStream(Stream stream, long maxBytes = long.MaxValue) =>
-        new(stream ?? throw new ArgumentNullException(nameof(stream)), false, maxBytes);
+    public static WasiOutput FromStream(Stream stream, long maxBytes = long.MaxValue, bool isTerminal = false) =>
+        new(stream ?? throw new ArgumentNullException(nameof(stream)), false, maxBytes) { IsTerminal = isTerminal };
 
     /// <summary>The process's own stdout.</summary>
-    public static WasiOutput StandardOutput() => FromStream(Console.OpenStandardOutput());
+    public static WasiOutput StandardOutput() =>
+        new(Console.OpenStandardOutput(), false, long.MaxValue) { IsTerminal = !Console.IsOutputRedirected };
 
     /// <summary>The process's own stderr.</summary>
-    public static WasiOutput StandardError() => FromStream(Console.OpenStandardError());
+    public static WasiOutput StandardError() =>
+        new(Console.OpenStandardError(), false, long.MaxValue) { IsTerminal = !Console.IsErrorRedirected };
 
     public bool IsCapture => _capture;
 
@@ -115,14 +124,18 @@ public sealed class WasiInput
 
     private WasiInput(Stream? stream) => _stream = stream;
 
+    /// <summary>Report stdin to the guest as a terminal (character device) rather than a pipe.</summary>
+    public bool IsTerminal { get; init; }
+
     /// <summary>End of file at once (the default).</summary>
     public static WasiInput Empty() => new(null);
-    public static WasiInput FromStream(Stream stream) => new(stream ?? throw new ArgumentNullException(nameof(stream)));
-    public static WasiInput FromBytes(byte[] bytes) => new(new MemoryStream(bytes, writable: false));
-    public static WasiInput FromString(string text) => FromBytes(Encoding.UTF8.GetBytes(text));
+    public static WasiInput FromStream(Stream stream, bool isTerminal = false) =>
+        new(stream ?? throw new ArgumentNullException(nameof(stream))) { IsTerminal = isTerminal };
+    public static WasiInput FromBytes(byte[] bytes, bool isTerminal = false) => new(new MemoryStream(bytes, writable: false)) { IsTerminal = isTerminal };
+    public static WasiInput FromString(string text, bool isTerminal = false) => FromBytes(Encoding.UTF8.GetBytes(text), isTerminal);
 
     /// <summary>The process's own stdin.</summary>
-    public static WasiInput StandardInput() => FromStream(Console.OpenStandardInput());
+    public static WasiInput StandardInput() => new(Console.OpenStandardInput()) { IsTerminal = !Console.IsInputRedirected };
 
     internal Errno Read(Span<byte> buffer, out int read)
     {

@@ -94,6 +94,19 @@ public class ApiTests
     }
 
     [Fact]
+    public void Stdio_PipeOrTerminal_MatchesNodeForPipes()
+    {
+        var wasm = Toolchain.Build("isatty.c");
+        var node = NodeOracle.Run(wasm, ["isatty"]);
+        var (pipes, _) = Guest.Run(wasm, ["isatty"]);
+        Assert.Equal("isatty 0 0 0\nlseek stdout -1 errno 70\n", pipes.Stdout);
+        Assert.Equal(node.Stdout, pipes.Stdout);
+        var stdout = WasiOutput.Capture(1 << 20, isTerminal: true);
+        Guest.Run(wasm, ["isatty"], configure: cfg => cfg.WithStdout(stdout).WithStdin(WasiInput.FromString("", isTerminal: true)));
+        Assert.Equal("isatty 1 1 0\nlseek stdout -1 errno 70\n", stdout.GetText());
+    }
+
+    [Fact]
     public void PathResolver_StaysInsideRoot()
     {
         var fs = new MemoryFs().AddDirectory("a/b").AddFile("a/f.txt", "f");

@@ -74,18 +74,18 @@ public abstract class WasiFile
     }
 }
 
-/// <summary>stdout/stderr: a character device writing to a <see cref="WasiOutput"/>.</summary>
+/// <summary>stdout/stderr: a character device (terminal) or an unknown-type stream (pipe) writing to a <see cref="WasiOutput"/>.</summary>
 internal sealed class OutputFile(WasiOutput output) : WasiFile
 {
     public WasiOutput Output { get; } = output;
-    public override FileType Type => FileType.CharacterDevice;
+    public override FileType Type => Output.IsTerminal ? FileType.CharacterDevice : FileType.Unknown;
     public override Errno Write(ReadOnlySpan<byte> data, bool append, out int written) => Output.Write(data, out written);
 }
 
-/// <summary>stdin: a character device reading from a <see cref="WasiInput"/>.</summary>
+/// <summary>stdin: a character device (terminal) or an unknown-type stream (pipe) reading from a <see cref="WasiInput"/>.</summary>
 internal sealed class InputFile(WasiInput input) : WasiFile
 {
-    public override FileType Type => FileType.CharacterDevice;
+    public override FileType Type => input.IsTerminal ? FileType.CharacterDevice : FileType.Unknown;
     public override Errno Read(Span<byte> buffer, out int read) => input.Read(buffer, out read);
     public override long ReadableBytes => input.Available;
 }

@@ -3,5 +3,6 @@
 int main(void) {
     volatile unsigned long x = 0;
     puts("looping");
+    fflush(stdout);
     for (;;) x++;
 }
