@@ -19,6 +19,7 @@ public sealed partial class WasiContext
         if (e != Errno.Success) return e;
         if (entry.File is not DirectoryFile d) return Errno.NotDir;
         dir = d;
+        if ((uint)pathLen > PathResolver.MaxPathBytes) return Errno.NameTooLong;
         string path = mem.ReadString(pathPtr, pathLen);
         return PathResolver.Resolve(d.Fs, d.Path, path, follow, out resolved, out trailingSlash);
     }
@@ -184,6 +185,7 @@ public sealed partial class WasiContext
         try
         {
             var mem = GuestMemory.Of(c);
+            if ((uint)targetLen > PathResolver.MaxPathBytes) return E(Errno.NameTooLong);
             string target = mem.ReadString(targetPtr, targetLen);
             var e = ResolveAt(mem, dirFd, Rights.PathSymlink, pathPtr, pathLen, false, out var dir, out var rel, out _);
             if (e != Errno.Success) return E(e);

@@ -20,11 +20,12 @@ public sealed partial class WasiContext
             mem.Slice(neventsPtr, 4);
             int events = 0;
             long minWait = long.MaxValue;
-            var waits = new long[nsubscriptions]; // per clock subscription: ns until due; long.MinValue otherwise
+            // Clock readings taken once, so both passes agree on every subscription's wait without per-subscription state.
+            Span<long> now = stackalloc long[4];
+            for (int id = 0; id < 4; id++) now[id] = _clock.Now((ClockId)id) ?? long.MinValue;
             // First pass: fd events (ready now) and invalid clocks; note every clock's wait.
             for (int i = 0; i < nsubscriptions; i++)
             {
-                waits[i] = long.MinValue;
                 var sub = mem.Slice((uint)inPtr + (uint)i * SubscriptionSize, SubscriptionSize);
                 ulong userdata = BinaryPrimitives.ReadUInt64LittleEndian(sub);
                 var type = (EventType)sub[8];
@@ -32,9 +33,9 @@ public sealed partial class WasiContext
                 {
                     case EventType.Clock:
                     {
-                        var e = ClockWait(sub, out long wait);
+                        var e = ClockWait(sub, now, out long wait);
                         if (e != Errno.Success) WriteEvent(mem, outPtr, events++, userdata, e, type, 0);
-                        else minWait = Math.Min(minWait, waits[i] = Math.Max(wait, 0));
+                        else minWait = Math.Min(minWait, wait);
                         break;
                     }
                     case EventType.FdRead:
@@ -66,8 +67,11 @@ public sealed partial class WasiContext
                     due = minWait;
                 }
                 for (int i = 0; i < nsubscriptions; i++)
-                    if (waits[i] != long.MinValue && waits[i] <= due)
-                        WriteEvent(mem, outPtr, events++, mem.ReadU64(inPtr + i * SubscriptionSize), Errno.Success, EventType.Clock, 0);
+                {
+                    var sub = mem.Slice((uint)inPtr + (uint)i * SubscriptionSize, SubscriptionSize);
+                    if ((EventType)sub[8] == EventType.Clock && ClockWait(sub, now, out long wait) == Errno.Success && wait <= due)
+                        WriteEvent(mem, outPtr, events++, BinaryPrimitives.ReadUInt64LittleEndian(sub), Errno.Success, EventType.Clock, 0);
+                }
             }
             mem.WriteU32(neventsPtr, (uint)events);
             return 0;
@@ -75,16 +79,16 @@ public sealed partial class WasiContext
         catch (Exception e) when (e is not TrapException) { return Fail(e); }
     }
 
-    /// <summary>Nanoseconds until a clock subscription fires (≤ 0: due now).</summary>
-    private Errno ClockWait(ReadOnlySpan<byte> sub, out long wait)
+    /// <summary>Nanoseconds (≥ 0) until a clock subscription fires, against the clock readings <paramref name="now"/>.</summary>
+    private static Errno ClockWait(ReadOnlySpan<byte> sub, ReadOnlySpan<long> now, out long wait)
     {
         wait = 0;
-        var id = (ClockId)BinaryPrimitives.ReadUInt32LittleEndian(sub[16..]);
+        uint id = BinaryPrimitives.ReadUInt32LittleEndian(sub[16..]);
         ulong timeout = BinaryPrimitives.ReadUInt64LittleEndian(sub[24..]);
         ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(sub[40..]);
-        if (_clock.Now(id) is not long now) return Errno.Inval;
+        if (id >= (uint)now.Length || now[(int)id] == long.MinValue) return Errno.Inval;
         long t = (long)Math.Min(timeout, long.MaxValue);
-        wait = (flags & 1) != 0 ? t - now : t;
+        wait = Math.Max(0, (flags & 1) != 0 ? t - now[(int)id] : t);
         return Errno.Success;
     }
 

@@ -129,7 +129,9 @@ public sealed class HostDirectoryFs : IWasiFileSystem
             if (ReadOnly && (write || trunc)) return Errno.Rofs;
             if (trunc) write = true;
             var mode = info is null ? FileMode.CreateNew : trunc ? FileMode.Truncate : FileMode.Open;
-            var access = write ? (read ? FileAccess.ReadWrite : FileAccess.Write) : FileAccess.Read;
+            // .NET refuses to create or truncate through a read-only handle: use a writable one; HostFile still
+            // refuses writes the guest did not ask for.
+            var access = write || mode != FileMode.Open ? (read || mode != FileMode.Open ? FileAccess.ReadWrite : FileAccess.Write) : FileAccess.Read;
             var handle = File.OpenHandle(full, mode, access, FileShare.ReadWrite | FileShare.Delete);
             file = new HostFile(this, handle, full, read, write);
             return Errno.Success;

@@ -74,6 +74,12 @@ int main(int argc, char **argv) {
     printf("pread eof %zd\n", pread(fd, r, 2, 400));
     close(fd);
 
+    fd = open(P("sub/created-rdonly"), O_CREAT | O_RDONLY, 0644);
+    err("create read-only", fd);
+    err("write to created read-only", (int)write(fd, "x", 1));
+    fstat(fd, &st); printf("created size %lld\n", (long long)st.st_size);
+    close(fd);
+    err("unlink created", unlink(P("sub/created-rdonly")));
     err("open excl", open(P("sub/b.bin"), O_CREAT | O_EXCL | O_WRONLY, 0644));
     err("open missing", open(P("sub/missing"), O_RDONLY));
     err("open dir for write", open(P("sub"), O_WRONLY));
