@@ -44,7 +44,17 @@ public sealed partial class WasiContext : IDisposable
     }
 
     /// <summary>Wakes a guest sleeping in poll_oneoff (pair it with <see cref="Store.Interrupt"/> for deadlines).</summary>
-    public void Cancel() => _cancel.Cancel();
+    public void Cancel()
+    {
+        try
+        {
+            _cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A deadline timer racing with Dispose: the guest is gone already.
+        }
+    }
 
     public bool IsCancelled => _cancel.IsCancellationRequested;
 
