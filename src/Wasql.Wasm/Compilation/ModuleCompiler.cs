@@ -46,8 +46,7 @@ internal static class ModuleCompiler
             var ft = m.FunctionType((uint)(imported + i));
             var mb = tb.DefineMethod($"f{imported + i}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
                 ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context));
-            if (engine.Config.OptimizeImmediately)
-                mb.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+            mb.SetImplementationFlags(ImplFlags(engine.Config));
             builders[i] = mb;
         }
 
@@ -73,6 +72,10 @@ internal static class ModuleCompiler
             methods[i] = type.GetMethod(builders[i].Name, BindingFlags.Public | BindingFlags.Static)!;
         return new CompiledModule { Type = type, Methods = methods, TypeIds = typeIds };
     }
+
+    internal static MethodImplAttributes ImplFlags(EngineConfig c) =>
+        (c.OptimizeImmediately ? MethodImplAttributes.AggressiveOptimization : 0) |
+        (c.PreciseBacktraces ? MethodImplAttributes.NoInlining : 0);
 
     private static string Sanitize(string? s) =>
         s is null ? "module" : new string(s.Take(40).Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
@@ -111,7 +114,7 @@ internal sealed class CompileEnv(Engine engine, ModuleInfo module, MethodBuilder
     {
         var mb = code.DefineMethod($"r{funcIndex}_{_regionCount++}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
             typeof(int), [frame.ByRef, ClrTypes.Context]);
-        if (Engine.Config.OptimizeImmediately) mb.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+        mb.SetImplementationFlags(ModuleCompiler.ImplFlags(Engine.Config));
         return mb;
     }
 

@@ -40,6 +40,8 @@ internal static class RegionPlanner
         public Node? Parent;
         public List<Node> Children = [];
         public bool Chosen;
+        /// <summary>Inside a chosen region: compiled as part of that region's method.</summary>
+        public bool Covered;
     }
 
     /// <summary>Estimated cost of the call sequence that replaces an outlined region.</summary>
@@ -58,11 +60,12 @@ internal static class RegionPlanner
             Node? best = null;
             foreach (var n in all)
             {
-                if (n.Chosen || n == root || InsideChosen(n) || !Fits(n, budget) || n.Cost < budget / 16) continue;
+                if (n.Chosen || n.Covered || n == root || !Fits(n, budget) || n.Cost < budget / 16) continue;
                 if (best is null || n.Cost > best.Cost) best = n;
             }
             if (best is null) break; // what remains is straight-line code; RyuJIT will fall back to MinOpts for it
             best.Chosen = true;
+            Cover(best);
             Evaluate(root);
         }
 
@@ -74,11 +77,17 @@ internal static class RegionPlanner
 
     private static bool Fits(Node n, int budget) => n.Cost <= budget && n.Blocks <= budget / 10;
 
-    private static bool InsideChosen(Node n)
+    /// <summary>Marks every descendant of a chosen region (each node is covered at most once overall).</summary>
+    private static void Cover(Node chosen)
     {
-        for (var p = n.Parent; p is not null; p = p.Parent)
-            if (p.Chosen) return true;
-        return false;
+        var stack = new Stack<Node>(chosen.Children);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (n.Covered) continue;
+            n.Covered = true;
+            foreach (var c in n.Children) stack.Push(c);
+        }
     }
 
     private static void Collect(Node n, List<Node> all)

@@ -16,6 +16,13 @@ public sealed class EngineConfig
     public bool OptimizeImmediately { get; set; } = true;
 
     /// <summary>
+    /// Keep every wasm function a separate native frame so trap backtraces list every function. Off by
+    /// default: the JIT then inlines small functions into their callers, which is faster, and their
+    /// frames merge into the caller's in backtraces.
+    /// </summary>
+    public bool PreciseBacktraces { get; set; }
+
+    /// <summary>
     /// Estimated IL cost above which a function is split into several methods, so that RyuJIT keeps
     /// optimizing it (it gives up on methods past about 20,000 IL instructions or 2,000 blocks). 0 disables.
     /// </summary>

@@ -10,13 +10,16 @@ namespace Wasql.Wasm.Runtime;
 public static unsafe class VmHelpers
 {
     // ---- traps --------------------------------------------------------------------------------
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    // Deliberately not NoInlining: RyuJIT reads these bodies, sees they always throw and treats the call
+    // sites as cold, no-return paths. Hidden behind NoInlining they look like ordinary calls and every
+    // live float register gets spilled around every bounds check.
+    [DoesNotReturn]
     public static void Trap(int code) => throw new TrapException((TrapCode)code);
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn]
     public static void MemoryOutOfBounds() => throw new TrapException(TrapCode.MemoryOutOfBounds);
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn]
     public static void StackExhausted() => throw new TrapException(TrapCode.StackExhausted);
 
     /// <summary>The `unreachable` instruction: generated code throws the returned exception, ending the CIL block.</summary>

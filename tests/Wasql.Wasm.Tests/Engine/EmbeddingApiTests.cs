@@ -136,11 +136,23 @@ public class EmbeddingApiTests
         var outer = inst.GetFunction<Func<int, int>>("outer");
         var trap = Assert.Throws<TrapException>(() => outer(0));
         Assert.Equal(TrapCode.IntegerDivideByZero, trap.Code);
-        // Small functions may be inlined by the JIT, so inner frames can merge; the chain still ends at the export.
-        Assert.True(trap.Backtrace.Count >= 2, string.Join(" <- ", trap.Backtrace));
-        Assert.Contains(trap.Backtrace[0], new[] { "inner", "middle" });
+        // By default small functions may be inlined, merging their frames; the chain still ends at the export.
         Assert.Equal("func[2]", trap.Backtrace[^1]);
         Assert.Equal(1, outer(1)); // the instance stays usable
+    }
+
+    [Fact]
+    public void PreciseBacktracesListEveryFrame()
+    {
+        var (_, _, inst) = Load("""
+            (module
+              (func $inner (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+              (func $middle (param i32) (result i32) (call $inner (local.get 0)))
+              (func (export "outer") (param i32) (result i32) (call $middle (local.get 0))))
+            """, config: new EngineConfig { PreciseBacktraces = true });
+        var trap = Assert.Throws<TrapException>(() => inst.GetFunction<Func<int, int>>("outer")(0));
+        Assert.Equal(["inner", "middle", "func[2]"], trap.Backtrace.Select(f => f.TrimStart('$')).ToArray());
+        Assert.Contains("wasm backtrace:", trap.ToString());
     }
 
     [Fact]

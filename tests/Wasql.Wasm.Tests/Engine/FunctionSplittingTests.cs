@@ -91,7 +91,7 @@ public class FunctionSplittingTests
                     (loop (result i32)
                       (i32.div_u (i32.const 100) (local.get 0)))))))
             """, debugNames: true);
-        var engine = new Wasm.Engine(new EngineConfig { FunctionSplitBudget = 10 });
+        var engine = new Wasm.Engine(new EngineConfig { FunctionSplitBudget = 10, PreciseBacktraces = true });
         var store = new Store(engine);
         var inst = new Linker(engine).Instantiate(store, Module.Compile(engine, wasm));
         var deep = inst.GetFunction<Func<int, int>>("deep");
