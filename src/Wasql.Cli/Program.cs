@@ -31,6 +31,7 @@ public static class Program
         {
             return args[0] switch
             {
+                "run" => RunCommand.Run(rest),
                 "inspect" => InspectCommand.Run(rest),
                 _ => Fail($"unknown command '{args[0]}'\n\n{Usage}"),
             };
