@@ -12,5 +12,9 @@ dotnet build Wasql.slnx -c Release -nologo -v q -clp:ErrorsOnly
 echo "== unit and differential tests"
 dotnet test Wasql.slnx -c Release --no-build -nologo -v q
 
+spec() { dotnet run --project tests/Wasql.SpecTests -c Release --no-build -- "$WASQL_SHARED/wasm-testsuite" "$@"; }
+echo "== WebAssembly spec suite, metered (fuel) and with nearly every block outlined (function splitting)"
+spec --fuel 1000000000 --split-budget 40 | tail -n 1
+
 echo "== WebAssembly spec suite"
-dotnet run --project tests/Wasql.SpecTests -c Release --no-build -- "$WASQL_SHARED/wasm-testsuite"
+spec
