@@ -1,0 +1,112 @@
+// One arrow-udf function of a loaded module: its decoded signature and the public entry points to call it
+// on a RecordBatch (scalar), as a stream of batches (table), or per row with boxed values.
+using Wasql.Arrow.Arrays;
+using Wasql.Arrow.Builders;
+using Wasql.Arrow.Types;
+
+namespace Wasql.Udf;
+
+/// <summary>A function exported by an arrow-udf module as <c>arrowudf_&lt;base64&gt;</c>. Thread-safe: every call
+/// takes an instance from the module's pool.</summary>
+public sealed class ArrowUdfFunction
+{
+    internal ArrowUdfFunction(UdfModule module, string exportName, string signature, string name,
+        IReadOnlyList<UdfType> args, UdfType ret, UdfFunctionKind kind)
+    {
+        Module = module;
+        ExportName = exportName;
+        Signature = signature;
+        Name = name;
+        ArgumentTypes = args;
+        ReturnType = ret;
+        Kind = kind;
+        InputSchema = new Schema(args.Select((t, i) => new Field("arg" + i, t.ArrowType, true, t.Field.Metadata)).ToArray());
+    }
+
+    /// <summary>The module this function belongs to.</summary>
+    public UdfModule Module { get; }
+    /// <summary>The function name (e.g. <c>gcd</c>); several functions may share it (overloads).</summary>
+    public string Name { get; }
+    /// <summary>The decoded symbol text, e.g. <c>gcd(int4,int4)->int4</c> or <c>range(int32)->>int32</c>.</summary>
+    public string Signature { get; }
+    /// <summary>The wasm export, <c>arrowudf_</c> + encoded signature.</summary>
+    public string ExportName { get; }
+    /// <summary>Argument types in order, in the module's vocabulary.</summary>
+    public IReadOnlyList<UdfType> ArgumentTypes { get; }
+    /// <summary>The result type (for a table function: the type of its value column).</summary>
+    public UdfType ReturnType { get; }
+    /// <summary>Scalar or table (set-returning).</summary>
+    public UdfFunctionKind Kind { get; }
+    /// <summary>True for a table (set-returning) function.</summary>
+    public bool IsTable => Kind == UdfFunctionKind.Table;
+    /// <summary>A schema for input batches (fields <c>arg0..argN</c>; the guest reads columns by position).</summary>
+    public Schema InputSchema { get; }
+
+    /// <summary>
+    /// Calls a scalar function on <paramref name="input"/> (one column per argument, by position; a zero-argument
+    /// function takes a batch with no columns and the wanted row count). NULL value slots are sent as zeros.
+    /// Per-row failures come back as data in <see cref="UdfScalarResult.Errors"/>; a trap, a timeout or a
+    /// whole-call error (rc != 0) throws <see cref="UdfException"/>.
+    /// </summary>
+    public UdfScalarResult CallScalar(RecordBatch input)
+    {
+        if (IsTable) throw new UdfException(UdfErrorKind.Signature, Name, "is a table function: use CallTable");
+        return ArrowUdfCalls.Scalar(this, input);
+    }
+
+    /// <summary>
+    /// Calls a table function: the returned reader yields batches with columns <c>row</c> (Int32, the input row),
+    /// the value (named after the function) and optionally <c>error</c>. Dispose the reader (also when stopping
+    /// early) to free the guest iterator and return the instance.
+    /// </summary>
+    public UdfTableReader CallTable(RecordBatch input)
+    {
+        if (!IsTable) throw new UdfException(UdfErrorKind.Signature, Name, "is a scalar function: use CallScalar");
+        return ArrowUdfCalls.Table(this, input);
+    }
+
+    /// <summary>Builds an input batch from rows of boxed argument values (null = NULL), converted to the argument types.</summary>
+    public RecordBatch CreateInput(IReadOnlyList<IReadOnlyList<object?>> rows)
+    {
+        var columns = new ArrowArray[ArgumentTypes.Count];
+        for (int c = 0; c < columns.Length; c++)
+        {
+            var b = ArrayBuilder.For(ArgumentTypes[c].ArrowType, rows.Count);
+            foreach (var row in rows)
+            {
+                if (row.Count != ArgumentTypes.Count)
+                    throw new UdfException(UdfErrorKind.Signature, Name, $"expects {ArgumentTypes.Count} arguments, got {row.Count}");
+                b.AppendObject(row[c]);
+            }
+            columns[c] = b.Build();
+        }
+        return new RecordBatch(InputSchema, columns, rows.Count);
+    }
+
+    /// <summary>Per-row convenience for a scalar function: calls it on one row and returns the boxed value
+    /// (null for NULL). A per-row error throws <see cref="UdfException"/> (kind GuestError).</summary>
+    public object? Invoke(params object?[] args)
+    {
+        var result = CallScalar(CreateInput([args]));
+        string? err = result.GetError(0);
+        if (err is not null) throw new UdfException(UdfErrorKind.GuestError, Name, err, 0);
+        return result.GetValue(0);
+    }
+
+    /// <summary>Per-row convenience for a table function: all (value, error) rows produced by one argument row.</summary>
+    public IReadOnlyList<(object? Value, string? Error)> InvokeTable(params object?[] args)
+    {
+        var list = new List<(object?, string?)>();
+        using var reader = CallTable(CreateInput([args]));
+        foreach (var batch in reader)
+        {
+            var values = batch.Column(1);
+            var errors = batch.ColumnCount > 2 ? batch.Column(2) as StringArray : null;
+            for (int i = 0; i < batch.Length; i++) list.Add((values.GetObject(i), errors?.GetString(i)));
+        }
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Signature;
+}

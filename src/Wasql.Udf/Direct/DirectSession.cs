@@ -1,0 +1,34 @@
+// One pinned instance serving a direct function for a loop of rows on one thread. Typed delegates made here
+// call the guest with only a call counter, a trap handler and argument conversions around the wasm call.
+using Wasql.Udf.Pooling;
+
+namespace Wasql.Udf;
+
+/// <summary>A direct function bound to one pooled instance; not thread-safe. Dispose returns the instance.
+/// After a trap the session swaps in a fresh instance, so it (and delegates made from it) keep working.</summary>
+public sealed class DirectSession : IDisposable
+{
+    internal DirectSession(DirectFunction function, PooledInstance instance)
+    {
+        Function = function;
+        Slot = new Direct.InstanceSlot(function.Module.Pool, instance);
+    }
+
+    internal Direct.InstanceSlot Slot { get; }
+
+    /// <summary>The function served.</summary>
+    public DirectFunction Function { get; }
+
+    /// <summary>Calls the function on one row (see <see cref="DirectFunction.Invoke(ReadOnlySpan{object})"/>).</summary>
+    public object? Invoke(ReadOnlySpan<object?> args) => Direct.DirectInvoker.Invoke(Function, Slot, args);
+
+    /// <summary>Same as <see cref="Invoke(ReadOnlySpan{object})"/> with a params array.</summary>
+    public object? Invoke(params object?[] args) => Invoke((ReadOnlySpan<object?>)args);
+
+    /// <summary>A typed delegate bound to this session (numeric signatures only; see
+    /// <see cref="DirectFunction.CreateDelegate{TDelegate}"/> for the accepted types). Valid until the session is disposed.</summary>
+    public TDelegate CreateDelegate<TDelegate>() where TDelegate : Delegate => Direct.DirectDelegates.ForSession<TDelegate>(this);
+
+    /// <summary>Returns the instance to the pool (or discards it if it failed).</summary>
+    public void Dispose() => Slot.Release();
+}

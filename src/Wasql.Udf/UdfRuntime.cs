@@ -1,0 +1,57 @@
+// The entry point of the UDF layer: owns the Engine (compiled with the checks the limits need), the limits,
+// the deadline watchdog, and loads modules (each with its own instance pool).
+using Wasql.Wasm;
+
+namespace Wasql.Udf;
+
+/// <summary>Holds the wasm engine and limits shared by every UDF module. Thread-safe; create one per database.</summary>
+public sealed class UdfRuntime : IDisposable
+{
+    /// <summary>Creates a runtime with <paramref name="limits"/> (default <see cref="UdfLimits.Default"/>).</summary>
+    public UdfRuntime(UdfLimits? limits = null)
+    {
+        Limits = limits ?? UdfLimits.Default;
+        if (Limits.MaxInstancesPerModule < 1) throw new ArgumentOutOfRangeException(nameof(limits), "MaxInstancesPerModule must be at least 1");
+        Engine = new Engine(new EngineConfig
+        {
+            ConsumeFuel = Limits.FuelPerCall is not null,
+            Interruptible = Limits.Deadline is not null,
+        });
+        if (Limits.Deadline is TimeSpan d) Watchdog = new Pooling.Watchdog(d);
+    }
+
+    /// <summary>The limits every call runs under.</summary>
+    public UdfLimits Limits { get; }
+
+    /// <summary>The engine modules are compiled with.</summary>
+    public Engine Engine { get; }
+
+    internal Pooling.Watchdog? Watchdog { get; }
+
+    /// <summary>
+    /// Compiles <paramref name="wasm"/> once and returns the module. An arrow-udf module (one with an
+    /// <c>ARROWUDF_VERSION_*</c> export) is checked for the required exports and its symbols are decoded into
+    /// <see cref="UdfModule.Functions"/>; any module can bind plain exports with <see cref="UdfModule.BindDirect(string, DirectSignature)"/>.
+    /// Throws <see cref="UdfException"/> (InvalidModule) for invalid wasm or a malformed arrow-udf module.
+    /// </summary>
+    public UdfModule Load(byte[] wasm, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(wasm);
+        Module module;
+        try
+        {
+            module = Module.Compile(Engine, wasm);
+        }
+        catch (WasmException e)
+        {
+            throw new UdfException(UdfErrorKind.InvalidModule, null, $"module '{name ?? "?"}' is not valid WebAssembly: {e.Message}", inner: e);
+        }
+        return new UdfModule(this, name ?? module.Name ?? "module", module);
+    }
+
+    /// <summary>Loads a module from a file (name = file name without extension).</summary>
+    public UdfModule LoadFile(string path) => Load(File.ReadAllBytes(path), Path.GetFileNameWithoutExtension(path));
+
+    /// <summary>Stops the deadline watchdog. Modules already loaded keep working but without deadlines.</summary>
+    public void Dispose() => Watchdog?.Dispose();
+}
