@@ -10,38 +10,18 @@ public class HostileModuleTests
     internal static byte[] ModuleWithBody(byte[] body, int i32Locals = 0)
     {
         var code = new List<byte>();
-        if (i32Locals > 0) { code.Add(1); code.AddRange(Leb((uint)i32Locals)); code.Add(0x7F); }
+        if (i32Locals > 0) { code.Add(1); code.AddRange(BinaryModules.Leb((uint)i32Locals)); code.Add(0x7F); }
         else code.Add(0);
         code.AddRange(body);
         var m = new List<byte> { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0 };
-        Section(m, 1, [1, 0x60, 0, 1, 0x7F]);
-        Section(m, 3, [1, 0]);
-        Section(m, 7, [1, 1, (byte)'f', 0, 0]);
+        BinaryModules.Section(m, 1, [1, 0x60, 0, 1, 0x7F]);
+        BinaryModules.Section(m, 3, [1, 0]);
+        BinaryModules.Section(m, 7, [1, 1, (byte)'f', 0, 0]);
         var codeSec = new List<byte> { 1 };
-        codeSec.AddRange(Leb((uint)code.Count));
+        codeSec.AddRange(BinaryModules.Leb((uint)code.Count));
         codeSec.AddRange(code);
-        Section(m, 10, codeSec.ToArray());
+        BinaryModules.Section(m, 10, codeSec.ToArray());
         return m.ToArray();
-    }
-
-    private static void Section(List<byte> m, byte id, byte[] content)
-    {
-        m.Add(id);
-        m.AddRange(Leb((uint)content.Length));
-        m.AddRange(content);
-    }
-
-    internal static byte[] Leb(uint v)
-    {
-        var b = new List<byte>();
-        do
-        {
-            byte x = (byte)(v & 0x7F);
-            v >>= 7;
-            if (v != 0) x |= 0x80;
-            b.Add(x);
-        } while (v != 0);
-        return b.ToArray();
     }
 
     private static int Run(byte[] module)
@@ -106,7 +86,7 @@ public class HostileModuleTests
     public void TooManyLocalsIsRejectedNotCrashed()
     {
         var body = new List<byte> { 1 };
-        body.AddRange(Leb(uint.MaxValue));
+        body.AddRange(BinaryModules.Leb(uint.MaxValue));
         body.Add(0x7F);
         body.AddRange([0x41, 0x00, 0x0B]);
         var m = ModuleWithBody([]);
@@ -114,9 +94,9 @@ public class HostileModuleTests
         var raw = new List<byte> { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7F, 3, 2, 1, 0 };
         raw.Add(10);
         var sec = new List<byte> { 1 };
-        sec.AddRange(Leb((uint)body.Count));
+        sec.AddRange(BinaryModules.Leb((uint)body.Count));
         sec.AddRange(body);
-        raw.AddRange(Leb((uint)sec.Count));
+        raw.AddRange(BinaryModules.Leb((uint)sec.Count));
         raw.AddRange(sec);
         Assert.NotEmpty(m);
         var e = Assert.ThrowsAny<WasmException>(() => Module.Compile(new Wasm.Engine(), raw.ToArray()));

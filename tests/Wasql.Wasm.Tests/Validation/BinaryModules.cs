@@ -27,7 +27,7 @@ internal static class BinaryModules
         return [.. m];
     }
 
-    private static void Section(List<byte> m, byte id, byte[] content)
+    public static void Section(List<byte> m, byte id, byte[] content)
     {
         m.Add(id);
         m.AddRange(Leb((uint)content.Length));

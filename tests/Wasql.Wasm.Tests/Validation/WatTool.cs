@@ -37,27 +37,6 @@ internal static class WatTool
         return json;
     }
 
-    private static void Run(string tool, IEnumerable<string> args)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        Process p;
-        try
-        {
-            p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {tool}");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Fail($"{tool} (from wabt) is required by this test but could not be run: {e.Message}. Install it (apt-get install wabt).");
-            throw;
-        }
-        using (p)
-        {
-            var stderr = p.StandardError.ReadToEndAsync();
-            var stdout = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-                Assert.Fail($"{tool} {string.Join(' ', psi.ArgumentList)} failed ({p.ExitCode}):\n{stderr.Result}{stdout}");
-        }
-    }
+    private static void Run(string tool, IEnumerable<string> args) =>
+        Differential.Toolchain.Run(tool, args, "Install Debian's wabt (apt-get install wabt).");
 }
