@@ -33,6 +33,7 @@ public sealed class UdfModule : IDisposable
         Compiled = module;
         Pool = new InstancePool(this);
         ArrowUdf.ModuleScanner.Scan(this, _functions);
+        Pool.Seed(); // instantiate once now: missing imports or a failing start fail the load, not the first query
     }
 
     internal Module Compiled { get; }

@@ -54,6 +54,14 @@ public sealed class ArrowUdfFunction
         return ArrowUdfCalls.Scalar(this, input);
     }
 
+    /// <summary>Advanced: runs the scalar protocol on caller-made Arrow IPC FILE bytes, sent as they are (no NULL-slot
+    /// zeroing, no row-count check). For conformance tests and pass-through of batches already in IPC form.</summary>
+    public UdfScalarResult CallScalarIpc(ReadOnlySpan<byte> ipcFile)
+    {
+        if (IsTable) throw new UdfException(UdfErrorKind.Signature, Name, "is a table function: use CallTable");
+        return ArrowUdfCalls.ScalarIpc(this, ipcFile, -1);
+    }
+
     /// <summary>
     /// Calls a table function: the returned reader yields batches with columns <c>row</c> (Int32, the input row),
     /// the value (named after the function) and optionally <c>error</c>. Dispose the reader (also when stopping

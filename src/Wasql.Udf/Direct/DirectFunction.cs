@@ -10,10 +10,10 @@ public sealed class DirectFunction
         Module = module;
         ExportName = exportName;
         Signature = signature;
-        Shape = new Direct.DirectShape(exportName, signature);
+        Shape = new Wasql.Udf.Direct.DirectShape(exportName, signature);
     }
 
-    internal Direct.DirectShape Shape { get; }
+    internal Wasql.Udf.Direct.DirectShape Shape { get; }
 
     /// <summary>The module this export belongs to.</summary>
     public UdfModule Module { get; }
@@ -45,7 +45,7 @@ public sealed class DirectFunction
     /// converted (narrowing integer conversions are checked). Each invocation rents an instance from the pool;
     /// for the fastest loops use <see cref="OpenSession"/> and <see cref="DirectSession.CreateDelegate{TDelegate}"/>.
     /// </summary>
-    public TDelegate CreateDelegate<TDelegate>() where TDelegate : Delegate => Direct.DirectDelegates.Pooled<TDelegate>(this);
+    public TDelegate CreateDelegate<TDelegate>() where TDelegate : Delegate => Wasql.Udf.Direct.DirectDelegates.Pooled<TDelegate>(this);
 
     /// <summary>Pins one pooled instance to the caller (single thread) until disposed: the per-row fast path.</summary>
     public DirectSession OpenSession() => new(this, Module.Pool.Rent(ExportName));

@@ -11,23 +11,23 @@ public sealed class DirectSession : IDisposable
     internal DirectSession(DirectFunction function, PooledInstance instance)
     {
         Function = function;
-        Slot = new Direct.InstanceSlot(function.Module.Pool, instance);
+        Slot = new Wasql.Udf.Direct.InstanceSlot(function.Module.Pool, function.Shape, instance);
     }
 
-    internal Direct.InstanceSlot Slot { get; }
+    internal Wasql.Udf.Direct.InstanceSlot Slot { get; }
 
     /// <summary>The function served.</summary>
     public DirectFunction Function { get; }
 
     /// <summary>Calls the function on one row (see <see cref="DirectFunction.Invoke(ReadOnlySpan{object})"/>).</summary>
-    public object? Invoke(ReadOnlySpan<object?> args) => Direct.DirectInvoker.Invoke(Function, Slot, args);
+    public object? Invoke(ReadOnlySpan<object?> args) => Wasql.Udf.Direct.DirectInvoker.Invoke(Function, Slot, args);
 
     /// <summary>Same as <see cref="Invoke(ReadOnlySpan{object})"/> with a params array.</summary>
     public object? Invoke(params object?[] args) => Invoke((ReadOnlySpan<object?>)args);
 
     /// <summary>A typed delegate bound to this session (numeric signatures only; see
     /// <see cref="DirectFunction.CreateDelegate{TDelegate}"/> for the accepted types). Valid until the session is disposed.</summary>
-    public TDelegate CreateDelegate<TDelegate>() where TDelegate : Delegate => Direct.DirectDelegates.ForSession<TDelegate>(this);
+    public TDelegate CreateDelegate<TDelegate>() where TDelegate : Delegate => Wasql.Udf.Direct.DirectDelegates.ForSession<TDelegate>(this);
 
     /// <summary>Returns the instance to the pool (or discards it if it failed).</summary>
     public void Dispose() => Slot.Release();

@@ -1,0 +1,141 @@
+// One instance of a module with its own Store, WASI context (no grants, capped captured stdout/stderr) and cached
+// typed exports. Owns per-call bookkeeping (fuel, deadline counter) and turns guest failures into UdfException.
+using Wasql.Wasi;
+using Wasql.Wasm;
+
+namespace Wasql.Udf.Pooling;
+
+internal sealed class PooledInstance
+{
+    private readonly long? _fuel;
+    private readonly long _memoryCap;
+    private readonly Dictionary<string, object> _exportCache = [];
+
+    /// <summary>Incremented at every call start; the watchdog sees a call that keeps the same value past the deadline.</summary>
+    public long CallSeq;
+    /// <summary>True while guest code runs for a call.</summary>
+    public volatile bool InCall;
+    /// <summary>Set after a trap or guest error: the pool discards the instance instead of reusing it.</summary>
+    public bool Broken;
+
+    public Store Store { get; }
+    public Instance Instance { get; }
+    public WasiContext Wasi { get; }
+    public WasiOutput Stdout { get; }
+    public WasiOutput Stderr { get; }
+    public Memory Memory { get; }
+
+    public PooledInstance(UdfModule module)
+    {
+        var runtime = module.Runtime;
+        var limits = runtime.Limits;
+        _fuel = limits.FuelPerCall;
+        _memoryCap = limits.MaxMemoryBytes;
+        Store = new Store(runtime.Engine);
+        Store.Limits.MaxMemoryBytes = limits.MaxMemoryBytes;
+        Stdout = WasiOutput.Capture(limits.MaxOutputBytes);
+        Stderr = WasiOutput.Capture(limits.MaxOutputBytes);
+        Wasi = new WasiConfig().WithStdout(Stdout).WithStderr(Stderr).Build();
+        var linker = new Linker(runtime.Engine);
+        Wasi.AddTo(linker, Store);
+        runtime.Watchdog?.Register(this);
+        try
+        {
+            BeginCall();
+            try
+            {
+                Instance = linker.Instantiate(Store, module.Compiled);
+                Instance.GetFunction("_initialize")?.Invoke();
+            }
+            finally
+            {
+                EndCall();
+            }
+            Memory = Instance.GetMemory("memory") ?? Instance.DefaultMemory
+                ?? throw new UdfException(UdfErrorKind.InvalidModule, null, $"module '{module.Name}' exports no memory");
+        }
+        catch (UdfException)
+        {
+            runtime.Watchdog?.Unregister(this);
+            throw;
+        }
+        catch (Exception e)
+        {
+            runtime.Watchdog?.Unregister(this);
+            if (e is LinkException or ResourceLimitException)
+                throw new UdfException(UdfErrorKind.InvalidModule, null, $"cannot instantiate module '{module.Name}': {e.Message}", inner: e);
+            throw Fail(null, e);
+        }
+    }
+
+    /// <summary>Marks the start of a guest call (fuel refill, deadline counter).</summary>
+    public void BeginCall()
+    {
+        if (_fuel is long f) Store.SetFuel(f);
+        CallSeq++;
+        InCall = true;
+    }
+
+    public void EndCall() => InCall = false;
+
+    /// <summary>An export as a typed delegate, created once per instance.</summary>
+    public T Export<T>(string name) where T : Delegate
+    {
+        if (_exportCache.TryGetValue(name, out var d) && d is T t) return t;
+        var fn = Instance.GetFunction(name) ?? throw new UdfException(UdfErrorKind.InvalidModule, name, $"export '{name}' not found");
+        t = fn.AsDelegate<T>();
+        _exportCache[name] = t;
+        return t;
+    }
+
+    /// <summary>A cached per-instance object built by <paramref name="create"/> (e.g. a direct function's typed export).</summary>
+    public object Cached(string key, Func<PooledInstance, object> create)
+    {
+        if (!_exportCache.TryGetValue(key, out var o)) _exportCache[key] = o = create(this);
+        return o;
+    }
+
+    /// <summary>True when this instance may serve another call: not broken, and its stdio captures are empty
+    /// (the captures count bytes for the instance's life, so an instance that printed is retired to keep the
+    /// per-call output cap exact).</summary>
+    public bool Reusable => !Broken && Stdout.BytesWritten == 0 && Stderr.BytesWritten == 0;
+
+    /// <summary>Marks the instance broken and builds the UdfException for <paramref name="e"/> (trap, timeout, fuel...).</summary>
+    public UdfException Fail(string? function, Exception e, int? row = null)
+    {
+        Broken = true;
+        InCall = false;
+        if (e is UdfException u) return u;
+        string stdout = Stdout.GetText(), stderr = Stderr.GetText();
+        if (e is TrapException t)
+        {
+            var kind = t.Code switch
+            {
+                TrapCode.OutOfFuel => UdfErrorKind.OutOfFuel,
+                TrapCode.Interrupted => UdfErrorKind.Timeout,
+                _ when NearMemoryCap() => UdfErrorKind.OutOfMemory,
+                _ => UdfErrorKind.Trap,
+            };
+            string cause = kind switch
+            {
+                UdfErrorKind.OutOfMemory => $"{t.Message} (linear memory at its cap of {_memoryCap} bytes)",
+                _ => t.Message,
+            };
+            if (t.Code == TrapCode.Exit) cause = $"the guest exited (proc_exit {t.ExitCode})";
+            return new UdfException(kind, function, cause, row, t.Code, t.Backtrace, stdout, stderr, t);
+        }
+        if (e is ResourceLimitException)
+            return new UdfException(UdfErrorKind.OutOfMemory, function, e.Message, row, null, null, stdout, stderr, e);
+        return new UdfException(UdfErrorKind.Protocol, function, $"{e.GetType().Name}: {e.Message}", row, null, null, stdout, stderr, e);
+    }
+
+    /// <summary>Current captured output (for errors that are not traps, e.g. rc != 0).</summary>
+    public (string Stdout, string Stderr) Output => (Stdout.GetText(), Stderr.GetText());
+
+    private bool NearMemoryCap() => Memory is { } m && m.Length + Wasql.Wasm.Memory.PageSize * 16L > _memoryCap;
+
+    public void Destroy()
+    {
+        try { Wasi.Dispose(); } catch (ObjectDisposedException) { }
+    }
+}
