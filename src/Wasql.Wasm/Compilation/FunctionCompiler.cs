@@ -171,8 +171,7 @@ internal sealed partial class FunctionCompiler
             case Opcode.MemoryInit or Opcode.DataDrop or Opcode.MemoryCopy or Opcode.MemoryFill:
                 EmitBulkMemory(ref r, op);
                 return;
-            case >= Opcode.SimdPrefix:
-                throw new WasmException($"SIMD instruction {Immediates.Describe(op)} in {_m.FunctionDisplayName(_funcIndex)} is not supported yet");
+            case >= Opcode.SimdPrefix: EmitSimd(ref r, op); return;
             default:
                 if (!EmitNumeric(op))
                     throw new MalformedModuleException($"illegal opcode {Immediates.Describe(op)}", r.Position);

@@ -7,7 +7,7 @@ using System.Runtime.CompilerServices;
 namespace Wasql.Wasm.Runtime;
 
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static unsafe class VmHelpers
+public static unsafe partial class VmHelpers
 {
     // ---- traps --------------------------------------------------------------------------------
     // Deliberately not NoInlining: RyuJIT reads these bodies, sees they always throw and treats the call
