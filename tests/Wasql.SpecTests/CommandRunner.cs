@@ -10,7 +10,7 @@ namespace Wasql.SpecTests;
 /// <summary>What the runner needs to know about the command line.</summary>
 public sealed class RunOptions
 {
-    public bool SkipSimd { get; set; } = true;
+    public bool SkipSimd { get; set; }
     public bool Verbose { get; set; }
     public string? Filter { get; set; }
     public int Jobs { get; set; } = Environment.ProcessorCount;

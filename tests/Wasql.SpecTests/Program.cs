@@ -18,8 +18,8 @@ public static class Program
           --verbose          print every failure and message mismatch in full
           --filter SUBSTR    only files whose name contains SUBSTR
           --jobs N           files run in parallel (default: processor count)
-          --skip-simd        count simd_* files as skipped (default)
-          --simd             run simd_* files
+          --skip-simd        count simd_* files as skipped
+          --simd             run simd_* files (default)
           --split-budget N   split functions whose estimated IL cost exceeds N (tests outlining)
           --fuel N           meter guest code, granting N fuel per command (tests the metered code paths)
           --timeout SECONDS  interrupt a command's guest code after SECONDS (enables the engine's
