@@ -1,0 +1,160 @@
+// The database-wide, in-memory view of the catalog: every function bound to its loaded UdfModule (modules shared by
+// SHA-256), the errors of functions that failed to load, and a version that tells connections to re-register.
+using Microsoft.Data.Sqlite;
+using Wasql.Database.Catalog;
+using Wasql.Udf;
+
+namespace Wasql.Database.Functions;
+
+/// <summary>A catalog function ready to call: the stored row plus its bound wasm function (or why it is unusable).</summary>
+internal sealed class RegisteredFunction
+{
+    public required StoredFunction Stored { get; init; }
+    public required long ModuleSize { get; init; }
+    public UdfModule? Module { get; init; }
+    public ArrowUdfFunction? Arrow { get; init; }
+    public DirectFunction? Direct { get; init; }
+    public string? LoadError { get; init; }
+
+    public string Name => Stored.Name;
+    public IReadOnlyList<string> ArgumentTypes => Stored.ArgumentTypes;
+    public int Arity => Stored.ArgumentTypes.Count;
+    public bool IsTable => Stored.Kind == "table";
+
+    public WasqlFunctionInfo Info => new(Stored.Name, Stored.ArgumentTypes, Stored.ReturnType, Stored.Language, Stored.Abi,
+        Stored.Kind, Stored.ExportName, Stored.ModuleSha256, ModuleSize, Stored.TableColumns, Stored.Source, LoadError);
+}
+
+internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, UdfModule> _modules = new();   // by sha256
+    private IReadOnlyList<RegisteredFunction> _functions = [];
+    private IReadOnlyList<string> _loadErrors = [];
+    private long _version;
+
+    public long Version => Interlocked.Read(ref _version);
+    public IReadOnlyList<RegisteredFunction> Functions { get { lock (_lock) return _functions; } }
+    public IReadOnlyList<string> LoadErrors { get { lock (_lock) return _loadErrors; } }
+
+    public IReadOnlyList<WasqlFunctionInfo> List() => Functions.Select(f => f.Info).ToArray();
+
+    /// <summary>Rebuilds the view from the catalog tables read on <paramref name="c"/> (after open, and after every
+    /// committed or rolled-back change to functions).</summary>
+    public void Reload(SqliteConnection c)
+    {
+        var rows = CatalogStore.ReadFunctions(c);
+        var list = new List<RegisteredFunction>();
+        var errors = new List<string>();
+        lock (_lock)
+        {
+            var used = new HashSet<string>();
+            foreach (var row in rows)
+            {
+                used.Add(row.ModuleSha256);
+                RegisteredFunction f;
+                long size = 0;
+                try
+                {
+                    if (!_modules.TryGetValue(row.ModuleSha256, out var module))
+                    {
+                        var stored = CatalogStore.ReadModule(c, row.ModuleSha256)
+                            ?? throw new InvalidDataException("stored module is missing");
+                        size = stored.Size;
+                        var wasm = ModuleCodec.Decompress(stored.Data, stored.Codec, stored.Size, row.ModuleSha256);
+                        module = database.Udfs.Load(wasm, row.Name);
+                        _modules[row.ModuleSha256] = module;
+                    }
+                    else size = CatalogStore.ModuleSize(c, row.ModuleSha256);
+                    f = Bind(row, module, size);
+                }
+                catch (Exception e) when (e is InvalidDataException or UdfException or WasqlException or NotImplementedException)
+                {
+                    var msg = $"function {row.Name}({string.Join(", ", row.ArgumentTypes)}): {Describe(e)}";
+                    errors.Add(msg);
+                    f = new RegisteredFunction { Stored = row, ModuleSize = size, LoadError = msg };
+                }
+                list.Add(f);
+            }
+            foreach (var sha in _modules.Keys.Where(k => !used.Contains(k)).ToList())
+            {
+                _modules[sha].Dispose();
+                _modules.Remove(sha);
+            }
+            _functions = list;
+            _loadErrors = errors;
+            Interlocked.Increment(ref _version);
+        }
+    }
+
+    private static string Describe(Exception e) => e is UdfException u ? u.Cause : e.Message;
+
+    /// <summary>Loads (or reuses) the module for <paramref name="sha256"/> from bytes at hand (CREATE FUNCTION).</summary>
+    public UdfModule LoadModule(string sha256, byte[] wasm, string name)
+    {
+        lock (_lock)
+        {
+            if (_modules.TryGetValue(sha256, out var m)) return m;
+        }
+        var module = database.Udfs.Load(wasm, name);
+        lock (_lock)
+        {
+            if (_modules.TryGetValue(sha256, out var m)) { module.Dispose(); return m; }
+            _modules[sha256] = module;
+            return module;
+        }
+    }
+
+    /// <summary>Binds a stored definition to its module: finds the arrow-udf function by name and argument types, or
+    /// binds the direct export. Throws <see cref="WasqlException"/> when the module does not provide it.</summary>
+    public static RegisteredFunction Bind(StoredFunction row, UdfModule module, long size)
+    {
+        if (row.Abi == "arrow-udf")
+        {
+            if (!module.IsArrowUdf)
+                throw new WasqlException(SqlStates.InvalidFunctionDefinition,
+                    $"module is not an arrow-udf module (no ARROWUDF_VERSION export); use WITH (abi = 'direct', export = '...') for a plain export");
+            var fn = module.FindFunction(row.ExportName, row.ArgumentTypes);
+            if (fn is null)
+            {
+                var available = string.Join("; ", module.Functions.Select(f => f.Signature));
+                throw new WasqlException(SqlStates.UndefinedFunction,
+                    $"module has no arrow-udf function {row.ExportName}({string.Join(", ", row.ArgumentTypes)}); available: {(available.Length == 0 ? "none" : available)}");
+            }
+            bool table = row.Kind == "table";
+            if (fn.IsTable != table)
+                throw new WasqlException(SqlStates.InvalidFunctionDefinition,
+                    $"{fn.Signature} is a {(fn.IsTable ? "table" : "scalar")} function but was declared as {(table ? "a table" : "a scalar")} function");
+            if (!table && !SameType(row.ReturnType, fn.ReturnType.Name))
+                throw new WasqlException(SqlStates.InvalidFunctionDefinition,
+                    $"return type mismatch: declared {row.ReturnType}, module's {fn.Signature} returns {fn.ReturnType.Name}");
+            return new RegisteredFunction { Stored = row, ModuleSize = size, Module = module, Arrow = fn };
+        }
+        if (row.Kind == "table")
+            throw new WasqlException(SqlStates.FeatureNotSupported, "table functions need the arrow-udf ABI");
+        foreach (var t in row.ArgumentTypes.Append(row.ReturnType))
+            if (!Wasql.Udf.SqlTypes.TryParse(t, out _))
+                throw new WasqlException(SqlStates.FeatureNotSupported,
+                    $"type {t} is not supported by the direct ABI (int2, int4, int8, float4, float8, boolean, text, bytea); use an arrow-udf module");
+        var direct = module.BindDirect(row.ExportName, row.ArgumentTypes, row.ReturnType);
+        return new RegisteredFunction { Stored = row, ModuleSize = size, Module = module, Direct = direct };
+    }
+
+    private static bool SameType(string declared, string moduleType)
+    {
+        try { return TypeNames.Normalize(moduleType, 0) == declared; }
+        catch (WasqlException) { return true; }   // a type we do not model (e.g. struct): trust the declaration
+    }
+
+    /// <summary>Marks the catalog changed so every connection re-registers before its next statement.</summary>
+    public void Touch() => Interlocked.Increment(ref _version);
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var m in _modules.Values) m.Dispose();
+            _modules.Clear();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+// One session: a SQLite connection with the catalog's functions registered, statement execution (batches,
+// single statements with parameters, prepared statements), transactions state and cancellation.
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using Wasql.Database.Functions;
+using Wasql.Database.Sql;
+
+namespace Wasql.Database;
+
+/// <summary>
+/// A session on a <see cref="WasqlDatabase"/>. Not thread-safe (one statement at a time), except <see cref="Cancel"/>,
+/// which may be called from any thread. Plain SQL goes to SQLite unchanged; <c>CREATE FUNCTION</c>,
+/// <c>DROP FUNCTION</c> and <c>SHOW FUNCTIONS</c> are handled by Wasql.
+/// </summary>
+public sealed class WasqlConnection : IDisposable
+{
+    private readonly SqliteConnection _sqlite;
+    private readonly ConnectionFunctions _functions;
+    private volatile bool _cancelRequested;
+    private bool _disposed;
+
+    internal WasqlConnection(WasqlDatabase database, SqliteConnection sqlite)
+    {
+        Database = database;
+        _sqlite = sqlite;
+        Handle = sqlite.Handle!;
+        _functions = new ConnectionFunctions(this);
+        _functions.Sync();
+    }
+
+    /// <summary>The database this session belongs to.</summary>
+    public WasqlDatabase Database { get; }
+
+    /// <summary>The underlying Microsoft.Data.Sqlite connection (for advanced use; do not close it).</summary>
+    public SqliteConnection SqliteConnection => _sqlite;
+
+    internal sqlite3 Handle { get; }
+    internal ConnectionFunctions Functions => _functions;
+    internal bool CancelRequested => _cancelRequested;
+    internal bool CatalogChangedInTransaction { get; set; }
+
+    /// <summary>True inside an explicit transaction (after BEGIN, before COMMIT/ROLLBACK).</summary>
+    public bool InTransaction => raw.sqlite3_get_autocommit(Handle) == 0;
+
+    /// <summary>Runs every statement of <paramref name="sql"/> (separated by ';') in order and returns one result per
+    /// statement. Stops at the first error, which is thrown (earlier statements stay applied, as in Postgres' simple
+    /// query protocol outside a transaction). Error positions are relative to the whole text.</summary>
+    public IReadOnlyList<QueryResult> ExecuteBatch(string sql)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var results = new List<QueryResult>();
+        foreach (var piece in StatementSplitter.Split(sql))
+        {
+            using var prepared = PrepareInternal(piece.Text, piece.Offset);
+            results.Add(ExecutePrepared(prepared, null));
+        }
+        return results;
+    }
+
+    /// <summary>Runs exactly one statement, binding <paramref name="parameters"/> to <c>$1</c>, <c>$2</c>... (or to
+    /// <c>?</c> placeholders in order).</summary>
+    public QueryResult Execute(string sql, IReadOnlyList<object?>? parameters = null)
+    {
+        using var prepared = PrepareInternal(SingleStatement(sql), 0);
+        return ExecutePrepared(prepared, parameters);
+    }
+
+    /// <summary>Prepares one statement for repeated execution. Dispose the statement when done.</summary>
+    public WasqlStatement Prepare(string sql) => new(this, PrepareInternal(SingleStatement(sql), 0));
+
+    /// <summary>Every function in the catalog (same as <see cref="WasqlDatabase.ListFunctions"/>).</summary>
+    public IReadOnlyList<WasqlFunctionInfo> ListFunctions() => Database.ListFunctions();
+
+    /// <summary>Interrupts the statement running on this connection (from any thread): SQLite stops at its next
+    /// check and UDF calls stop before their next row. The statement fails with SQLSTATE 57014. Harmless when idle.</summary>
+    public void Cancel()
+    {
+        if (_disposed) return;
+        _cancelRequested = true;
+        raw.sqlite3_interrupt(Handle);
+    }
+
+    private string SingleStatement(string sql)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var pieces = StatementSplitter.Split(sql);
+        if (pieces.Count > 1)
+            throw new WasqlException(SqlStates.SyntaxError, "cannot insert multiple commands into a prepared statement",
+                pieces[1].Offset + 1);
+        return pieces.Count == 0 ? "" : sql;
+    }
+
+    internal PreparedSql PrepareInternal(string text, int offset)
+    {
+        _functions.Sync();
+        return PreparedSql.Prepare(this, text, offset);
+    }
+
+    internal QueryResult ExecutePrepared(PreparedSql prepared, IReadOnlyList<object?>? parameters)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _functions.Sync();
+        _cancelRequested = false;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var result = prepared.Command is { } command
+                ? FunctionDdl.Execute(this, command, prepared)
+                : prepared.Run(parameters);
+            if (CatalogChangedInTransaction && !InTransaction)
+            {
+                // The transaction that changed functions ended: its COMMIT kept them, a ROLLBACK undid them.
+                CatalogChangedInTransaction = false;
+                Database.Registry.Reload(_sqlite);
+            }
+            result.Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            return result;
+        }
+        finally
+        {
+            _functions.EndStatement();
+            _cancelRequested = false;
+        }
+    }
+
+    /// <summary>Closes the session (rolling back an open transaction).</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _functions.Dispose();
+        _sqlite.Dispose();
+    }
+}

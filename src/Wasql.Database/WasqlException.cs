@@ -1,0 +1,66 @@
+// The one exception type of the database layer: a message, a Postgres SQLSTATE and an optional position.
+namespace Wasql.Database;
+
+/// <summary>An error from a statement, with a Postgres-style SQLSTATE (see <see cref="SqlStates"/>) and, when known,
+/// the 1-based character position in the SQL text (of the batch for <see cref="WasqlConnection.ExecuteBatch"/>).</summary>
+public class WasqlException : Exception
+{
+    /// <summary>Creates an error.</summary>
+    public WasqlException(string sqlState, string message, int? position = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        SqlState = sqlState;
+        Position = position;
+    }
+
+    /// <summary>Five-character SQLSTATE code, e.g. 42601 (syntax error), 42883 (undefined function), 38000 (UDF failure).</summary>
+    public string SqlState { get; }
+
+    /// <summary>1-based character position of the error in the SQL text, when known.</summary>
+    public int? Position { get; }
+
+    /// <summary>Extra detail (e.g. the guest's stderr for a trapping UDF), when any.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>A hint for the user (e.g. what to install when a compiler is missing), when any.</summary>
+    public string? Hint { get; init; }
+
+    internal WasqlException WithPosition(int? position) =>
+        new(SqlState, Message, position, InnerException) { Detail = Detail, Hint = Hint };
+}
+
+/// <summary>The SQLSTATE codes this layer reports (Postgres meanings).</summary>
+public static class SqlStates
+{
+    public const string SyntaxError = "42601";
+    public const string UndefinedFunction = "42883";
+    public const string UndefinedTable = "42P01";
+    public const string UndefinedObject = "42704";
+    public const string UndefinedColumn = "42703";
+    public const string DuplicateTable = "42P07";
+    public const string DuplicateFunction = "42723";
+    public const string DatatypeMismatch = "42804";
+    public const string InvalidFunctionDefinition = "42P13";
+    public const string FeatureNotSupported = "0A000";
+    public const string InvalidParameterValue = "22023";
+    public const string NumericValueOutOfRange = "22003";
+    public const string DivisionByZero = "22012";
+    public const string InvalidTextRepresentation = "22P02";
+    public const string UniqueViolation = "23505";
+    public const string NotNullViolation = "23502";
+    public const string ForeignKeyViolation = "23503";
+    public const string CheckViolation = "23514";
+    public const string IntegrityConstraintViolation = "23000";
+    public const string ExternalRoutineException = "38000";
+    public const string QueryCanceled = "57014";
+    public const string LockNotAvailable = "55P03";
+    public const string ReadOnlyTransaction = "25006";
+    public const string ActiveSqlTransaction = "25001";
+    public const string NoActiveSqlTransaction = "25P01";
+    public const string InvalidParameterCount = "08P01";
+    public const string UndefinedFile = "58P01";
+    public const string DataCorrupted = "XX001";
+    public const string InternalError = "XX000";
+    public const string OutOfMemory = "53200";
+    public const string ProgramLimitExceeded = "54000";
+}

@@ -1,0 +1,28 @@
+// Options of a WasqlDatabase: UDF limits, the toolchains used by LANGUAGE rust / LANGUAGE c, and the compile cache.
+using Wasql.Udf;
+
+namespace Wasql.Database;
+
+/// <summary>How a <see cref="WasqlDatabase"/> runs UDFs and compiles inline function sources.</summary>
+public sealed class WasqlOptions
+{
+    /// <summary>Limits for every UDF call (deadline, fuel, memory). Null: <see cref="Udf.UdfLimits.Default"/>.</summary>
+    public UdfLimits? UdfLimits { get; set; }
+
+    /// <summary>The rustc used for <c>LANGUAGE rust</c> (must have the wasm32-unknown-unknown target; Debian's
+    /// <c>/usr/bin/rustc</c> with <c>libstd-rust-dev-wasm32</c> does).</summary>
+    public string RustCompiler { get; set; } = "/usr/bin/rustc";
+
+    /// <summary>The clang used for <c>LANGUAGE c</c> (needs the wasm32 target and wasm-ld: Debian's clang-14 + lld-14).</summary>
+    public string CCompiler { get; set; } = "clang-14";
+
+    /// <summary>Where compiled modules are cached by source hash. Null: <c>$XDG_CACHE_HOME/wasql/compile</c>
+    /// (or <c>~/.cache/wasql/compile</c>).</summary>
+    public string? CompileCacheDirectory { get; set; }
+
+    /// <summary>Longest a compiler may run for one CREATE FUNCTION. Default 2 minutes.</summary>
+    public TimeSpan CompileTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a statement waits on a lock held by another connection before failing (SQLite busy timeout). Default 5 s.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
