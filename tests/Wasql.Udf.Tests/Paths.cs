@@ -35,7 +35,7 @@ internal static class Toolchain
     /// <summary>Compiles a Rust source with Debian's rustc to a wasm32-unknown-unknown cdylib; cached by content.</summary>
     public static byte[] CompileRust(string source) =>
         Compile(source, ".rs", [], (src, outp) =>
-            ["/usr/bin/rustc", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "-O", "--edition", "2021", "-o", outp, src]);
+            ["/usr/bin/rustc", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "-O", "-C", "strip=debuginfo", "--edition", "2021", "-o", outp, src]);
 
     private static byte[] Compile(string source, string ext, string[] extra, Func<string, string, string[]> command)
     {

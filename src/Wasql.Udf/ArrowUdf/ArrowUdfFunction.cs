@@ -23,6 +23,9 @@ public sealed class ArrowUdfFunction
         InputSchema = new Schema(args.Select((t, i) => new Field("arg" + i, t.ArrowType, true, t.Field.Metadata)).ToArray());
     }
 
+    /// <summary>Set after the first successful call (the watchdog is lenient before: JIT compilation).</summary>
+    internal volatile bool Warm;
+
     /// <summary>The module this function belongs to.</summary>
     public UdfModule Module { get; }
     /// <summary>The function name (e.g. <c>gcd</c>); several functions may share it (overloads).</summary>

@@ -41,6 +41,8 @@ internal static class ArrowUdfCalls
             if (batch.ColumnCount < 1 || (expectedRows >= 0 && batch.Length != expectedRows))
                 throw inst.Fail(f.Name, new UdfException(UdfErrorKind.Protocol, f.Name,
                     $"guest returned {batch.Length} rows and {batch.ColumnCount} columns for {expectedRows} input rows"));
+            f.Warm = true;
+            inst.Cold = false;
             return new UdfScalarResult(f.Name, batch, 0);
         }
         catch (Exception e) when (e is not UdfException)
@@ -70,6 +72,7 @@ internal static class ArrowUdfCalls
         var alloc = GuestBuffers.Alloc(inst);
         var dealloc = GuestBuffers.Dealloc(inst);
         var call = inst.Export<Func<int, int, int, int>>(f.ExportName);
+        inst.Cold = !f.Warm;
         int n = ipc.Length;
         int L = checked(n + 8);
         inst.BeginCall();

@@ -50,6 +50,8 @@ internal sealed class TableCall
             var (optr, olen) = GuestBuffers.ReadCSlice(inst, f.Name, (uint)_handle.P);
             if (optr == 0)
             {
+                Function.Warm = true;
+                inst.Cold = false;
                 Finish();
                 return false;
             }

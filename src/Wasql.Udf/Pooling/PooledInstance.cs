@@ -15,6 +15,9 @@ internal sealed class PooledInstance
     public long CallSeq;
     /// <summary>True while guest code runs for a call.</summary>
     public volatile bool InCall;
+    /// <summary>The running call is the first of its function in this module: code is still being JIT-compiled,
+    /// so the watchdog grants 10x the deadline (at least 10 s).</summary>
+    public volatile bool Cold;
     /// <summary>Set after a trap or guest error: the pool discards the instance instead of reusing it.</summary>
     public bool Broken;
 
@@ -41,6 +44,7 @@ internal sealed class PooledInstance
         runtime.Watchdog?.Register(this);
         try
         {
+            Cold = true;
             BeginCall();
             try
             {
@@ -50,6 +54,7 @@ internal sealed class PooledInstance
             finally
             {
                 EndCall();
+                Cold = false;
             }
             Memory = Instance.GetMemory("memory") ?? Instance.DefaultMemory
                 ?? throw new UdfException(UdfErrorKind.InvalidModule, null, $"module '{module.Name}' exports no memory");

@@ -52,7 +52,7 @@ internal sealed class Watchdog : IDisposable
                     w.Seq = seq;
                     w.Since = now;
                 }
-                else if (now - w.Since >= _deadlineTicks && inst.InCall && Volatile.Read(ref inst.CallSeq) == seq)
+                else if (now - w.Since >= (inst.Cold ? Math.Max(_deadlineTicks * 10, 10 * Stopwatch.Frequency) : _deadlineTicks) && inst.InCall && Volatile.Read(ref inst.CallSeq) == seq)
                 {
                     inst.Store.Interrupt($"UDF deadline of {Deadline.TotalMilliseconds:0} ms exceeded");
                     inst.Wasi.Cancel();
