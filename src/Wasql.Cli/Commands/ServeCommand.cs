@@ -1,0 +1,77 @@
+// `wasql serve`: serves a database over the PostgreSQL wire protocol (psql, drivers, BI tools) until
+// SIGINT/SIGTERM. Options map onto Wasql.Server.ServerOptions.
+using System.Net;
+using System.Runtime.InteropServices;
+using Wasql.Database;
+using Wasql.Server;
+using Wasql.Server.Backend;
+
+namespace Wasql.Cli.Commands;
+
+internal static class ServeCommand
+{
+    public const string Usage = "usage: wasql serve --db FILE [--listen 127.0.0.1:5433] [--auth trust|scram-sha-256] [--user NAME=PASSWORD]... " +
+        "[--max-connections 100] [--idle-timeout 10min] [--statement-timeout 0] [--max-message-size 64MiB] [--verbose]";
+
+    public static int Run(string[] args)
+    {
+        string? db = null;
+        var options = new ServerOptions();
+        var users = new List<(string, string)>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string opt = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{opt} needs a value\n{Usage}");
+            switch (opt)
+            {
+                case "--db": db = Value(); break;
+                case "--listen":
+                    var l = Value();
+                    if (!IPEndPoint.TryParse(l, out var ep) || (l.LastIndexOf(':') < 0)) throw new UsageException($"--listen {l}: expected HOST:PORT, e.g. 127.0.0.1:5433");
+                    options.Listen = ep;
+                    break;
+                case "--auth":
+                    options.Auth = Value().ToLowerInvariant() switch
+                    {
+                        "trust" => AuthMethod.Trust,
+                        "scram-sha-256" or "scram" => AuthMethod.ScramSha256,
+                        var a => throw new UsageException($"--auth {a}: use trust or scram-sha-256 (cleartext passwords are refused)"),
+                    };
+                    break;
+                case "--user":
+                    var kv = Value();
+                    int eq = kv.IndexOf('=');
+                    if (eq <= 0) throw new UsageException($"--user {kv}: expected NAME=PASSWORD");
+                    users.Add((kv[..eq], kv[(eq + 1)..]));
+                    break;
+                case "--max-connections": options.MaxConnections = (int)Sizes.ParseCount(Value(), opt); break;
+                case "--idle-timeout": options.IdleTimeout = Sizes.ParseDuration(Value(), opt); break;
+                case "--statement-timeout": options.StatementTimeout = Sizes.ParseDuration(Value(), opt); break;
+                case "--max-message-size": options.MaxMessageSize = (int)Sizes.ParseBytes(Value(), opt); break;
+                case "--verbose": options.Log = Console.Error; break;
+                default: throw new UsageException($"unknown option {opt}\n{Usage}");
+            }
+        }
+        if (db is null) throw new UsageException($"--db is required\n{Usage}");
+
+        using var database = WasqlDatabase.Open(db);
+        var backend = new WasqlBackend(database);
+        var server = new PgServer(backend, options);
+        foreach (var (name, password) in users) server.Users.SetPassword(name, password);
+        try { server.Start(); }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            Console.Error.WriteLine($"wasql: cannot listen on {options.Listen}: {e.Message}");
+            return 1;
+        }
+        Console.Out.WriteLine($"wasql: serving {db} on {options.Listen.Address}:{server.Port} (auth {(options.Auth == AuthMethod.Trust ? "trust" : "scram-sha-256")})");
+        Console.Out.Flush();
+
+        using var done = new ManualResetEventSlim();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; done.Set(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; done.Set(); });
+        done.Wait();
+        server.StopAsync().GetAwaiter().GetResult();
+        return 0;
+    }
+}

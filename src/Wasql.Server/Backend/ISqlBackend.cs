@@ -1,0 +1,52 @@
+// The server's view of the database: sessions that run SQL synchronously and a function catalog.
+// Backend/WasqlBackend.cs adapts Wasql.Database to it; tests may plug in their own.
+namespace Wasql.Server.Backend;
+
+/// <summary>A database the server can open sessions on.</summary>
+public interface ISqlBackend
+{
+    ISqlSession Connect();
+    /// <summary>Functions of the catalog, for psql's \df and pg_proc.</summary>
+    IReadOnlyList<FunctionInfo> ListFunctions();
+}
+
+/// <summary>One database connection; used by one thread at a time, except <see cref="Cancel"/>.</summary>
+public interface ISqlSession : IDisposable
+{
+    IReadOnlyList<SqlResult> ExecuteBatch(string sql);
+    SqlResult Execute(string sql, IReadOnlyList<object?>? parameters = null);
+    ISqlStatement Prepare(string sql);
+    bool InTransaction { get; }
+    /// <summary>Interrupts the running statement (from another thread).</summary>
+    void Cancel();
+}
+
+public sealed record SqlColumn(string Name, string? DeclaredType);
+
+/// <summary>A prepared statement of one session.</summary>
+public interface ISqlStatement : IDisposable
+{
+    int ParameterCount { get; }
+    IReadOnlyList<SqlColumn> Columns { get; }
+    SqlResult Execute(IReadOnlyList<object?>? parameters);
+}
+
+public sealed class SqlResult
+{
+    public required IReadOnlyList<SqlColumn> Columns { get; init; }
+    /// <summary>Values are long, double, string, byte[] or null.</summary>
+    public required IReadOnlyList<object?[]> Rows { get; init; }
+    public long RecordsAffected { get; init; }
+    public required string CommandTag { get; init; }
+}
+
+public sealed record FunctionInfo(string Name, IReadOnlyList<string> ArgumentTypes, string ReturnType, string Language, string Kind = "func");
+
+/// <summary>A database error with its SQLSTATE and (1-based) position in the statement text.</summary>
+public sealed class SqlError(string sqlState, string message, int? position = null, Exception? inner = null) : Exception(message, inner)
+{
+    public string SqlState { get; } = sqlState;
+    public int? Position { get; } = position;
+    public string? Detail { get; init; }
+    public string? Hint { get; init; }
+}

@@ -1,0 +1,55 @@
+// Adapts Wasql.Database (WasqlDatabase/WasqlConnection/WasqlStatement) to the server's ISqlBackend,
+// turning WasqlException into SqlError (same SQLSTATE, position, detail, hint).
+using Wasql.Database;
+
+namespace Wasql.Server.Backend;
+
+public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
+{
+    public WasqlDatabase Database { get; } = database;
+
+    public ISqlSession Connect() => Wrap(() => new Session(Database.Connect()));
+
+    public IReadOnlyList<FunctionInfo> ListFunctions() =>
+        Database.ListFunctions().Select(f => new FunctionInfo(f.Name, f.ArgumentTypes, f.ReturnType, f.Language, f.Kind)).ToList();
+
+    internal static T Wrap<T>(Func<T> f)
+    {
+        try { return f(); }
+        catch (WasqlException e) { throw new SqlError(e.SqlState, e.Message, e.Position, e) { Detail = e.Detail, Hint = e.Hint }; }
+    }
+
+    private static SqlResult Convert(QueryResult r) => new()
+    {
+        Columns = Columns(r.Columns),
+        Rows = r.Rows,
+        RecordsAffected = r.RecordsAffected,
+        CommandTag = r.CommandTag,
+    };
+
+    private static SqlColumn[] Columns(IReadOnlyList<ColumnInfo> cs)
+    {
+        var a = new SqlColumn[cs.Count];
+        for (int i = 0; i < a.Length; i++) a[i] = new SqlColumn(cs[i].Name, cs[i].DeclaredType);
+        return a;
+    }
+
+    private sealed class Session(WasqlConnection c) : ISqlSession
+    {
+        public IReadOnlyList<SqlResult> ExecuteBatch(string sql) => Wrap(() => c.ExecuteBatch(sql).Select(Convert).ToList());
+        public SqlResult Execute(string sql, IReadOnlyList<object?>? parameters = null) => Wrap(() => Convert(c.Execute(sql, parameters)));
+        public ISqlStatement Prepare(string sql) => Wrap(() => new Statement(c.Prepare(sql)));
+        public bool InTransaction => c.InTransaction;
+        public void Cancel() => c.Cancel();
+        public void Dispose() => c.Dispose();
+    }
+
+    private sealed class Statement(WasqlStatement s) : ISqlStatement
+    {
+        private readonly SqlColumn[] _columns = Columns(s.Columns);
+        public int ParameterCount => s.ParameterCount;
+        public IReadOnlyList<SqlColumn> Columns => _columns;
+        public SqlResult Execute(IReadOnlyList<object?>? parameters) => Wrap(() => Convert(s.Execute(parameters)));
+        public void Dispose() => s.Dispose();
+    }
+}

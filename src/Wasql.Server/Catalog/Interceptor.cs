@@ -1,0 +1,132 @@
+// Statements the server answers itself instead of the database: SET/SHOW/RESET/DISCARD, transaction
+// control with Postgres semantics (warnings, BEGIN ISOLATION LEVEL), CREATE/ALTER/DROP USER, version(),
+// and catalog queries (PgCatalog). Runs on the connection's DB thread.
+using System.Text.RegularExpressions;
+using Wasql.Server.Backend;
+using Wasql.Server.Connection;
+
+namespace Wasql.Server.Catalog;
+
+internal static partial class Interceptor
+{
+    private static readonly HashSet<string> ControlWords = ["SET", "RESET", "DISCARD", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"];
+
+    public static string FirstWord(string sql)
+    {
+        int i = 0;
+        while (i < sql.Length)
+        {
+            if (char.IsWhiteSpace(sql[i]) || sql[i] == '(') i++;
+            else if (sql[i] == '-' && i + 1 < sql.Length && sql[i + 1] == '-') { while (i < sql.Length && sql[i] != '\n') i++; }
+            else if (sql[i] == '/' && i + 1 < sql.Length && sql[i + 1] == '*') { int e = sql.IndexOf("*/", i + 2, StringComparison.Ordinal); i = e < 0 ? sql.Length : e + 2; }
+            else break;
+        }
+        int j = i;
+        while (j < sql.Length && (char.IsLetter(sql[j]) || sql[j] == '_')) j++;
+        return sql[i..j].ToUpperInvariant();
+    }
+
+    public static bool Intercepts(string sql)
+    {
+        var w = FirstWord(sql);
+        if (ControlWords.Contains(w)) return true;
+        if (w == "SHOW") return ShowRegex().Match(sql) is { Success: true } m && Settings.IsKnown(m.Groups[1].Value);
+        if (w is "CREATE" or "ALTER" or "DROP") return UserRegex().IsMatch(sql);
+        return PgCatalog.IsCatalogQuery(sql);
+    }
+
+    public static int CountParameters(string sql)
+    {
+        int max = 0;
+        foreach (Match m in ParamRegex().Matches(sql)) max = Math.Max(max, int.Parse(m.Groups[1].Value));
+        return max;
+    }
+
+    public static SqlResult? TryHandle(PgConnection c, string sql)
+    {
+        var w = FirstWord(sql);
+        switch (w)
+        {
+            case "SET": return Settings.Set(c, sql);
+            case "RESET": return Settings.Reset(c, sql);
+            case "SHOW":
+                {
+                    var m = ShowRegex().Match(sql);
+                    return m.Success && Settings.IsKnown(m.Groups[1].Value) ? Settings.Show(c, m.Groups[1].Value) : null;
+                }
+            case "DISCARD": return Tag("DISCARD ALL");
+            case "BEGIN": case "START":
+                if (w == "START" && !StartTxRegex().IsMatch(sql)) return null;
+                if (c.Session.InTransaction)
+                {
+                    c.Notices.Add(("WARNING", "25001", "there is already a transaction in progress"));
+                    return Tag("BEGIN");
+                }
+                c.Session.Execute("BEGIN");
+                return Tag("BEGIN");
+            case "COMMIT": case "END": case "ROLLBACK": case "ABORT":
+                {
+                    bool rollback = w is "ROLLBACK" or "ABORT";
+                    if (rollback && RollbackToRegex().IsMatch(sql)) return null;   // ROLLBACK TO SAVEPOINT: the database's
+                    if (!c.Session.InTransaction)
+                    {
+                        c.Notices.Add(("WARNING", "25P01", "there is no transaction in progress"));
+                        return Tag(rollback ? "ROLLBACK" : "COMMIT");
+                    }
+                    c.Session.Execute(rollback ? "ROLLBACK" : "COMMIT");
+                    return Tag(rollback ? "ROLLBACK" : "COMMIT");
+                }
+            case "CREATE": case "ALTER": case "DROP":
+                {
+                    var m = UserRegex().Match(sql);
+                    return m.Success ? Users(c, w, m) : null;
+                }
+        }
+        return PgCatalog.TryAnswer(c, sql);
+    }
+
+    private static SqlResult Users(PgConnection c, string verb, Match m)
+    {
+        var name = m.Groups[2].Value.Trim('"');
+        var store = c.Server.Users;
+        var kind = m.Groups[1].Value.ToUpperInvariant();
+        if (verb == "DROP")
+        {
+            bool ifExists = m.Groups[0].Value.Contains("IF EXISTS", StringComparison.OrdinalIgnoreCase);
+            if (!store.Drop(name) && !ifExists) throw new SqlError("42704", $"role \"{name}\" does not exist");
+            return Tag("DROP " + kind);
+        }
+        var pw = PasswordRegex().Match(m.Groups[3].Value);
+        if (verb == "CREATE" && store.Exists(name)) throw new SqlError("42710", $"role \"{name}\" already exists");
+        if (verb == "ALTER" && !store.Exists(name)) throw new SqlError("42704", $"role \"{name}\" does not exist");
+        if (!pw.Success)
+        {
+            if (verb == "ALTER") return Tag("ALTER " + kind);
+            throw new SqlError("0A000", "CREATE USER needs PASSWORD '...' (users authenticate with SCRAM-SHA-256)");
+        }
+        store.SetPassword(name, pw.Groups[1].Value.Replace("''", "'"));
+        return Tag(verb + " " + kind);
+    }
+
+    internal static SqlResult Tag(string tag) => new() { Columns = [], Rows = [], CommandTag = tag };
+
+    internal static SqlResult Rows(string[] names, List<object?[]> rows, string? tag = null) => new()
+    {
+        Columns = names.Select(n => new SqlColumn(n, null)).ToArray(),
+        Rows = rows,
+        CommandTag = tag ?? $"SELECT {rows.Count}",
+    };
+
+    [GeneratedRegex(@"^\s*SHOW\s+([A-Za-z_][A-Za-z0-9_.]*)\s*;?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex ShowRegex();
+    [GeneratedRegex(@"^\s*(?:CREATE|ALTER|DROP)\s+(USER|ROLE)\s+(?:IF\s+EXISTS\s+)?(""[^""]+""|[A-Za-z_][A-Za-z0-9_]*)(.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex UserRegex();
+    [GeneratedRegex(@"PASSWORD\s+'((?:[^']|'')*)'", RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordRegex();
+    [GeneratedRegex(@"\$(\d+)")]
+    private static partial Regex ParamRegex();
+    [GeneratedRegex(@"^\s*START\s+TRANSACTION", RegexOptions.IgnoreCase)]
+    private static partial Regex StartTxRegex();
+    [GeneratedRegex(@"^\s*ROLLBACK\s+(WORK\s+|TRANSACTION\s+)?TO\b", RegexOptions.IgnoreCase)]
+    private static partial Regex RollbackToRegex();
+}

@@ -1,0 +1,216 @@
+// pg_catalog emulation: recognizes the catalog queries psql (\d, \dt, \dv, \di, \df, \l, \dn) and Npgsql
+// (type loading) send and answers them from SQLite's schema and the function catalog; rewrites
+// information_schema.tables/columns into queries over sqlite_schema. Other catalog queries get no rows.
+using System.Text.RegularExpressions;
+using Wasql.Server.Backend;
+using Wasql.Server.Connection;
+using Wasql.Server.Types;
+
+namespace Wasql.Server.Catalog;
+
+internal static partial class PgCatalog
+{
+    public const int FirstUserOid = 16384;
+    public const int PublicNamespaceOid = 2200;
+
+    public static bool IsCatalogQuery(string sql) =>
+        sql.Contains("pg_catalog", StringComparison.OrdinalIgnoreCase) || CatalogTableRegex().IsMatch(sql) ||
+        sql.Contains("information_schema.", StringComparison.OrdinalIgnoreCase) || VersionRegex().IsMatch(sql);
+
+    public static SqlResult? TryAnswer(PgConnection c, string sql)
+    {
+        if (!IsCatalogQuery(sql)) return null;
+        if (VersionRegex().IsMatch(sql))
+            return Interceptor.Rows(["version"], [[$"PostgreSQL {c.Server.Options.ServerVersion} (Wasql) on x86_64-pc-linux-gnu"]]);
+        if (sql.Contains("information_schema.", StringComparison.OrdinalIgnoreCase) && !sql.Contains("pg_catalog.", StringComparison.OrdinalIgnoreCase))
+            return c.Session.Execute(RewriteInformationSchema(sql));
+
+        // Npgsql type loading: SELECT version(); types; composite fields; enum labels.
+        if (sql.Contains("t.typname, t.typtype", StringComparison.Ordinal)) return NpgsqlTypes();
+        if (sql.Contains("att.attname, att.atttypid", StringComparison.Ordinal)) return Interceptor.Rows(["oid", "attname", "atttypid"], []);
+        if (sql.Contains("enumlabel", StringComparison.Ordinal) && sql.Contains("pg_enum", StringComparison.Ordinal)) return Interceptor.Rows(["oid", "enumlabel"], []);
+
+        // psql \d, \dt, \dv, \di, \ds (list of relations)
+        if (sql.Contains("c.relname as \"Name\"", StringComparison.OrdinalIgnoreCase) && sql.Contains("c.relkind", StringComparison.Ordinal))
+            return ListRelations(c, sql);
+        // psql \d NAME: 1) look up the relation
+        if (DescribeLookupRegex().IsMatch(sql)) return LookupRelation(c, sql);
+        // 2) relation properties
+        if (sql.Contains("c.relchecks, c.relkind, c.relhasindex", StringComparison.Ordinal)) return RelationInfo(c, sql);
+        // 3) columns
+        if (sql.Contains("a.attname", StringComparison.Ordinal) && sql.Contains("pg_catalog.format_type(a.atttypid, a.atttypmod)", StringComparison.Ordinal)
+            && AttrelidRegex().Match(sql) is { Success: true } am)
+            return Columns(c, int.Parse(am.Groups[1].Value), sql);
+        // psql \df
+        if (sql.Contains("p.proname as \"Name\"", StringComparison.OrdinalIgnoreCase)) return ListFunctions(c, sql);
+        // psql \l and \dn
+        if (sql.Contains("d.datname as \"Name\"", StringComparison.OrdinalIgnoreCase))
+            return Interceptor.Rows(["Name", "Owner", "Encoding", "Collate", "Ctype", "ICU Locale", "Locale Provider", "Access privileges"],
+                [[c.Settings.GetValueOrDefault("database") ?? "wasql", c.User, "UTF8", "C", "C", null, "libc", null]]);
+        if (sql.Contains("n.nspname AS \"Name\"", StringComparison.OrdinalIgnoreCase))
+            return Interceptor.Rows(["Name", "Owner"], [["public", c.User]]);
+
+        c.Server.Options.Log?.WriteLine("wasql serve: unrecognized catalog query answered with no rows: " + sql.ReplaceLineEndings(" "));
+        return Interceptor.Rows(["?column?"], []);
+    }
+
+    // ---------------- relations ----------------
+
+    internal sealed record Relation(int Oid, string Name, string Type, string TableName, string? Sql);
+
+    internal static List<Relation> Relations(PgConnection c)
+    {
+        var res = c.Session.Execute("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
+        var list = new List<Relation>();
+        foreach (var r in res.Rows)
+            if (((string)r[2]!).StartsWith("wasql_", StringComparison.Ordinal) || ((string)r[3]!).StartsWith("wasql_", StringComparison.Ordinal))
+                continue;   // the database's own catalog tables (functions, modules, users)
+            list.Add(new Relation(FirstUserOid + (int)Convert.ToInt64(r[0]), (string)r[2]!, (string)r[1]!, (string)r[3]!, r[4] as string));
+        return list;
+    }
+
+    private static char RelKind(string type) => type switch { "view" => 'v', "index" => 'i', "trigger" => 't', _ => 'r' };
+    private static string RelKindName(char k) => k switch { 'v' => "view", 'i' => "index", _ => "table" };
+
+    private static SqlResult ListRelations(PgConnection c, string sql)
+    {
+        var kinds = RelKindListRegex().Match(sql) is { Success: true } m
+            ? m.Groups[1].Value.Split(',').Select(s => s.Trim().Trim('\'')).Where(s => s.Length == 1).Select(s => s[0]).ToHashSet()
+            : ['r', 'v'];
+        var pattern = NamePattern(sql, "c.relname");
+        bool verbose = sql.Contains("\"Size\"", StringComparison.Ordinal);
+        var rows = new List<object?[]>();
+        foreach (var rel in Relations(c))
+        {
+            char k = RelKind(rel.Type);
+            if (k == 't' || !kinds.Contains(k) || (pattern is not null && !pattern.IsMatch(rel.Name))) continue;
+            var row = new List<object?> { "public", rel.Name, RelKindName(k), c.User };
+            if (k == 'i') row.Add(rel.TableName);
+            if (verbose) row.AddRange(["permanent", k == 'r' ? "heap" : null, "0 bytes", null]);
+            rows.Add(row.ToArray());
+        }
+        var names = new List<string> { "Schema", "Name", "Type", "Owner" };
+        if (sql.Contains("as \"Table\"", StringComparison.OrdinalIgnoreCase)) names.Add("Table");
+        if (verbose) names.AddRange(["Persistence", "Access method", "Size", "Description"]);
+        foreach (var r in rows.Where(r => r.Length < names.Count).ToList()) { int i = rows.IndexOf(r); var x = r.ToList(); while (x.Count < names.Count) x.Add(null); rows[i] = x.ToArray(); }
+        return Interceptor.Rows(names.ToArray(), rows);
+    }
+
+    private static SqlResult LookupRelation(PgConnection c, string sql)
+    {
+        var pattern = NamePattern(sql, "c.relname");
+        var rows = Relations(c).Where(r => RelKind(r.Type) != 't' && (pattern is null || pattern.IsMatch(r.Name)))
+            .Select(r => new object?[] { r.Oid.ToString(), "public", r.Name }).ToList();
+        return Interceptor.Rows(["oid", "nspname", "relname"], rows);
+    }
+
+    private static SqlResult RelationInfo(PgConnection c, string sql)
+    {
+        int oid = OidRegex().Match(sql) is { Success: true } m ? int.Parse(m.Groups[1].Value) : 0;
+        var rel = Relations(c).FirstOrDefault(r => r.Oid == oid);
+        if (rel is null) return Interceptor.Rows(["relchecks"], []);
+        char k = RelKind(rel.Type);
+        bool hasIndex = k == 'r' && Relations(c).Any(r => r.Type == "index" && r.TableName == rel.Name);
+        string[] names = ["relchecks", "relkind", "relhasindex", "relhasrules", "relhastriggers", "relrowsecurity", "relforcerowsecurity",
+            "relhasoids", "relispartition", "?column?", "reltablespace", "reloftype", "relpersistence", "relreplident", "amname"];
+        return Interceptor.Rows(names, [["0", k.ToString(), hasIndex ? "t" : "f", "f", "f", "f", "f", "f", "f", "", "0", "", "p", "d", k == 'r' ? "heap" : ""]]);
+    }
+
+    private static SqlResult Columns(PgConnection c, int oid, string sql)
+    {
+        var rel = Relations(c).FirstOrDefault(r => r.Oid == oid);
+        var rows = new List<object?[]>();
+        if (rel is not null)
+        {
+            var info = c.Session.Execute("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)", [rel.Name]);
+            foreach (var r in info.Rows)
+            {
+                var declared = r[1] as string;
+                var oidT = PgType.FromDeclared(declared);
+                string type = oidT is { } o ? PgType.DisplayName(o) : string.IsNullOrEmpty(declared) ? "text" : declared.ToLowerInvariant();
+                bool notNull = Convert.ToInt64(r[2]) != 0 || Convert.ToInt64(r[4]) != 0;
+                rows.Add([r[0], type, r[3], notNull ? "t" : "f", null, "", ""]);
+            }
+        }
+        // psql's column list varies with \d+ and the relation kind; extra columns are padded with nulls.
+        int ncols = ColumnCountRegex().Matches(sql[..Math.Max(0, sql.IndexOf("FROM pg_catalog.pg_attribute", StringComparison.Ordinal))]).Count;
+        var names = new[] { "attname", "format_type", "attrdef", "attnotnull", "attcollation", "attidentity", "attgenerated" }.ToList();
+        while (names.Count < Math.Max(ncols, 7)) names.Add("extra" + names.Count);
+        for (int i = 0; i < rows.Count; i++) rows[i] = [.. rows[i], .. new object?[names.Count - rows[i].Length]];
+        return Interceptor.Rows(names.ToArray(), rows);
+    }
+
+    // ---------------- functions ----------------
+
+    private static SqlResult ListFunctions(PgConnection c, string sql)
+    {
+        var pattern = NamePattern(sql, "p.proname");
+        var rows = new List<object?[]>();
+        foreach (var f in c.Server.Backend.ListFunctions())
+        {
+            if (pattern is not null && !pattern.IsMatch(f.Name)) continue;
+            rows.Add(["public", f.Name, f.ReturnType, string.Join(", ", f.ArgumentTypes), f.Kind == "table" ? "func" : "func"]);
+        }
+        var names = new List<string> { "Schema", "Name", "Result data type", "Argument data types", "Type" };
+        if (sql.Contains("\"Language\"", StringComparison.Ordinal))
+        {
+            names.AddRange(["Volatility", "Parallel", "Owner", "Security", "Access privileges", "Language", "Source code", "Description"]);
+            var fs = c.Server.Backend.ListFunctions().Where(f => pattern is null || pattern.IsMatch(f.Name)).ToList();
+            for (int i = 0; i < rows.Count; i++) rows[i] = [.. rows[i], "immutable", "safe", c.User, "invoker", null, fs[i].Language, null, null];
+        }
+        rows.Sort((a, b) => string.CompareOrdinal((string)a[1]!, (string)b[1]!));
+        return Interceptor.Rows(names.ToArray(), rows);
+    }
+
+    // ---------------- Npgsql ----------------
+
+    private static SqlResult NpgsqlTypes()
+    {
+        var rows = new List<object?[]>();
+        foreach (var t in PgType.BuiltIns)
+            rows.Add(["pg_catalog", t.Oid.ToString(), t.Name, t.Name is "void" or "unknown" ? "p" : "b", "f", null]);
+        foreach (var t in PgType.BuiltIns)
+            if (t.ArrayOid != 0) rows.Add(["pg_catalog", t.ArrayOid.ToString(), "_" + t.Name, "a", "f", t.Oid.ToString()]);
+        return Interceptor.Rows(["nspname", "oid", "typname", "typtype", "typnotnull", "elemtypoid"], rows);
+    }
+
+    // ---------------- information_schema ----------------
+
+    private static string RewriteInformationSchema(string sql)
+    {
+        const string tables = "(SELECT 'wasql' AS table_catalog, 'public' AS table_schema, name AS table_name, " +
+            "CASE type WHEN 'view' THEN 'VIEW' ELSE 'BASE TABLE' END AS table_type FROM sqlite_schema " +
+            "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%')";
+        const string columns = "(SELECT 'wasql' AS table_catalog, 'public' AS table_schema, m.name AS table_name, p.name AS column_name, " +
+            "p.cid + 1 AS ordinal_position, p.dflt_value AS column_default, CASE WHEN p.\"notnull\" THEN 'NO' ELSE 'YES' END AS is_nullable, " +
+            "lower(p.type) AS data_type FROM sqlite_schema m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%')";
+        sql = Regex.Replace(sql, @"information_schema\.tables\b", tables, RegexOptions.IgnoreCase);
+        return Regex.Replace(sql, @"information_schema\.columns\b", columns, RegexOptions.IgnoreCase);
+    }
+
+    // ---------------- helpers ----------------
+
+    /// <summary>psql turns \d PATTERN into <c>col OPERATOR(pg_catalog.~) '^(regex)$'</c>.</summary>
+    private static Regex? NamePattern(string sql, string column)
+    {
+        var m = Regex.Match(sql, Regex.Escape(column) + @"\s+OPERATOR\(pg_catalog\.~\)\s+'((?:[^']|'')*)'");
+        if (!m.Success) return null;
+        try { return new Regex(m.Groups[1].Value.Replace("''", "'"), RegexOptions.None, TimeSpan.FromSeconds(1)); }
+        catch (ArgumentException) { return null; }
+    }
+
+    [GeneratedRegex(@"\bpg_(type|class|namespace|attribute|proc|database|settings|roles|user|am|index|constraint|enum|range|tables|views|indexes|description|stat_activity)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex CatalogTableRegex();
+    [GeneratedRegex(@"^\s*SELECT\s+(pg_catalog\.)?version\(\)\s*;?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex VersionRegex();
+    [GeneratedRegex(@"SELECT\s+c\.oid,\s*n\.nspname,\s*c\.relname\s+FROM\s+pg_catalog\.pg_class", RegexOptions.IgnoreCase)]
+    private static partial Regex DescribeLookupRegex();
+    [GeneratedRegex(@"c\.relkind\s+IN\s*\(([^)]*)\)")]
+    private static partial Regex RelKindListRegex();
+    [GeneratedRegex(@"c\.oid\s*=\s*'(\d+)'")]
+    private static partial Regex OidRegex();
+    [GeneratedRegex(@"a\.attrelid\s*=\s*'(\d+)'")]
+    private static partial Regex AttrelidRegex();
+    [GeneratedRegex(@",\s*\n")]
+    private static partial Regex ColumnCountRegex();
+}

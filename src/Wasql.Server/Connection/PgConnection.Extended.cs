@@ -1,0 +1,198 @@
+// The extended query protocol: Parse/Bind/Describe/Execute/Close/Sync over named and unnamed
+// prepared statements and portals, text and binary formats, row limits (PortalSuspended).
+using Wasql.Server.Backend;
+using Wasql.Server.Catalog;
+using Wasql.Server.Protocol;
+using Wasql.Server.Types;
+
+namespace Wasql.Server.Connection;
+
+internal sealed partial class PgConnection
+{
+    internal sealed class Statement
+    {
+        public required string Sql;
+        public required int[] ParamOids;
+        public ISqlStatement? Db;             // null: empty query or answered by the Interceptor
+        public bool Empty;
+        public int[]? DescribedOids;          // column types promised by Describe (statement)
+    }
+
+    private sealed class Portal
+    {
+        public required Statement Statement;
+        public required object?[] Parameters;
+        public required short[] ResultFormats;
+        public SqlResult? Result;
+        public int[]? Oids;
+        public int Next;
+        public bool Binary(int col) => ResultFormats.Length == 1 ? ResultFormats[0] == 1 : col < ResultFormats.Length && ResultFormats[col] == 1;
+    }
+
+    private readonly Dictionary<string, Statement> _statements = [];
+    private readonly Dictionary<string, Portal> _portals = [];
+    private const int MaxStatements = 10_000;
+
+    private async Task ParseAsync(Message msg)
+    {
+        var r = msg.Body;
+        var name = r.CString();
+        var sql = r.CString();
+        int n = r.Count(4);
+        var oids = new int[n];
+        for (int i = 0; i < n; i++) oids[i] = r.Int32();
+        r.End();
+        if (name.Length > 0 && _statements.ContainsKey(name)) throw new SqlError("42P05", $"prepared statement \"{name}\" already exists");
+        if (_statements.Count >= MaxStatements) throw new SqlError("54000", $"too many prepared statements (limit {MaxStatements})");
+        var pieces = StatementSplitter.Split(sql);
+        if (pieces.Count > 1) throw new SqlError("42601", "cannot insert multiple commands into a prepared statement");
+        var st = new Statement { Sql = sql, ParamOids = oids, Empty = pieces.Count == 0 };
+        if (!st.Empty && !Interceptor.Intercepts(sql))
+        {
+            st.Db = await RunOnWorkerAsync(() => _session!.Prepare(sql), CancellationToken.None);
+            if (st.Db.ParameterCount > oids.Length) Array.Resize(ref st.ParamOids, st.Db.ParameterCount);
+        }
+        else if (!st.Empty)
+        {
+            int count = Interceptor.CountParameters(sql);
+            if (count > oids.Length) Array.Resize(ref st.ParamOids, count);
+        }
+        if (_statements.Remove(name, out var old)) await DisposeStatementAsync(old);
+        _statements[name] = st;
+        _out.ParseComplete();
+    }
+
+    private async Task DisposeStatementAsync(Statement s)
+    {
+        if (s.Db is { } db) await RunOnWorkerAsync(() => { db.Dispose(); return 0; }, CancellationToken.None);
+    }
+
+    private Task BindAsync(Message msg)
+    {
+        var r = msg.Body;
+        var portalName = r.CString();
+        var stmtName = r.CString();
+        int nf = r.Count(2);
+        var formats = new short[nf];
+        for (int i = 0; i < nf; i++) formats[i] = r.Int16();
+        int np = r.Count(4);
+        if (!_statements.TryGetValue(stmtName, out var st))
+            throw new SqlError("26000", $"prepared statement \"{stmtName}\" does not exist");
+        if (np != st.ParamOids.Length)
+            throw new SqlError("08P01", $"bind message supplies {np} parameters, but prepared statement \"{stmtName}\" requires {st.ParamOids.Length}");
+        if (nf > 1 && nf != np) throw new SqlError("08P01", $"bind message has {nf} parameter formats but {np} parameters");
+        var values = new object?[np];
+        for (int i = 0; i < np; i++)
+        {
+            int len = r.Int32();
+            if (len == -1) { values[i] = null; continue; }
+            var data = r.Bytes(len);
+            bool binary = nf == 1 ? formats[0] == 1 : nf > 1 && formats[i] == 1;
+            values[i] = ValueDecoder.Decode(st.ParamOids[i], data, binary);
+        }
+        int nr = r.Count(2);
+        var rf = new short[nr];
+        for (int i = 0; i < nr; i++) rf[i] = r.Int16();
+        r.End();
+        if (portalName.Length > 0 && _portals.ContainsKey(portalName)) throw new SqlError("42P03", $"cursor \"{portalName}\" already exists");
+        if (_portals.Count >= MaxStatements) throw new SqlError("54000", "too many portals");
+        _portals[portalName] = new Portal { Statement = st, Parameters = values, ResultFormats = rf };
+        _out.BindComplete();
+        return Task.CompletedTask;
+    }
+
+    private async Task DescribeAsync(Message msg, CancellationToken stop)
+    {
+        var r = msg.Body;
+        byte kind = r.Byte();
+        var name = r.CString();
+        r.End();
+        if (kind == (byte)'S')
+        {
+            if (!_statements.TryGetValue(name, out var st)) throw new SqlError("26000", $"prepared statement \"{name}\" does not exist");
+            _out.ParameterDescription(st.ParamOids.Select(o => o == 0 ? Oid.Text : o).ToArray());
+            if (st.Db is { } db)
+            {
+                if (db.Columns.Count == 0) { _out.NoData(); return; }
+                st.DescribedOids ??= PgType.ForColumns(db.Columns, null);
+                WriteRowDescription(db.Columns, st.DescribedOids, _ => 0);
+            }
+            else if (st.Empty) _out.NoData();
+            else
+            {
+                var res = await RunAsync(st.Sql, null, stop);   // intercepted statements have no side effects worth deferring
+                if (res.Columns.Count == 0) { _out.NoData(); return; }
+                st.DescribedOids ??= PgType.ForColumns(res.Columns, res.Rows);
+                WriteRowDescription(res.Columns, st.DescribedOids, _ => 0);
+            }
+        }
+        else if (kind == (byte)'P')
+        {
+            if (!_portals.TryGetValue(name, out var p)) throw new SqlError("34000", $"portal \"{name}\" does not exist");
+            var st = p.Statement;
+            IReadOnlyList<SqlColumn> columns;
+            if (st.Empty) { _out.NoData(); return; }
+            if (p.Result is null && st.DescribedOids is null &&
+                (st.Db is null || st.Db.Columns.Any(c => PgType.FromDeclared(c.DeclaredType) is null)))
+                await RunPortalAsync(p, stop);   // types of expression columns come from the values
+            columns = p.Result?.Columns ?? st.Db!.Columns;
+            if (columns.Count == 0) { _out.NoData(); return; }
+            p.Oids ??= st.DescribedOids ?? PgType.ForColumns(columns, p.Result?.Rows);
+            WriteRowDescription(columns, p.Oids, c => p.Binary(c) ? (short)1 : (short)0);
+        }
+        else throw new ProtocolException($"invalid DESCRIBE message subtype {kind}");
+    }
+
+    private async Task RunPortalAsync(Portal p, CancellationToken stop)
+    {
+        var st = p.Statement;
+        var parameters = p.Parameters;
+        p.Result = await RunAsync(st.Sql, st.Db is { } db ? () => db.Execute(parameters) : null, stop);
+        WriteNotices();
+    }
+
+    private async Task ExecuteAsync(Message msg, CancellationToken stop)
+    {
+        var r = msg.Body;
+        var name = r.CString();
+        int maxRows = r.Int32();
+        r.End();
+        if (!_portals.TryGetValue(name, out var p)) throw new SqlError("34000", $"portal \"{name}\" does not exist");
+        if (p.Statement.Empty) { _out.EmptyQueryResponse(); return; }
+        if (p.Result is null) await RunPortalAsync(p, stop);
+        var res = p.Result!;
+        if (res.Columns.Count > 0)
+        {
+            p.Oids ??= p.Statement.DescribedOids ?? PgType.ForColumns(res.Columns, res.Rows);
+            int from = p.Next;
+            int to = maxRows > 0 ? (int)Math.Min(res.Rows.Count, (long)from + maxRows) : res.Rows.Count;
+            await WriteRowsAsync(res, p.Oids, from, to, p.Binary);
+            p.Next = to;
+            if (to < res.Rows.Count) { _out.PortalSuspended(); return; }
+            _out.CommandComplete(from == 0 ? res.CommandTag : $"SELECT {to - from}");
+        }
+        else if (p.Next == 0)
+        {
+            p.Next = 1;
+            _out.CommandComplete(res.CommandTag);
+        }
+        else _out.CommandComplete(res.CommandTag);
+        foreach (var (k, v) in _changedReported) _out.ParameterStatus(k, v);
+        _changedReported.Clear();
+    }
+
+    private async Task CloseAsync(Message msg)
+    {
+        var r = msg.Body;
+        byte kind = r.Byte();
+        var name = r.CString();
+        r.End();
+        if (kind == (byte)'S')
+        {
+            if (_statements.Remove(name, out var st)) await DisposeStatementAsync(st);
+        }
+        else if (kind == (byte)'P') _portals.Remove(name);
+        else throw new ProtocolException($"invalid CLOSE message subtype {kind}");
+        _out.CloseComplete();
+    }
+}

@@ -1,0 +1,81 @@
+// The simple query protocol: a Query message may hold several statements; each gets its own
+// RowDescription/DataRows/CommandComplete (all text format), the first error ends the batch.
+using System.Text;
+using Wasql.Server.Backend;
+using Wasql.Server.Protocol;
+using Wasql.Server.Types;
+
+namespace Wasql.Server.Connection;
+
+internal sealed partial class PgConnection
+{
+    private async Task SimpleQueryAsync(Message msg, CancellationToken stop)
+    {
+        var r = msg.Body;
+        var sql = r.CString();
+        r.End();
+        var pieces = StatementSplitter.Split(sql);
+        if (pieces.Count == 0) _out.EmptyQueryResponse();
+        foreach (var piece in pieces)
+        {
+            SqlResult result;
+            try { result = await RunAsync(piece.Sql, null, stop); }
+            catch (SqlError e)
+            {
+                WriteError(e, piece.Offset);
+                break;
+            }
+            WriteNotices();
+            if (result.Columns.Count > 0)
+            {
+                var oids = PgType.ForColumns(result.Columns, result.Rows);
+                WriteRowDescription(result.Columns, oids, _ => 0);
+                try { await WriteRowsAsync(result, oids, 0, result.Rows.Count, _ => false); }
+                catch (SqlError e) { WriteError(e, piece.Offset); break; }
+            }
+            _out.CommandComplete(result.CommandTag);
+            // Settings changed by SET are reported like Postgres does.
+            foreach (var (k, v) in _changedReported) _out.ParameterStatus(k, v);
+            _changedReported.Clear();
+        }
+        _out.ReadyForQuery(TransactionStatus);
+        await FlushAsync();
+    }
+
+    internal readonly List<(string, string)> _changedReported = [];
+
+    private void WriteRowDescription(IReadOnlyList<SqlColumn> columns, int[] oids, Func<int, short> format)
+    {
+        var names = new string[columns.Count];
+        var sizes = new short[columns.Count];
+        for (int i = 0; i < names.Length; i++) { names[i] = columns[i].Name; sizes[i] = PgType.Size(oids[i]); }
+        _out.RowDescription(names, oids, sizes, format);
+    }
+
+    /// <summary>Writes DataRows [from, to); flushes as the buffer grows so memory stays bounded.</summary>
+    private async Task<bool> WriteRowsAsync(SqlResult result, int[] oids, int from, int to, Func<int, bool> binary)
+    {
+        var rows = result.Rows;
+        for (int i = from; i < to; i++)
+        {
+            var row = rows[i];
+            int mark = _out.Pending;
+            _out.Start((byte)'D');
+            _out.Int16((short)oids.Length);
+            for (int c = 0; c < oids.Length; c++)
+            {
+                object? v = c < row.Length ? row[c] : null;
+                try { ValueEncoder.Write(_out, oids[c], v, binary(c)); }
+                catch (Exception e) when (e is OverflowException or FormatException or SqlError or ArgumentException)
+                {
+                    _out.Truncate(mark);
+                    throw new SqlError(e is SqlError se ? se.SqlState : "22003",
+                        $"column \"{result.Columns[c].Name}\": cannot send value {ValueEncoder.AsString(v!)} as {PgType.Name(oids[c])}: {e.Message}");
+                }
+            }
+            _out.End();
+            if (_out.Pending > 64 << 10) await FlushAsync();
+        }
+        return true;
+    }
+}

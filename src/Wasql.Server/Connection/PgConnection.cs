@@ -1,0 +1,409 @@
+// One client: the startup → authentication → ready state machine, the message loop, transaction status,
+// statement execution on the connection's DbWorker with cancellation (CancelRequest, statement_timeout,
+// client gone) and timeouts. The query flows live in PgConnection.Simple.cs and PgConnection.Extended.cs.
+using System.Net.Sockets;
+using System.Text;
+using Wasql.Server.Auth;
+using Wasql.Server.Backend;
+using Wasql.Server.Catalog;
+using Wasql.Server.Protocol;
+
+namespace Wasql.Server.Connection;
+
+internal sealed partial class PgConnection : IDisposable
+{
+    private const int ProtocolV3 = 196608, SslRequestCode = 80877103, GssEncRequestCode = 80877104, CancelRequestCode = 80877102;
+
+    private readonly PgServer _server;
+    private readonly Socket _socket;
+    private readonly ServerOptions _options;
+    private readonly MessageReader _in;
+    private readonly MessageWriter _out;
+    private ISqlSession? _session;
+    private DbWorker? _worker;
+    private readonly object _cancelLock = new();
+    private bool _running;
+    private int _cancelReason;           // 0 none, 1 CancelRequest, 2 statement_timeout, 3 client gone, 4 server stop
+    private bool _failedTx;
+    internal readonly Dictionary<string, string> Settings = new(StringComparer.OrdinalIgnoreCase);
+    internal readonly List<(string Severity, string State, string Message)> Notices = [];
+    internal TimeSpan StatementTimeout;
+
+    public int ProcessId { get; }
+    public int SecretKey { get; }
+    public string User { get; private set; } = "";
+
+    public PgConnection(PgServer server, Socket socket, int processId, int secretKey)
+    {
+        _server = server;
+        _socket = socket;
+        _options = server.Options;
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        _in = new MessageReader(stream, _options.MaxMessageSize);
+        _out = new MessageWriter(stream);
+        ProcessId = processId;
+        SecretKey = secretKey;
+        StatementTimeout = _options.StatementTimeout;
+    }
+
+    internal ISqlSession Session => _session!;
+    internal PgServer Server => _server;
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        try
+        {
+            using (var startupCts = CancellationTokenSource.CreateLinkedTokenSource(stop))
+            {
+                startupCts.CancelAfter(_options.StartupTimeout);
+                if (!await StartupAsync(startupCts.Token)) return;
+            }
+            await MessageLoopAsync(stop);
+        }
+        catch (ProtocolException e)
+        {
+            await TrySendFatalAsync(e.SqlState, e.Message);
+        }
+        catch (AuthException e)
+        {
+            await TrySendFatalAsync("28P01", e.Message);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await TrySendFatalAsync("57P01", "terminating connection due to administrator command");
+        }
+        catch (OperationCanceledException) { /* idle / startup / write timeout */ }
+        catch (Exception e) when (e is IOException or SocketException or EndOfStreamException or ObjectDisposedException) { }
+        catch (Exception e)
+        {
+            _options.Log?.WriteLine($"wasql serve: connection {ProcessId}: {e}");
+            await TrySendFatalAsync("XX000", "internal error: " + e.Message);
+        }
+    }
+
+    private async Task TrySendFatalAsync(string state, string message)
+    {
+        try
+        {
+            _out.ErrorOrNotice(true, "FATAL", state, message);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await _out.FlushAsync(cts.Token);
+        }
+        catch (Exception) { }
+    }
+
+    // ---------------- startup and authentication ----------------
+
+    private async Task<bool> StartupAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            using var msg = await _in.ReadStartupAsync(ct);
+            if (msg is null) return false;
+            var r = msg.Body;
+            int code = r.Int32();
+            switch (code)
+            {
+                case SslRequestCode:
+                case GssEncRequestCode:
+                    if (r.Remaining != 0) throw new ProtocolException("invalid encryption request");
+                    _out.Byte((byte)'N');          // no TLS / GSS encryption: the client continues in the clear or gives up
+                    await _out.FlushAsync(ct);
+                    continue;
+                case CancelRequestCode:
+                    {
+                        int pid = r.Int32(), key = r.Int32();
+                        _server.CancelBackend(pid, key);
+                        return false;
+                    }
+            }
+            if (code >> 16 != 3)
+                throw new ProtocolException($"unsupported frontend protocol {code >> 16}.{code & 0xffff}: server supports 3.0 to 3.0", "0A000");
+            var parameters = new Dictionary<string, string>();
+            while (true)
+            {
+                var name = r.CString();
+                if (name.Length == 0) break;
+                parameters[name] = r.CString();
+            }
+            if (code != ProtocolV3)
+            {
+                // NegotiateProtocolVersion: we speak 3.0 and none of the _pq_ options.
+                _out.Start((byte)'v'); _out.Int32(ProtocolV3);
+                var opts = parameters.Keys.Where(k => k.StartsWith("_pq_.")).ToList();
+                _out.Int32(opts.Count); foreach (var o in opts) _out.CString(o);
+                _out.End();
+            }
+            if (!parameters.TryGetValue("user", out var user) || user.Length == 0)
+                throw new ProtocolException("no PostgreSQL user name specified in startup packet", "28000");
+            User = user;
+            foreach (var (k, v) in parameters)
+                if (!k.StartsWith("_pq_.") && k is not ("user" or "database" or "options" or "replication")) Settings[k] = v;
+            if (parameters.TryGetValue("replication", out var repl) && repl is not ("false" or "off" or "0"))
+                throw new ProtocolException("replication connections are not supported", "0A000");
+            await AuthenticateAsync(user, ct);
+            await StartSessionAsync(parameters.GetValueOrDefault("database") ?? user, ct);
+            return true;
+        }
+    }
+
+    private async Task AuthenticateAsync(string user, CancellationToken ct)
+    {
+        if (_options.Auth == AuthMethod.ScramSha256)
+        {
+            var verifier = Scram.ParseVerifier(await Task.Run(() => _server.Users.GetVerifier(user), ct));
+            var exchange = new Scram.Exchange(verifier);
+            _out.AuthenticationSasl(Scram.Mechanism);
+            await _out.FlushAsync(ct);
+            string clientFirst;
+            using (var m = await ReadAuthMessageAsync(ct))
+            {
+                var r = m.Body;
+                var mech = r.CString();
+                if (mech != Scram.Mechanism) throw new AuthException($"SASL mechanism {mech} is not supported");
+                int len = r.Int32();
+                clientFirst = Encoding.UTF8.GetString(r.Bytes(len));
+            }
+            _out.AuthenticationSaslContinue(Encoding.UTF8.GetBytes(exchange.First(clientFirst)));
+            await _out.FlushAsync(ct);
+            string clientFinal;
+            using (var m = await ReadAuthMessageAsync(ct)) clientFinal = Encoding.UTF8.GetString(m.Span);
+            var serverFinal = exchange.Final(clientFinal) ?? throw new AuthException($"password authentication failed for user \"{user}\"");
+            _out.AuthenticationSaslFinal(Encoding.UTF8.GetBytes(serverFinal));
+        }
+        _out.AuthenticationOk();
+    }
+
+    private async Task<Message> ReadAuthMessageAsync(CancellationToken ct)
+    {
+        var m = await _in.ReadAsync(ct) ?? throw new EndOfStreamException();
+        if (m.Type != (byte)'p') { m.Dispose(); throw new ProtocolException($"expected SASL response, got message type '{(char)m.Type}'"); }
+        return m;
+    }
+
+    private async Task StartSessionAsync(string database, CancellationToken ct)
+    {
+        _worker = new DbWorker($"wasql-conn-{ProcessId}");
+        try { _session = await _worker.Run(() => _server.Backend.Connect()); }
+        catch (SqlError e) { throw new ProtocolException("could not open the database: " + e.Message, "3D000"); }
+        Settings["database"] = database;
+        foreach (var (name, value) in ReportedParameters())
+            _out.ParameterStatus(name, value);
+        _out.BackendKeyData(ProcessId, SecretKey);
+        _out.ReadyForQuery('I');
+        await _out.FlushAsync(ct);
+    }
+
+    private IEnumerable<(string, string)> ReportedParameters()
+    {
+        yield return ("server_version", _options.ServerVersion);
+        yield return ("server_encoding", "UTF8");
+        yield return ("client_encoding", "UTF8");
+        yield return ("DateStyle", "ISO, MDY");
+        yield return ("IntervalStyle", "postgres");
+        yield return ("TimeZone", "UTC");
+        yield return ("integer_datetimes", "on");
+        yield return ("standard_conforming_strings", "on");
+        yield return ("is_superuser", "on");
+        yield return ("session_authorization", User);
+        yield return ("application_name", Settings.GetValueOrDefault("application_name") ?? "");
+    }
+
+    // ---------------- the message loop ----------------
+
+    private bool _skipToSync;
+
+    private async Task MessageLoopAsync(CancellationToken stop)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        while (true)
+        {
+            if (_options.IdleTimeout > TimeSpan.Zero && !idle.TryReset())
+                throw new OperationCanceledException();
+            if (_options.IdleTimeout > TimeSpan.Zero) idle.CancelAfter(_options.IdleTimeout);
+            Message? msg;
+            try { msg = await _in.ReadAsync(idle.Token); }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                await TrySendFatalAsync("57P05", "terminating connection due to idle-session timeout");
+                return;
+            }
+            if (msg is null) return;
+            using (msg)
+            {
+                idle.CancelAfter(Timeout.Infinite);
+                char type = (char)msg.Type;
+                if (type == 'X') return;
+                if (_skipToSync && type is 'P' or 'B' or 'D' or 'E' or 'C' or 'H') continue;
+                switch (type)
+                {
+                    case 'Q': await SimpleQueryAsync(msg, stop); break;
+                    case 'P': await GuardAsync(() => ParseAsync(msg)); break;
+                    case 'B': await GuardAsync(() => BindAsync(msg)); break;
+                    case 'D': await GuardAsync(() => DescribeAsync(msg, stop)); break;
+                    case 'E': await GuardAsync(() => ExecuteAsync(msg, stop)); break;
+                    case 'C': await GuardAsync(() => CloseAsync(msg)); break;
+                    case 'H': await FlushAsync(); break;
+                    case 'S':
+                        msg.Body.End();
+                        _skipToSync = false;
+                        await SyncAsync();
+                        break;
+                    case 'F':
+                        await GuardAsync(() => throw new SqlError("0A000", "the fastpath function call protocol is not supported"));
+                        break;
+                    case 'd': case 'c': case 'f':
+                        break;                   // COPY data outside COPY: ignored, as Postgres does
+                    default:
+                        throw new ProtocolException($"invalid frontend message type {msg.Type}");
+                }
+                if (_out.Pending > 256 << 10) await FlushAsync();
+            }
+        }
+    }
+
+    /// <summary>Runs an extended-protocol step; a SQL error is reported and the rest up to Sync skipped.</summary>
+    private async Task GuardAsync(Func<Task> step)
+    {
+        try { await step(); }
+        catch (SqlError e)
+        {
+            WriteError(e, 0);
+            _skipToSync = true;
+        }
+    }
+
+    internal async Task FlushAsync()
+    {
+        using var cts = new CancellationTokenSource(_options.WriteTimeout);
+        await _out.FlushAsync(cts.Token);
+    }
+
+    private char TransactionStatus => _failedTx ? 'E' : _session!.InTransaction ? 'T' : 'I';
+
+    private async Task SyncAsync()
+    {
+        if (!_session!.InTransaction && !_failedTx) _portals.Remove("");
+        _out.ReadyForQuery(TransactionStatus);
+        await FlushAsync();
+    }
+
+    private void WriteError(SqlError e, int offset)
+    {
+        WriteNotices();
+        int? pos = e.Position is > 0 ? e.Position + offset : null;
+        _out.ErrorOrNotice(true, "ERROR", e.SqlState, e.Message, pos, e.Detail, e.Hint);
+    }
+
+    private void WriteNotices()
+    {
+        foreach (var (sev, state, message) in Notices) _out.ErrorOrNotice(false, sev, state, message);
+        Notices.Clear();
+    }
+
+    // ---------------- statement execution ----------------
+
+    /// <summary>Runs one statement (interceptions first) on the DB thread, with cancellation and timeouts.</summary>
+    private async Task<SqlResult> RunAsync(string sql, Func<SqlResult>? dbCall, CancellationToken stop)
+    {
+        if (_failedTx)
+        {
+            var kw = Interceptor.FirstWord(sql);
+            if (kw is "ROLLBACK" or "ABORT" or "COMMIT" or "END")
+            {
+                await RunOnWorkerAsync(() => _session!.InTransaction ? _session.Execute("ROLLBACK") : null!, stop);
+                _failedTx = false;
+                return new SqlResult { Columns = [], Rows = [], CommandTag = "ROLLBACK" };
+            }
+            throw new SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block");
+        }
+        try
+        {
+            return await RunOnWorkerAsync(() => Interceptor.TryHandle(this, sql) ?? (dbCall ?? (() => _session!.Execute(sql)))(), stop);
+        }
+        catch (SqlError)
+        {
+            if (_session!.InTransaction) _failedTx = true;
+            throw;
+        }
+    }
+
+    internal async Task<T> RunOnWorkerAsync<T>(Func<T> f, CancellationToken stop)
+    {
+        lock (_cancelLock) { _running = true; _cancelReason = 0; }
+        Timer? timer = null;
+        if (StatementTimeout > TimeSpan.Zero)
+            timer = new Timer(_ => RequestCancel(2), null, StatementTimeout, Timeout.InfiniteTimeSpan);
+        using var reg = stop.Register(() => RequestCancel(4));
+        try
+        {
+            var task = _worker!.Run(f);
+            while (!task.IsCompleted)
+            {
+                await Task.WhenAny(task, Task.Delay(200));
+                if (!task.IsCompleted && ClientGone()) RequestCancel(3);
+            }
+            return await task;
+        }
+        catch (SqlError e) when (_cancelReason != 0 || e.SqlState == "57014")
+        {
+            throw new SqlError("57014", _cancelReason switch
+            {
+                2 => "canceling statement due to statement timeout",
+                3 => "canceling statement due to client disconnect",
+                4 => "canceling statement due to server shutdown",
+                _ => "canceling statement due to user request",
+            });
+        }
+        catch (Exception e) when (e is not SqlError and not OperationCanceledException)
+        {
+            throw new SqlError("XX000", e.Message, null, e);
+        }
+        finally
+        {
+            timer?.Dispose();
+            lock (_cancelLock) _running = false;
+        }
+    }
+
+    /// <summary>Cancels the running statement, if any (CancelRequest, timeout, disconnect, shutdown).</summary>
+    public void RequestCancel(int reason)
+    {
+        lock (_cancelLock)
+        {
+            if (!_running || _cancelReason != 0) return;
+            _cancelReason = reason;
+            try { _session?.Cancel(); } catch (Exception) { }
+        }
+    }
+
+    private bool ClientGone()
+    {
+        try { return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0; }
+        catch (Exception) { return true; }
+    }
+
+    public void Dispose()
+    {
+        var session = _session;
+        var worker = _worker;
+        if (worker is not null)
+        {
+            if (session is not null)
+            {
+                RequestCancel(3);
+                // Dispose the session on its own thread, after any running statement stops.
+                var statements = _statements.Values.ToList();
+                worker.Run(() =>
+                {
+                    foreach (var s in statements) s.Db?.Dispose();
+                    session.Dispose();
+                    return 0;
+                });
+            }
+            worker.Dispose();
+        }
+        _in.Dispose();
+        _out.Dispose();
+    }
+}

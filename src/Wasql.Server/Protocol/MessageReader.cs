@@ -1,0 +1,144 @@
+// Reads frontend messages from a stream into a pooled buffer: the 5-byte header (type, length) or the
+// 4-byte startup header, strict length checks (>= 4, <= MaxMessageSize), no read past the message.
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Wasql.Server.Protocol;
+
+internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDisposable
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(8192);
+    private int _start, _end;
+    private readonly byte[] _header = new byte[5];
+
+    public Stream Stream { get; set; } = stream;
+
+    /// <summary>Bytes already received but not consumed (must be none before a TLS handshake).</summary>
+    public int Buffered => _end - _start;
+
+    /// <summary>Reads a startup-phase packet (length-prefixed, no type byte). Null on a clean EOF.</summary>
+    public async ValueTask<Message?> ReadStartupAsync(CancellationToken ct)
+    {
+        if (!await FillAsync(4, ct, eofOk: true)) return null;
+        int len = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start));
+        if (len < 8 || len > 10_000) throw new ProtocolException($"invalid startup packet length {len}");
+        _start += 4;
+        return await ReadBodyAsync(0, len - 4, ct);
+    }
+
+    /// <summary>Reads one typed message. Null on a clean EOF between messages.</summary>
+    public async ValueTask<Message?> ReadAsync(CancellationToken ct)
+    {
+        if (!await FillAsync(5, ct, eofOk: true)) return null;
+        byte type = _buffer[_start];
+        int len = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1));
+        if (len < 4) throw new ProtocolException($"invalid message length {len} for message type '{Printable(type)}'");
+        if (len - 4 > maxMessageSize)
+            throw new ProtocolException($"message of {len} bytes exceeds the limit of {maxMessageSize} bytes", "54000");
+        _start += 5;
+        return await ReadBodyAsync(type, len - 4, ct);
+    }
+
+    private async ValueTask<Message> ReadBodyAsync(byte type, int bodyLength, CancellationToken ct)
+    {
+        var body = ArrayPool<byte>.Shared.Rent(Math.Max(bodyLength, 1));
+        int have = Math.Min(bodyLength, _end - _start);
+        Buffer.BlockCopy(_buffer, _start, body, 0, have);
+        _start += have;
+        while (have < bodyLength)
+        {
+            int n = await Stream.ReadAsync(body.AsMemory(have, bodyLength - have), ct);
+            if (n == 0) { ArrayPool<byte>.Shared.Return(body); throw new EndOfStreamException("connection closed inside a message"); }
+            have += n;
+        }
+        return new Message(type, body, bodyLength);
+    }
+
+    private async ValueTask<bool> FillAsync(int count, CancellationToken ct, bool eofOk)
+    {
+        if (_end - _start >= count) return true;
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start; _start = 0;
+        }
+        while (_end < count)
+        {
+            int n = await Stream.ReadAsync(_buffer.AsMemory(_end), ct);
+            if (n == 0)
+            {
+                if (eofOk && _end == 0) return false;
+                throw new EndOfStreamException("connection closed inside a message header");
+            }
+            _end += n;
+        }
+        return true;
+    }
+
+    private static string Printable(byte b) => b is >= 32 and < 127 ? ((char)b).ToString() : $"\\x{b:x2}";
+
+    public void Dispose()
+    {
+        var b = Interlocked.Exchange(ref _buffer, null!);
+        if (b is not null) ArrayPool<byte>.Shared.Return(b);
+    }
+}
+
+/// <summary>A message body in a pooled array; dispose returns it.</summary>
+internal sealed class Message(byte type, byte[] body, int length) : IDisposable
+{
+    public byte Type { get; } = type;
+    public int Length { get; } = length;
+    public ReadOnlySpan<byte> Span => body.AsSpan(0, length);
+    public BodyReader Body => new(body.AsSpan(0, length));
+    public void Dispose() => ArrayPool<byte>.Shared.Return(body);
+}
+
+/// <summary>Bounds-checked cursor over a message body; every overrun is a ProtocolException.</summary>
+internal ref struct BodyReader(ReadOnlySpan<byte> span)
+{
+    private readonly ReadOnlySpan<byte> _span = span;
+    private int _pos;
+
+    public int Remaining => _span.Length - _pos;
+
+    public byte Byte() { Need(1); return _span[_pos++]; }
+    public short Int16() { Need(2); var v = BinaryPrimitives.ReadInt16BigEndian(_span[_pos..]); _pos += 2; return v; }
+    public int Int32() { Need(4); var v = BinaryPrimitives.ReadInt32BigEndian(_span[_pos..]); _pos += 4; return v; }
+
+    public string CString()
+    {
+        int nul = _span[_pos..].IndexOf((byte)0);
+        if (nul < 0) throw new ProtocolException("unterminated string in message");
+        var s = System.Text.Encoding.UTF8.GetString(_span.Slice(_pos, nul));
+        _pos += nul + 1;
+        return s;
+    }
+
+    public ReadOnlySpan<byte> Bytes(int count)
+    {
+        if (count < 0) throw new ProtocolException($"invalid length {count} in message");
+        Need(count);
+        var s = _span.Slice(_pos, count);
+        _pos += count;
+        return s;
+    }
+
+    /// <summary>A count field (int16) checked against what the rest of the message could hold.</summary>
+    public int Count(int minBytesEach)
+    {
+        int n = (ushort)Int16();
+        if ((long)n * minBytesEach > Remaining) throw new ProtocolException($"count {n} exceeds the message size");
+        return n;
+    }
+
+    public void End()
+    {
+        if (_pos != _span.Length) throw new ProtocolException("message has trailing bytes");
+    }
+
+    private void Need(int n)
+    {
+        if (_span.Length - _pos < n) throw new ProtocolException("message is shorter than its contents");
+    }
+}

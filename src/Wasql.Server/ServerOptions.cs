@@ -1,0 +1,28 @@
+// Settings of `wasql serve`: where to listen, authentication, limits and timeouts.
+using System.Net;
+
+namespace Wasql.Server;
+
+public enum AuthMethod { Trust, ScramSha256 }
+
+public sealed class ServerOptions
+{
+    /// <summary>Listen address; port 0 picks a free port (see <see cref="PgServer.Port"/>).</summary>
+    public IPEndPoint Listen { get; set; } = new(IPAddress.Loopback, 5433);
+    public AuthMethod Auth { get; set; } = AuthMethod.Trust;
+    public int MaxConnections { get; set; } = 100;
+    /// <summary>Largest frontend message accepted (a CREATE FUNCTION with a base64 module must fit).</summary>
+    public int MaxMessageSize { get; set; } = 64 << 20;
+    /// <summary>A session idle (outside a query) longer than this is closed; zero: never.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Default statement_timeout; zero: none. Sessions change it with SET statement_timeout.</summary>
+    public TimeSpan StatementTimeout { get; set; } = TimeSpan.Zero;
+    /// <summary>Startup and authentication must finish within this.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>A client that does not read its results for this long is disconnected.</summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>Reported as server_version; psql and drivers pick their catalog queries by it.</summary>
+    public string ServerVersion { get; set; } = "15.0";
+    /// <summary>Log unrecognized catalog queries and connection errors here (null: quiet).</summary>
+    public TextWriter? Log { get; set; }
+}
