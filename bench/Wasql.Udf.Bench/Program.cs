@@ -1,0 +1,74 @@
+// UDF benchmarks: (a) the Databend fixture's wasm_gcd over a 1024-row batch end to end (IPC write, guest call,
+// IPC read) vs the same loop in C#; (b) a direct-ABI gcd per row (session typed delegate, pooled delegate, boxed
+// Invoke) vs a C# delegate per row. Median of several timed rounds after warm-up.
+using System.Diagnostics;
+using Wasql.Arrow.Arrays;
+using Wasql.Arrow.Types;
+using Wasql.Udf;
+
+static string FindUp(string name)
+{
+    var d = new DirectoryInfo(AppContext.BaseDirectory);
+    while (d is not null && !File.Exists(Path.Combine(d.FullName, name))) d = d.Parent;
+    return d?.FullName ?? throw new Exception(name + " not found");
+}
+
+static double Median(Func<long> round, int rounds = 15)
+{
+    var t = new double[rounds];
+    for (int i = 0; i < rounds; i++) { var sw = Stopwatch.StartNew(); long n = round(); t[i] = sw.Elapsed.TotalNanoseconds / n; }
+    Array.Sort(t);
+    return t[rounds / 2];
+}
+
+static int Gcd(int a, int b) { while (b != 0) { int t = a % b; a = b; b = t; } return a; }
+
+string repo = FindUp("Wasql.slnx");
+string shared = Environment.GetEnvironmentVariable("WASQL_SHARED") ?? Path.Combine(repo, "..", "shared");
+using var rt = new UdfRuntime();
+var module = rt.Load(File.ReadAllBytes(Path.Combine(shared, "fixtures", "arrow-udf", "databend_gcd.wasm")), "databend_gcd");
+var gcd = module.GetFunction("wasm_gcd", "int4", "int4");
+
+const int N = 1024;
+var rng = new Random(42);
+int[] a = Enumerable.Range(0, N).Select(_ => rng.Next(1, 1_000_000)).ToArray();
+int[] b = Enumerable.Range(0, N).Select(_ => rng.Next(1, 1_000_000)).ToArray();
+var schema = new Schema(new Field("a", ArrowType.Int32), new Field("b", ArrowType.Int32));
+var batch = new RecordBatch(schema, [Int32Array.From(a), Int32Array.From(b)], N);
+
+int[] outp = new int[N];
+Func<long> csharpBatch = () =>
+{
+    for (int it = 0; it < 200; it++)
+    {
+        var xs = ((Int32Array)batch.Column(0)).Values; var ys = ((Int32Array)batch.Column(1)).Values;
+        for (int i = 0; i < N; i++) outp[i] = Gcd(xs[i], ys[i]);
+        _ = Int32Array.From(outp);
+    }
+    return 200;
+};
+Func<long> wasmBatch = () => { for (int it = 0; it < 200; it++) gcd.CallScalar(batch); return 200; };
+for (int w = 0; w < 20; w++) { csharpBatch(); wasmBatch(); }
+var check = (Int32Array)gcd.CallScalar(batch).Values;
+for (int i = 0; i < N; i++) if (check.Values[i] != Gcd(a[i], b[i])) throw new Exception("wrong result");
+double nsCs = Median(csharpBatch), nsWasm = Median(wasmBatch);
+Console.WriteLine($"(a) wasm_gcd 1024-row batch: C# {nsCs / 1000:F2} us, wasm end to end {nsWasm / 1000:F2} us, ratio {nsWasm / nsCs:F2}x");
+
+// (b) direct ABI per row
+var cguest = Path.Combine(Path.GetTempPath(), "wasql-udf-bench-gcd.wasm");
+var src = Path.Combine(Path.GetTempPath(), "wasql-udf-bench-gcd.c");
+File.WriteAllText(src, "#include \"wasql_udf.h\"\nWASQL_EXPORT(gcd) int32_t gcd(int32_t a, int32_t b) { while (b) { int32_t t = a % b; a = b; b = t; } return a; }\n");
+var psi = new ProcessStartInfo("clang-14", $"--target=wasm32 -O2 -nostdlib -Wl,--no-entry -I {repo}/sdk/c -o {cguest} {src}");
+Process.Start(psi)!.WaitForExit();
+var dm = rt.Load(File.ReadAllBytes(cguest), "gcd_c");
+var direct = dm.BindDirect("gcd", ["int4", "int4"], "int4");
+Func<int, int, int> csDelegate = Gcd;
+using var session = direct.OpenSession();
+var fast = session.CreateDelegate<Func<int, int, int>>();
+var pooled = direct.CreateDelegate<Func<int, int, int>>();
+long Rows(Func<int, int, int> f) { int s = 0; for (int it = 0; it < 100; it++) for (int i = 0; i < N; i++) s += f(a[i], b[i]); return s == 42 ? 0 : 100L * N; }
+object?[] boxedArgs = new object?[2];
+long Boxed() { for (int i = 0; i < N; i++) { boxedArgs[0] = a[i]; boxedArgs[1] = b[i]; session.Invoke(boxedArgs); } return N; }
+for (int w = 0; w < 5; w++) { Rows(csDelegate); Rows(fast); Rows(pooled); Boxed(); }
+double d0 = Median(() => Rows(csDelegate)), d1 = Median(() => Rows(fast)), d2 = Median(() => Rows(pooled)), d3 = Median(Boxed);
+Console.WriteLine($"(b) gcd per row: C# delegate {d0:F1} ns, direct session delegate {d1:F1} ns ({d1 / d0:F2}x), pooled delegate {d2:F1} ns ({d2 / d0:F2}x), boxed Invoke {d3:F1} ns ({d3 / d0:F2}x)");
