@@ -85,10 +85,10 @@ public sealed class InvalidModuleTests
     }
 
     [Fact]
-    public void SimdInstructionsAreRejectedForNow()
+    public void SimdLaneIndexOutOfRange()
     {
-        var message = Invalid("(module (func (result v128) (v128.const i32x4 0 0 0 0)))");
-        Assert.Contains("SIMD instructions are not supported yet", message);
+        var message = Invalid("(module (func (param v128) (result i32) (i32x4.extract_lane 4 (local.get 0))))");
+        Assert.Contains("invalid lane index", message);
     }
 
     [Fact]
