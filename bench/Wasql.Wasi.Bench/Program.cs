@@ -1,0 +1,56 @@
+// Investigation harness for WASI programs: runs one module in-process under several engine configurations and
+// separates compile (Module.Compile), first run (which includes RyuJIT compiling every guest function on its
+// first call) and a second run in the same process (steady state: everything already jitted).
+//
+//   dotnet run -c Release --project bench/Wasql.Wasi.Bench -- module.wasm [--budgets 12000,0,...] [--fuel] [args...]
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Wasql.Wasi;
+using Wasql.Wasm;
+
+var rest = new List<string>(args);
+if (rest.Count == 0)
+{
+    Console.Error.WriteLine("usage: Wasql.Wasi.Bench module.wasm [--budgets 12000,0] [--fuel] [args...]");
+    return 2;
+}
+string wasm = rest[0];
+rest.RemoveAt(0);
+int[] budgets = [new EngineConfig().FunctionSplitBudget, 0];
+bool fuel = false;
+while (rest.Count > 0 && rest[0].StartsWith("--", StringComparison.Ordinal))
+{
+    if (rest[0] == "--budgets") { budgets = rest[1].Split(',').Select(int.Parse).ToArray(); rest.RemoveRange(0, 2); }
+    else if (rest[0] == "--fuel") { fuel = true; rest.RemoveAt(0); }
+    else throw new ArgumentException("unknown option " + rest[0]);
+}
+byte[] bytes = File.ReadAllBytes(wasm);
+string[] guestArgs = [Path.GetFileNameWithoutExtension(wasm), .. rest];
+Console.WriteLine($"{Path.GetFileName(wasm)} {string.Join(' ', rest)}{(fuel ? " (fuel + interruptible)" : "")}");
+Console.WriteLine("| split budget | Module.Compile ms | 1st run ms (kernel ms) | 2nd run ms (kernel ms) | stdout hash |");
+Console.WriteLine("|---:|---:|---:|---:|---|");
+foreach (int budget in budgets)
+{
+    var engine = new Engine(new EngineConfig { FunctionSplitBudget = budget, ConsumeFuel = fuel, Interruptible = fuel });
+    var sw = Stopwatch.StartNew();
+    var module = Module.Compile(engine, bytes);
+    double compile = sw.Elapsed.TotalMilliseconds;
+    var runs = new List<string>();
+    string hash = "";
+    for (int i = 0; i < 2; i++)
+    {
+        var stdout = WasiOutput.Capture(64 << 20);
+        var stderr = WasiOutput.Capture(1 << 20);
+        var config = new WasiConfig().WithArgs(guestArgs).WithStdout(stdout).WithStderr(stderr);
+        var options = fuel ? new WasiRunOptions { Fuel = 1_000_000_000_000, Timeout = TimeSpan.FromMinutes(10) } : new WasiRunOptions();
+        sw.Restart();
+        var result = WasiRunner.Run(engine, module, config, options);
+        double ms = sw.Elapsed.TotalMilliseconds;
+        if (!result.Succeeded) Console.Error.WriteLine($"budget {budget}: exit {result.ExitCode} {result.Trap?.Message}");
+        var m = Regex.Match(stderr.GetText(), @"kernel_ms ([0-9.]+)");
+        runs.Add($"{ms:F1} ({(m.Success ? m.Groups[1].Value : "?")})");
+        hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stdout.GetText())))[..12];
+    }
+    Console.WriteLine($"| {budget} | {compile:F1} | {runs[0]} | {runs[1]} | {hash} |");
+}
+return 0;
