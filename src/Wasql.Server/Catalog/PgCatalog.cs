@@ -63,9 +63,11 @@ internal static partial class PgCatalog
         var res = c.Session.Execute("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
         var list = new List<Relation>();
         foreach (var r in res.Rows)
+        {
             if (((string)r[2]!).StartsWith("wasql_", StringComparison.Ordinal) || ((string)r[3]!).StartsWith("wasql_", StringComparison.Ordinal))
                 continue;   // the database's own catalog tables (functions, modules, users)
             list.Add(new Relation(FirstUserOid + (int)Convert.ToInt64(r[0]), (string)r[2]!, (string)r[1]!, (string)r[3]!, r[4] as string));
+        }
         return list;
     }
 
