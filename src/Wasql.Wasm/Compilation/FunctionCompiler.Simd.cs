@@ -13,6 +13,9 @@ internal sealed partial class FunctionCompiler
 {
     private static readonly MethodInfo?[] s_simdHelpers = new MethodInfo?[256];
 
+    /// <summary>The IL offset just after the last v128.const (see the float arithmetic case).</summary>
+    private int _v128ConstEnd = -1;
+
     private static MethodInfo SimdHelper(uint sub, SimdOp op)
     {
         var m = Volatile.Read(ref s_simdHelpers[sub]);
@@ -60,6 +63,7 @@ internal sealed partial class FunctionCompiler
             {
                 var bytes = r.ReadBytes(16);
                 EmitV128Const(BitConverter.ToInt64(bytes[..8]), BitConverter.ToInt64(bytes[8..]));
+                _v128ConstEnd = _il.ILOffset;
                 Push(ValType.V128);
                 return;
             }
@@ -101,7 +105,12 @@ internal sealed partial class FunctionCompiler
                 _il.Emit(OpCodes.Call, SimdHelper(sub, op));
                 return;
             case SimdKind.Binary or SimdKind.Shift:
-                _il.Emit(OpCodes.Call, SimdHelper(sub, op));
+                // RyuJIT folds x*1, x/1, x-0, x+(-0) to x, wrong for a signalling NaN lane (the result must be
+                // quiet): right after a v128.const operand, float arithmetic goes through a helper it cannot fold.
+                if (_il.ILOffset == _v128ConstEnd && op.Name![0] == 'f' && op.Name[6..] is "add" or "sub" or "mul" or "div")
+                    _il.Emit(OpCodes.Call, Helper(op.HelperName + "NoFold"));
+                else
+                    _il.Emit(OpCodes.Call, SimdHelper(sub, op));
                 Pop();
                 return;
             case SimdKind.Ternary:

@@ -372,6 +372,16 @@ public static unsafe partial class VmHelpers
         return Vector128.Create(F64PromoteF32(x[0]), F64PromoteF32(x[1])).AsByte();
     }
 
+    // Float arithmetic with a constant operand, out of the JIT's sight (see FunctionCompiler.Simd.cs).
+    [MethodImpl(MethodImplOptions.NoInlining)] public static V F32x4AddNoFold(V a, V b) => F32x4Add(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining)] public static V F32x4SubNoFold(V a, V b) => F32x4Sub(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining)] public static V F32x4MulNoFold(V a, V b) => F32x4Mul(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining)] public static V F32x4DivNoFold(V a, V b) => F32x4Div(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining)] public static V F64x2AddNoFold(V a, V b) => F64x2Add(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining)] public static V F64x2SubNoFold(V a, V b) => F64x2Sub(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining)] public static V F64x2MulNoFold(V a, V b) => F64x2Mul(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining)] public static V F64x2DivNoFold(V a, V b) => F64x2Div(a, b);
+
     // ---- generated from the instruction table: comparisons, lane-wise arithmetic, shifts, lanes ------------
     [MethodImpl(Inl)] public static V I8x16Eq(V a, V b) => Vector128.Equals(a.AsSByte(), b.AsSByte()).AsByte();
     [MethodImpl(Inl)] public static V I8x16Ne(V a, V b) => ~Vector128.Equals(a.AsSByte(), b.AsSByte()).AsByte();

@@ -154,6 +154,27 @@ public class SimdTests
             Unary("i8x16.popcnt", Vector128.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 0xFF, 0xFE, 0, 0x0F, 0xF0, 0x3C, 0xC3, 0x55)));
     }
 
+    /// <summary>x*1, x/1, x-0 and x+(-0) with a constant operand must still quiet a signalling NaN lane
+    /// (wasm requires an arithmetic NaN), so the JIT must not fold them to x.</summary>
+    [Theory]
+    [InlineData("f32x4.mul", "f32x4 1 1 1 1")]
+    [InlineData("f32x4.div", "f32x4 1 1 1 1")]
+    [InlineData("f32x4.sub", "f32x4 0 0 0 0")]
+    [InlineData("f32x4.add", "f32x4 -0 -0 -0 -0")]
+    [InlineData("f64x2.mul", "f64x2 1 1")]
+    [InlineData("f64x2.sub", "f64x2 0 0")]
+    [InlineData("f64x2.add", "f64x2 -0 -0")]
+    [InlineData("f32x4.min", "f32x4 1 1 1 1")]
+    public void IdentityWithConstantQuietsSignallingNaN(string op, string constant)
+    {
+        var wasm = WatTool.Assemble($"(module (func (export \"f\") (param v128) (result v128) ({op} (local.get 0) (v128.const {constant}))))");
+        var f = Instantiate(wasm).GetFunction<Func<Vector128<byte>, Vector128<byte>>>("f");
+        if (op.StartsWith("f32", StringComparison.Ordinal))
+            Assert.Equal(0x7FC0_0000u, f(Vector128.Create(0x7F80_0001u).AsByte()).AsUInt32()[0] & 0x7FC0_0000u);
+        else
+            Assert.Equal(0x7FF8_0000_0000_0000ul, f(Vector128.Create(0x7FF0_0000_0000_0001ul).AsByte()).AsUInt64()[1] & 0x7FF8_0000_0000_0000ul);
+    }
+
     /// <summary>bench/simd/kernels.c compiled with -msimd128 gives V8's checksum for every kernel.</summary>
     [Fact]
     public void CKernelWithSimd128MatchesV8()
