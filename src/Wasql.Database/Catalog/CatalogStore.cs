@@ -73,7 +73,7 @@ internal static class CatalogStore
         cmd.Parameters.AddWithValue("$s", sha256);
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
-        return ((byte[])r.GetValue(0), r.GetString(1), r.GetInt64(2));
+        return (r.GetValue(0) as byte[] ?? throw new InvalidDataException("stored module is corrupt (not a blob)"), r.GetString(1), r.GetInt64(2));
     }
 
     public static long ModuleSize(SqliteConnection c, string sha256)

@@ -31,7 +31,7 @@ internal static class ModuleCodec
             input.CopyTo(output);
             data = output.ToArray();
         }
-        catch (Exception e) when (e is InvalidDataException or IOException)
+        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException)
         {
             throw new InvalidDataException("stored module is corrupt (cannot decompress)");
         }

@@ -1,0 +1,72 @@
+// Restart persistence, corrupt stored modules, and the atomicity of catalog changes.
+namespace Wasql.Database.Tests;
+
+public sealed class PersistenceTests
+{
+    [Fact]
+    public void FunctionsSurviveReopen()
+    {
+        var path = Fixtures.TempDb();
+        try
+        {
+            using (var db = WasqlDatabase.Open(path))
+            using (var c = db.Connect())
+            {
+                c.Execute($"CREATE FUNCTION gcd(int, int) RETURNS int LANGUAGE wasm WITH (export = 'wasm_gcd') USING BASE64 '{Fixtures.GcdFixtureBase64}'");
+                c.Execute($"CREATE FUNCTION half(float8) RETURNS float8 LANGUAGE wasm WITH (abi = 'direct') USING BASE64 '{Fixtures.DirectBase64}'");
+                c.ExecuteBatch("CREATE TABLE t(a, b); INSERT INTO t VALUES (12, 18)");
+            }
+            using (var db = WasqlDatabase.Open(path))
+            using (var c = db.Connect())
+            {
+                Assert.Empty(db.LoadErrors);
+                Assert.Equal(new object?[] { 6L, 1.5 }, c.Execute("SELECT gcd(a, b), half(3) FROM t").Rows[0]);
+                Assert.Equal(2, c.ListFunctions().Count);
+            }
+        }
+        finally { Fixtures.DeleteDb(path); }
+    }
+
+    [Fact]
+    public void CorruptModuleIsReportedByNameNotFatal()
+    {
+        var path = Fixtures.TempDb();
+        try
+        {
+            using (var db = WasqlDatabase.Open(path))
+            using (var c = db.Connect())
+            {
+                c.Execute($"CREATE FUNCTION gcd(int, int) RETURNS int LANGUAGE wasm WITH (export = 'wasm_gcd') USING BASE64 '{Fixtures.GcdFixtureBase64}'");
+                c.Execute($"CREATE FUNCTION half(float8) RETURNS float8 LANGUAGE wasm WITH (abi = 'direct') USING BASE64 '{Fixtures.DirectBase64}'");
+                // Damage the stored copy of the arrow-udf module only.
+                c.Execute("UPDATE wasql_catalog_modules SET data = CAST(substr(data, 1, 100) || x'00ff00ff' || substr(data, 105) AS BLOB) WHERE size > 100000");
+            }
+            using (var db = WasqlDatabase.Open(path))
+            using (var c = db.Connect())
+            {
+                var err = Assert.Single(db.LoadErrors);
+                Assert.Contains("gcd(int4, int4)", err);
+                Assert.Contains("corrupt", err);
+                Assert.Equal(1.5, c.Execute("SELECT half(3)").Rows[0][0]);
+                var e = Assert.Throws<WasqlException>(() => c.Execute("SELECT gcd(1, 2)"));
+                Assert.Equal("38000", e.SqlState);
+                Assert.Contains("corrupt", e.Message);
+                Assert.Contains("error", c.Execute("SHOW FUNCTIONS").Rows.Single(r => (string)r[0]! == "gcd")[9] as string);
+                // Replacing the function repairs it.
+                c.Execute($"CREATE OR REPLACE FUNCTION gcd(int, int) RETURNS int LANGUAGE wasm WITH (export = 'wasm_gcd') USING BASE64 '{Fixtures.GcdFixtureBase64}'");
+            }
+        }
+        finally { Fixtures.DeleteDb(path); }
+    }
+
+    [Fact]
+    public void FailedCreateLeavesOldDefinition()
+    {
+        using var db = WasqlDatabase.Open(":memory:");
+        using var c = db.Connect();
+        c.Execute($"CREATE FUNCTION f(int8, int8) RETURNS int8 LANGUAGE wasm WITH (abi = 'direct', export = 'gcd') USING BASE64 '{Fixtures.DirectBase64}'");
+        Assert.Throws<WasqlException>(() => c.Execute("CREATE OR REPLACE FUNCTION f(int8, int8) RETURNS int8 LANGUAGE wasm USING BASE64 'AGFzbQEAAAA='"));
+        Assert.Equal(6L, c.Execute("SELECT f(12, 18)").Rows[0][0]);
+        Assert.Equal(1L, c.Execute("SELECT count(*) FROM wasql_catalog_modules").Rows[0][0]);
+    }
+}
