@@ -44,6 +44,8 @@ internal sealed partial class PgConnection
         r.End();
         if (name.Length > 0 && _statements.ContainsKey(name)) throw new SqlError("42P05", $"prepared statement \"{name}\" already exists");
         if (_statements.Count >= MaxStatements) throw new SqlError("54000", $"too many prepared statements (limit {MaxStatements})");
+        if (_failedTx && Interceptor.FirstWord(sql) is not ("ROLLBACK" or "ABORT" or "COMMIT" or "END"))
+            throw new SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block");
         var pieces = StatementSplitter.Split(sql);
         if (pieces.Count > 1) throw new SqlError("42601", "cannot insert multiple commands into a prepared statement");
         var st = new Statement { Sql = sql, ParamOids = oids, Empty = pieces.Count == 0 };

@@ -268,6 +268,7 @@ internal sealed partial class PgConnection : IDisposable
         try { await step(); }
         catch (SqlError e)
         {
+            if (_session!.InTransaction) _failedTx = true;
             WriteError(e, 0);
             _skipToSync = true;
         }

@@ -1,0 +1,73 @@
+// Starts a PgServer in-process on 127.0.0.1 with an ephemeral port over a fresh database file, and helpers
+// to run psql against it and to find the shared fixtures.
+using System.Diagnostics;
+using System.Net;
+using Wasql.Database;
+using Wasql.Server.Backend;
+
+namespace Wasql.Server.Tests;
+
+internal sealed class TestServer : IAsyncDisposable
+{
+    public required string DbPath { get; init; }
+    public required WasqlDatabase Database { get; init; }
+    public required PgServer Server { get; init; }
+    public int Port => Server.Port;
+
+    public static TestServer Start(Action<ServerOptions>? configure = null)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"wasql-server-test-{Guid.NewGuid():N}.db");
+        var db = WasqlDatabase.Open(path);
+        var options = new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), IdleTimeout = TimeSpan.FromMinutes(2) };
+        configure?.Invoke(options);
+        var server = new PgServer(new WasqlBackend(db), options);
+        server.Start();
+        return new TestServer { DbPath = path, Database = db, Server = server };
+    }
+
+    public string ConnectionString(string extra = "") =>
+        $"Host=127.0.0.1;Port={Port};Username=tester;Database=wasql;Pooling=false;Timeout=15;Command Timeout=60;{extra}";
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Database.Dispose();
+        foreach (var p in new[] { DbPath, DbPath + "-wal", DbPath + "-shm" })
+            try { File.Delete(p); } catch (IOException) { }
+    }
+
+    /// <summary>Runs psql with a script on stdin (no psqlrc, stop on error unless told otherwise).</summary>
+    public (int Exit, string Out, string Err) Psql(string script, bool stopOnError = true, string user = "tester", string? password = null)
+    {
+        var psi = new ProcessStartInfo("psql")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-X", "-h", "127.0.0.1", "-p", Port.ToString(), "-U", user, "-d", "wasql", "-v", $"ON_ERROR_STOP={(stopOnError ? 1 : 0)}", "-P", "pager=off" })
+            psi.ArgumentList.Add(a);
+        psi.Environment["PGCONNECT_TIMEOUT"] = "10";
+        if (password is not null) psi.Environment["PGPASSWORD"] = password;
+        else psi.Environment.Remove("PGPASSWORD");
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardInput.Write(script);
+        p.StandardInput.Close();
+        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("psql did not finish"); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static string Shared { get; } = FindShared();
+
+    private static string FindShared()
+    {
+        var env = Environment.GetEnvironmentVariable("WASQL_SHARED");
+        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return env;
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Wasql.slnx")))
+                return Path.GetFullPath(Path.Combine(d.FullName, "..", "shared"));
+        throw new InvalidOperationException("cannot find shared/ (set WASQL_SHARED)");
+    }
+
+    public static string GcdWasm => Path.Combine(Shared, "fixtures", "arrow-udf", "databend_gcd.wasm");
+}
