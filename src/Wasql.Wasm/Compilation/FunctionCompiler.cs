@@ -352,6 +352,11 @@ internal sealed partial class FunctionCompiler
         _temps.Return(tmp);
     }
 
+    /// <summary>
+    /// select. Integers use a branch-free mask (b ^ ((a ^ b) &amp; -(cond != 0))): clang emits select for
+    /// data-dependent choices, and RyuJIT does not turn branches inside loops into cmov, so a branch
+    /// would mispredict on every other element. Other types keep a branch.
+    /// </summary>
     private void EmitSelect()
     {
         Pop();
@@ -362,12 +367,28 @@ internal sealed partial class FunctionCompiler
         var b = _temps.Rent(clr);
         _il.Emit(OpCodes.Stloc, cond);
         _il.Emit(OpCodes.Stloc, b);
-        var keepA = _il.DefineLabel();
-        _il.Emit(OpCodes.Ldloc, cond);
-        _il.Emit(OpCodes.Brtrue, keepA);
-        _il.Emit(OpCodes.Pop);
-        _il.Emit(OpCodes.Ldloc, b);
-        _il.MarkLabel(keepA);
+        if (t is ValType.I32 or ValType.I64)
+        {
+            _il.Emit(OpCodes.Ldloc, b);
+            _il.Emit(OpCodes.Xor);
+            _il.Emit(OpCodes.Ldloc, cond);
+            _il.Emit(OpCodes.Ldc_I4_0);
+            _il.Emit(OpCodes.Cgt_Un);
+            _il.Emit(OpCodes.Neg);
+            if (t == ValType.I64) _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.And);
+            _il.Emit(OpCodes.Ldloc, b);
+            _il.Emit(OpCodes.Xor);
+        }
+        else
+        {
+            var keepA = _il.DefineLabel();
+            _il.Emit(OpCodes.Ldloc, cond);
+            _il.Emit(OpCodes.Brtrue, keepA);
+            _il.Emit(OpCodes.Pop);
+            _il.Emit(OpCodes.Ldloc, b);
+            _il.MarkLabel(keepA);
+        }
         _temps.Return(cond);
         _temps.Return(b);
         Push(t);
