@@ -33,6 +33,7 @@ public static class Program
             {
                 "run" => RunCommand.Run(rest),
                 "inspect" => InspectCommand.Run(rest),
+                "sql" => SqlCommand.Run(rest),
                 "serve" => ServeCommand.Run(rest),
                 _ => Fail($"unknown command '{args[0]}'\n\n{Usage}"),
             };

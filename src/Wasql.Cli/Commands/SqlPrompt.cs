@@ -1,0 +1,82 @@
+// The interactive `wasql sql` prompt: reads lines until a statement ends with ';', keeps a history (up/down arrows,
+// saved to ~/.wasql_history), and runs the statement with the same printer as scripts. \q quits.
+using System.Text;
+using Wasql.Database;
+
+namespace Wasql.Cli.Commands;
+
+internal static class SqlPrompt
+{
+    public static int Run(WasqlConnection connection, SqlPrinter printer, string db)
+    {
+        var historyFile = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".wasql_history");
+        var history = File.Exists(historyFile) ? File.ReadAllLines(historyFile).TakeLast(500).ToList() : new List<string>();
+        Console.Out.WriteLine($"wasql sql on {db}. End statements with ';'. \\q quits, \\df lists functions, \\dt lists tables.");
+        var buffer = new StringBuilder();
+        while (true)
+        {
+            var line = ReadLine(buffer.Length == 0 ? "wasql=> " : "wasql-> ", history);
+            if (line is null) break;
+            var trimmed = line.Trim();
+            if (buffer.Length == 0 && trimmed.StartsWith('\\'))
+            {
+                if (trimmed is "\\q" or "\\quit") break;
+                var meta = trimmed switch
+                {
+                    "\\df" => "SHOW FUNCTIONS",
+                    "\\dt" => "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                    _ => null,
+                };
+                if (meta is null) Console.Error.WriteLine("unknown command; try \\q, \\df, \\dt");
+                else printer.RunBatch(connection, meta);
+                continue;
+            }
+            buffer.AppendLine(line);
+            if (!trimmed.EndsWith(';')) continue;
+            var sql = buffer.ToString();
+            buffer.Clear();
+            history.Add(sql.TrimEnd().Replace("\n", " "));
+            try { File.AppendAllText(historyFile, sql.TrimEnd().Replace("\n", " ") + "\n"); } catch (IOException) { }
+            printer.RunBatch(connection, sql);
+        }
+        return 0;
+    }
+
+    /// <summary>A minimal line editor: left/right, backspace, up/down through history, Ctrl-D on an empty line = EOF.</summary>
+    private static string? ReadLine(string prompt, List<string> history)
+    {
+        Console.Out.Write(prompt);
+        var text = new StringBuilder();
+        int cursor = 0, index = history.Count;
+        while (true)
+        {
+            var k = Console.ReadKey(intercept: true);
+            switch (k.Key)
+            {
+                case ConsoleKey.Enter:
+                    Console.Out.WriteLine();
+                    return text.ToString();
+                case ConsoleKey.Backspace when cursor > 0:
+                    text.Remove(--cursor, 1);
+                    break;
+                case ConsoleKey.LeftArrow when cursor > 0: cursor--; break;
+                case ConsoleKey.RightArrow when cursor < text.Length: cursor++; break;
+                case ConsoleKey.Home: cursor = 0; break;
+                case ConsoleKey.End: cursor = text.Length; break;
+                case ConsoleKey.UpArrow when index > 0:
+                    text.Clear().Append(history[--index]); cursor = text.Length; break;
+                case ConsoleKey.DownArrow when index < history.Count:
+                    index++;
+                    text.Clear().Append(index < history.Count ? history[index] : "");
+                    cursor = text.Length;
+                    break;
+                default:
+                    if (k.Key == ConsoleKey.D && k.Modifiers.HasFlag(ConsoleModifiers.Control) && text.Length == 0) { Console.Out.WriteLine(); return null; }
+                    if (k.KeyChar >= ' ') text.Insert(cursor++, k.KeyChar);
+                    break;
+            }
+            Console.Out.Write("\r\x1b[K" + prompt + text);
+            if (cursor < text.Length) Console.Out.Write($"\x1b[{text.Length - cursor}D");
+        }
+    }
+}
