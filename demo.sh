@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job, end to end on a fresh machine: installs what is missing, builds Wasql, then shows the
-# engine at work: a C program compiled to WebAssembly runs sandboxed under `wasql run`, and the real
-# arrow-udf module built for Databend is inspected.
+# The main job, end to end on a fresh machine: installs what is missing, builds Wasql, then uses the embedded
+# database: WebAssembly functions created with SQL (the real arrow-udf module built for Databend, sent as base64,
+# and an inline Rust function compiled on the spot), used in queries, and still there after a restart.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
@@ -13,30 +13,35 @@ wasql() { dotnet src/Wasql.Cli/bin/Release/net10.0/wasql.dll "$@"; }
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cat > "$work/primes.c" <<'C'
-#include <stdio.h>
-#include <stdlib.h>
-int main(int argc, char **argv) {
-    int n = argc > 1 ? atoi(argv[1]) : 100000, count = 0;
-    char *sieve = calloc(n + 1, 1);
-    for (int i = 2; i <= n; i++) if (!sieve[i]) { count++; for (long long j = (long long)i * i; j <= n; j += i) sieve[j] = 1; }
-    printf("%d primes up to %d\n", count, n);
-    FILE *f = fopen("/out/result.txt", "w");
-    if (f) { fprintf(f, "%d\n", count); fclose(f); }
-    return 0;
-}
-C
-clang-14 --target=wasm32-wasi -O2 "$work/primes.c" -o "$work/primes.wasm"
-mkdir -p "$work/out"
+db="$work/demo.db"
 
-echo "== wasql run: a WASI program in the sandbox (only --dir is visible to it)"
-wasql run --dir "$work/out::/out" --max-memory 64MiB --timeout 10s "$work/primes.wasm" 10000000
-echo "host sees: $(cat "$work/out/result.txt")"
+echo "== wasql run: a WASI program in the sandbox"
+printf '#include <stdio.h>\nint main(void){ puts("hello from wasm32-wasi"); return 0; }\n' > "$work/hello.c"
+clang-14 --target=wasm32-wasi -O2 "$work/hello.c" -o "$work/hello.wasm"
+wasql run "$work/hello.wasm"
 
-echo "== wasql run: a runaway guest is stopped by its deadline, the host carries on"
-printf 'int main(void){ volatile int x = 1; while (x) {} }' > "$work/spin.c"
-clang-14 --target=wasm32-wasi -O2 "$work/spin.c" -o "$work/spin.wasm"
-wasql run --timeout 500ms "$work/spin.wasm" || echo "(exit code $?, as expected)"
+echo "== wasql sql: create functions (arrow-udf module as base64, inline Rust) and query with them"
+{
+  echo "CREATE FUNCTION gcd(int, int) RETURNS int LANGUAGE wasm WITH (export = 'wasm_gcd')"
+  echo "  USING BASE64 '$(base64 -w0 "$WASQL_SHARED/fixtures/arrow-udf/databend_gcd.wasm")';"
+  cat <<'SQL'
+CREATE FUNCTION collatz_steps(bigint) RETURNS bigint LANGUAGE rust AS $$
+    fn collatz_steps(mut n: i64) -> i64 {
+        let mut steps = 0;
+        while n > 1 { n = if n % 2 == 0 { n / 2 } else { 3 * n + 1 }; steps += 1; }
+        steps
+    }
+$$;
+CREATE TABLE pairs(a INTEGER, b INTEGER);
+INSERT INTO pairs VALUES (12, 18), (15, 25), (1071, 462), (7, NULL);
+SELECT a, b, gcd(a, b) AS gcd, collatz_steps(a) AS steps FROM pairs ORDER BY a;
+SQL
+} > "$work/setup.sql"
+wasql sql --db "$db" -f "$work/setup.sql"
 
-echo "== wasql inspect: the arrow-udf module built for Databend"
-wasql inspect "$WASQL_SHARED/fixtures/arrow-udf/databend_gcd.wasm"
+echo "== restart: the functions are in the database file"
+wasql sql --db "$db" -c "SHOW FUNCTIONS; SELECT sum(gcd(a, b)) AS total FROM pairs;"
+
+echo "== errors keep their position; a failing UDF fails the query, not the database"
+wasql sql --db "$db" -c "SELECT gcd(a) FROM pairs;" || true
+wasql sql --db "$db" -c "SELECT gcd(a, b) FROM pairs WHERE a = 12;"
