@@ -3,6 +3,7 @@
 // computed here in C# on seeded random inputs with NULLs: scalar gcd, per-row errors (div), struct return (key_value),
 // table range (iterator protocol, early stop frees guest memory), lists (array_sum), strings (concat), binaries
 // (bytes_len, reverse), 16 arguments (sum16). The guest counts live allocations and mismatched dealloc/iterator calls.
+using System.Diagnostics;
 using System.Text;
 using Wasql.Arrow;
 using Wasql.Arrow.Arrays;
@@ -94,7 +95,7 @@ public sealed class Abi3GuestTests : IDisposable
         Assert.Equal(3, _m.ArrowUdfVersion!.Major);
         Assert.Equal(
             ["array_sum(int32[])->int32", "bytes_len(binary)->int32", "concat(string,string)->string", "div(int32,int32)->int32",
-             "gcd(int32,int32)->int32", "key_value(string)->struct KeyValue", "range(int32)->>int32", "reverse(binary)->binary",
+             "gcd(int32,int32)->int32", "int_42()->int32", "key_value(string)->struct KeyValue", "range(int32)->>int32", "reverse(binary)->binary",
              "sum16(" + string.Join(",", Enumerable.Repeat("int32", 16)) + ")->int32"],
             _m.Functions.Select(f => f.Signature).Order(StringComparer.Ordinal));
         var kv = Fn("key_value", "string");
@@ -105,6 +106,14 @@ public sealed class Abi3GuestTests : IDisposable
         Assert.Same(Fn("bytes_len", "binary"), _m.FindFunction("bytes_len", ["bytea"]));
         Assert.Same(Fn("concat", "string", "string"), _m.FindFunction("concat", ["text", "varchar"]));
         Assert.Equal(16, _m.GetOverloads("sum16").Single().ArgumentTypes.Count);
+        Assert.Same(Fn("gcd", "int32", "int32"), _m.FindFunction("gcd", ["int", "integer"]));
+        Assert.Null(_m.FindFunction("gcd", ["int8", "int8"])); // ABI 3: int8 is 8-bit
+        Assert.Null(_m.FindFunction("gcd", ["int4"]));
+        // The host refuses too few columns itself (Signature); the guest never sees the call.
+        var e = Assert.Throws<UdfException>(() => Fn("gcd", "int32", "int32").CallScalar(new RecordBatch([("a", Int32Array.From([1]))])));
+        Assert.Equal(UdfErrorKind.Signature, e.Kind);
+        Assert.Throws<UdfException>(() => Fn("range", "int32").CallScalar(new RecordBatch([("a", Int32Array.From([1]))])));
+        Assert.Throws<UdfException>(() => Fn("gcd", "int32", "int32").CallTable(new RecordBatch([("a", Int32Array.From([1]))])));
     }
 
     [Fact]
@@ -134,6 +143,10 @@ public sealed class Abi3GuestTests : IDisposable
         Assert.Equal(55, Fn("sum16", Enumerable.Repeat("int32", 16).ToArray()).Invoke(Enumerable.Range(1, 10).Cast<object?>().Concat(Enumerable.Repeat<object?>(0, 6)).ToArray()));
         Assert.Equal("risingwave", Fn("concat", "string", "string").Invoke("rising", "wave"));
         Assert.Equal(new byte[] { 3, 2, 1 }, Fn("reverse", "binary").Invoke(new byte[] { 1, 2, 3 }));
+        // A zero-argument function gets a batch with no columns and the right length.
+        var int42 = Fn("int_42");
+        Assert.Equal(Enumerable.Repeat<object?>(42, 5), Values(int42.CallScalar(new RecordBatch(new Schema(), [], 5))));
+        Assert.Equal(42, int42.Invoke());
         AssertGuestClean();
     }
 
@@ -144,6 +157,7 @@ public sealed class Abi3GuestTests : IDisposable
     [InlineData(2, 1)]
     [InlineData(3, 0)]
     [InlineData(4, 5000)]
+    [InlineData(5, 40000)] // outputs of megabytes: guest memory grows during the call
     public void ScalarFunctionsOnRandomInputs(int seed, int rows)
     {
         var r = new Random(seed);
@@ -226,6 +240,25 @@ public sealed class Abi3GuestTests : IDisposable
         AssertGuestClean();
     }
 
+    /// <summary>Sliced inputs (offsets not on a byte boundary) reach the guest as the rows of the slice.</summary>
+    [Fact]
+    public void SlicedInputs()
+    {
+        var r = new Random(11);
+        var strings = Enumerable.Range(0, 100).Select(_ => RandString(r, 0.3)).ToArray();
+        var lists = Enumerable.Range(0, 100).Select(_ => RandList(r)).ToArray();
+        var concat = Fn("concat", "string", "string");
+        var input = concat.CreateInput(strings.Select(s => new object?[] { s, s }).ToArray()).Slice(13, 50);
+        Assert.Equal(strings.Skip(13).Take(50).Select(s => s is null ? null : s + s), Values(concat.CallScalar(input)).Cast<string?>());
+        var sum = Fn("array_sum", "int32[]");
+        var lin = sum.CreateInput(lists.Select(l => new object?[] { l }).ToArray()).Slice(5, 61);
+        Assert.Equal(lists.Skip(5).Take(61).Select(l => (object?)ArraySum(l)), Values(sum.CallScalar(lin)));
+        var range = Fn("range", "int32");
+        using (var reader = range.CallTable(range.CreateInput([[2], [1], [null], [3]]).Slice(1, 3)))
+            Assert.Equal(new[] { 0, 2, 2, 2 }, reader.SelectMany(b => ((Int32Array)b.Column(0)).Values.ToArray()));
+        AssertGuestClean();
+    }
+
     [Fact]
     public void EarlyStoppedTableIterationFreesGuestMemory()
     {
@@ -303,5 +336,41 @@ public sealed class Abi3GuestTests : IDisposable
         // After errors (instances discarded) the module still works, and nothing leaked in the live instance.
         Assert.Equal(6, gcd.CallScalarIpc(good).GetValue(0));
         AssertGuestClean();
+    }
+
+    /// <summary>The guest against an independent Arrow implementation (npm apache-arrow, driven by Abi3Guest/interop.mjs):
+    /// apache-arrow writes the inputs and reads the outputs. Like the Arrow interop tests, a missing node or
+    /// node_modules/apache-arrow is a failure (scripts/setup.sh installs both), not a silent pass.</summary>
+    [Fact]
+    public void InteropWithApacheArrowJs()
+    {
+        string wasm = Path.Combine(Path.GetTempPath(), $"abi3_guest_{Environment.ProcessId}.wasm");
+        File.WriteAllBytes(wasm, s_wasm.Value);
+        try
+        {
+            Assert.True(Directory.Exists(Path.Combine(Paths.Repo, "node_modules", "apache-arrow")), "node_modules/apache-arrow is missing: run `npm ci` (scripts/setup.sh)");
+            var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Paths.Repo };
+            foreach (var a in new[] { Path.Combine(Paths.Repo, "tests", "Wasql.Udf.Tests", "Abi3Guest", "interop.mjs"), Paths.Repo, wasm }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            string output = p.StandardOutput.ReadToEnd();
+            Assert.True(p.WaitForExit(60_000), "node timed out");
+            Assert.True(p.ExitCode == 0, "node failed: " + err.Result);
+            Assert.Equal(
+            [
+                "gcd:Int32 | [{\"gcd\":5},{\"gcd\":5},{\"gcd\":null}]",
+                "div:Int32, error:Utf8 | [{\"div\":0,\"error\":null},{\"div\":null,\"error\":\"division by zero\"},{\"div\":null,\"error\":null}]",
+                "key_value:Struct<{key:Utf8, value:Utf8}> | [{\"key_value\":{\"key\":\"rising\",\"value\":\"wave\"}},{\"key_value\":null},{\"key_value\":null},{\"key_value\":{\"key\":\"é\",\"value\":\"🙂\"}}]",
+                "concat:Utf8 | [{\"concat\":\"ab\"},{\"concat\":null},{\"concat\":\"é日本\"}]",
+                "array_sum:Int32 | [{\"array_sum\":3},{\"array_sum\":null},{\"array_sum\":8},{\"array_sum\":13}]",
+                "reverse:Binary | [{\"reverse\":{\"0\":3,\"1\":2,\"2\":1}},{\"reverse\":null}]",
+                "range batch [{\"row\":0,\"range\":0},{\"row\":2,\"range\":0},{\"row\":2,\"range\":1},{\"row\":2,\"range\":2}]",
+                "live 0 bad 0 iters 0",
+            ], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            File.Delete(wasm);
+        }
     }
 }

@@ -675,6 +675,12 @@ static void sum16_body(const Col *in, int64_t rows, OCol *out, int *nout) {
     }
 }
 
+static void int_42_body(const Col *in, int64_t rows, OCol *out, int *nout) {
+    (void)in;
+    oc_init(&out[0], "int_42", T_INT); *nout = 1;
+    for (int64_t i = 0; i < rows; i++) oc_i32(&out[0], 42); /* no arguments: sized by the batch's row count */
+}
+
 #define SCALAR(sym, spec, body) \
     __attribute__((export_name("arrowudf_" sym))) int32_t body##_export(const uint8_t *p, int32_t n, uint32_t *cs) { return run_scalar(p, n, cs, spec, body); }
 
@@ -687,6 +693,7 @@ SCALAR("Ynl0ZXNfbGVuKGJpbmFyeSktPmludDMy", "b", bytes_len_body)                 
 SCALAR("cmV2ZXJzZShiaW5hcnkpLT5iaW5hcnk", "b", reverse_body)                         /* reverse(binary)->binary */
 SCALAR("c3VtMTYoaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIsaW50MzIpLT5pbnQzMg",
        "iiiiiiiiiiiiiiii", sum16_body)                                                /* sum16(16 x int32)->int32 */
+SCALAR("aW50XzQyKCktPmludDMy", "", int_42_body)                                         /* int_42()->int32 */
 
 /* ---------- table function range(int32)->>int32: for each non-NULL n, rows (input row, 0..n-1) ---------- */
 #define ITER_MAGIC 0x17E2A7E5u
