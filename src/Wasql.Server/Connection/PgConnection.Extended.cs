@@ -15,6 +15,7 @@ internal sealed partial class PgConnection
         public required int[] ParamOids;
         public ISqlStatement? Db;             // null: empty query or answered by the Interceptor
         public bool Empty;
+        public bool Cached;                   // Db belongs to the unnamed-statement cache
         public int[]? DescribedOids;          // column types promised by Describe (statement)
     }
 
@@ -51,7 +52,14 @@ internal sealed partial class PgConnection
         var st = new Statement { Sql = sql, ParamOids = oids, Empty = pieces.Count == 0 };
         if (!st.Empty && !Interceptor.Intercepts(sql))
         {
-            st.Db = await RunOnWorkerAsync(() => _session!.Prepare(sql), CancellationToken.None);
+            if (name.Length == 0)
+            {
+                // Unnamed statements (drivers' unprepared commands, pgbench -M extended) repeat the same texts:
+                // keep their database statements in a small per-connection cache instead of re-preparing.
+                st.Db = await CachedPrepareAsync(sql);
+                st.Cached = true;
+            }
+            else st.Db = await RunOnWorkerAsync(() => _session!.Prepare(sql), CancellationToken.None);
             if (st.Db.ParameterCount > oids.Length) Array.Resize(ref st.ParamOids, st.Db.ParameterCount);
         }
         else if (!st.Empty)
@@ -66,8 +74,40 @@ internal sealed partial class PgConnection
 
     private async Task DisposeStatementAsync(Statement s)
     {
-        if (s.Db is { } db) await RunOnWorkerAsync(() => { db.Dispose(); return 0; }, CancellationToken.None);
+        if (s.Db is { } db && !s.Cached) await RunOnWorkerAsync(() => { db.Dispose(); return 0; }, CancellationToken.None);
     }
+
+    private const int UnnamedCacheSize = 64;
+    private readonly Dictionary<string, LinkedListNode<(string Sql, ISqlStatement Db)>> _unnamedCache = [];
+    private readonly LinkedList<(string Sql, ISqlStatement Db)> _unnamedLru = new();
+
+    private async Task<ISqlStatement> CachedPrepareAsync(string sql)
+    {
+        if (_unnamedCache.TryGetValue(sql, out var node))
+        {
+            _unnamedLru.Remove(node);
+            _unnamedLru.AddFirst(node);
+            return node.Value.Db;
+        }
+        var db = await RunOnWorkerAsync(() => _session!.Prepare(sql), CancellationToken.None);
+        _unnamedCache[sql] = _unnamedLru.AddFirst((sql, db));
+        if (_unnamedLru.Count > UnnamedCacheSize)
+        {
+            var last = _unnamedLru.Last!.Value;
+            bool inUse = _statements.Values.Any(x => x.Db == last.Db) || _portals.Values.Any(p => p.Statement.Db == last.Db);
+            if (!inUse)
+            {
+                _unnamedLru.RemoveLast();
+                _unnamedCache.Remove(last.Sql);
+                await RunOnWorkerAsync(() => { last.Db.Dispose(); return 0; }, CancellationToken.None);
+            }
+        }
+        return db;
+    }
+
+    /// <summary>All database statements this connection holds (for disposal at the end).</summary>
+    private IEnumerable<ISqlStatement> OwnedStatements() =>
+        _statements.Values.Where(s => s.Db is not null && !s.Cached).Select(s => s.Db!).Concat(_unnamedLru.Select(n => n.Db));
 
     private Task BindAsync(Message msg)
     {

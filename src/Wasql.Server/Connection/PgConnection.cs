@@ -320,7 +320,8 @@ internal sealed partial class PgConnection : IDisposable
         }
         try
         {
-            return await RunOnWorkerAsync(() => Interceptor.TryHandle(this, sql) ?? (dbCall ?? (() => _session!.Execute(sql)))(), stop);
+            // A prepared database statement was classified at Parse: no interception on each execution.
+            return await RunOnWorkerAsync(dbCall ?? (() => Interceptor.TryHandle(this, sql) ?? _session!.Execute(sql)), stop);
         }
         catch (SqlError)
         {
@@ -394,10 +395,10 @@ internal sealed partial class PgConnection : IDisposable
             {
                 RequestCancel(3);
                 // Dispose the session on its own thread, after any running statement stops.
-                var statements = _statements.Values.ToList();
+                var statements = OwnedStatements().ToList();
                 worker.Run(() =>
                 {
-                    foreach (var s in statements) s.Db?.Dispose();
+                    foreach (var s in statements) s.Dispose();
                     session.Dispose();
                     return 0;
                 });

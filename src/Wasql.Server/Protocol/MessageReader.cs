@@ -89,8 +89,8 @@ internal sealed class Message(byte type, byte[] body, int length) : IDisposable
 {
     public byte Type { get; } = type;
     public int Length { get; } = length;
-    public ReadOnlySpan<byte> Span => body.AsSpan(0, length);
-    public BodyReader Body => new(body.AsSpan(0, length));
+    public ReadOnlySpan<byte> Span => body.AsSpan(0, Length);
+    public BodyReader Body => new(body.AsSpan(0, Length));
     public void Dispose() => ArrayPool<byte>.Shared.Return(body);
 }
 
