@@ -218,6 +218,7 @@ public sealed class Abi3GuestTests : IDisposable
     [Theory]
     [InlineData(7, 40)]
     [InlineData(8, 3)]
+    [InlineData(9, 0)]
     public void TableRangeOnRandomInputs(int seed, int rows)
     {
         var r = new Random(seed);
