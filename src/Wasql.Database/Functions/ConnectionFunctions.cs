@@ -3,7 +3,8 @@
 // per-statement instance sessions, cancellation between rows, and the UDF error of a failed statement.
 using Microsoft.Data.Sqlite;
 using Wasql.Udf;
-using Wasql.Udf;
+
+
 
 namespace Wasql.Database.Functions;
 
@@ -96,7 +97,7 @@ internal sealed class ConnectionFunctions(WasqlConnection connection) : IDisposa
     private void Register(string name, int arity, RegisteredFunction[] overloads)
     {
         if (overloads.Length == 1 && overloads[0].Direct is { IsNumeric: true } d && arity is >= 1 and <= 3
-            && FastPath.TryRegister(this, Sqlite, name, overloads[0], d, NewSlot(d)))
+            && FastPath.TryRegister(this, connection, name, overloads[0], d, NewSlot(d)))
             return;
         Func<object?[], object?> call = args => Dispatch(overloads, args);
         switch (arity)
