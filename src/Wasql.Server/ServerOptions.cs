@@ -23,6 +23,10 @@ public sealed class ServerOptions
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>Reported as server_version; psql and drivers pick their catalog queries by it.</summary>
     public string ServerVersion { get; set; } = "15.0";
+    /// <summary>When set, SSLRequest is answered 'S' and the session runs over TLS with this certificate.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate { get; set; }
+    /// <summary>With a certificate: refuse clients that do not ask for TLS.</summary>
+    public bool RequireTls { get; set; }
     /// <summary>Log unrecognized catalog queries and connection errors here (null: quiet).</summary>
     public TextWriter? Log { get; set; }
 }

@@ -241,3 +241,35 @@ public sealed class NpgsqlTests
         Assert.Equal(6, Convert.ToInt32(await q.ExecuteScalarAsync()));
     }
 }
+
+public sealed class TlsTests
+{
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSigned()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var req = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+    }
+
+    [Fact]
+    public async Task TlsWithNpgsqlAndPsql()
+    {
+        await using var s = TestServer.Start(o => { o.TlsCertificate = SelfSigned(); o.RequireTls = true; o.Auth = AuthMethod.ScramSha256; });
+        s.Server.Users.SetPassword("tester", "pw");
+        await using (var c = new NpgsqlConnection(s.ConnectionString("SSL Mode=Require;Password=pw")))
+        {
+            await c.OpenAsync();
+            Assert.Equal(2L, await new NpgsqlCommand("SELECT 1 + 1", c).ExecuteScalarAsync());
+        }
+        await using (var plain = new NpgsqlConnection(s.ConnectionString("SSL Mode=Disable;Password=pw")))
+        {
+            var e = await Assert.ThrowsAsync<PostgresException>(() => plain.OpenAsync());
+            Assert.Equal("28000", e.SqlState);
+        }
+        var r = s.Psql("SELECT 'tls' AS x;", password: "pw", sslMode: "require");
+        Assert.True(r.Exit == 0, r.Err);
+        Assert.Contains("tls", r.Out);
+        Assert.NotEqual(0, s.Psql("SELECT 1;", password: "pw", sslMode: "disable").Exit);
+    }
+}

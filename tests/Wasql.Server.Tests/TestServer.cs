@@ -37,7 +37,7 @@ internal sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Runs psql with a script on stdin (no psqlrc, stop on error unless told otherwise).</summary>
-    public (int Exit, string Out, string Err) Psql(string script, bool stopOnError = true, string user = "tester", string? password = null)
+    public (int Exit, string Out, string Err) Psql(string script, bool stopOnError = true, string user = "tester", string? password = null, string? sslMode = null)
     {
         var psi = new ProcessStartInfo("psql")
         {
@@ -46,6 +46,7 @@ internal sealed class TestServer : IAsyncDisposable
         foreach (var a in new[] { "-X", "-h", "127.0.0.1", "-p", Port.ToString(), "-U", user, "-d", "wasql", "-v", $"ON_ERROR_STOP={(stopOnError ? 1 : 0)}", "-P", "pager=off" })
             psi.ArgumentList.Add(a);
         psi.Environment["PGCONNECT_TIMEOUT"] = "10";
+        psi.Environment["PGSSLMODE"] = sslMode ?? "disable";
         if (password is not null) psi.Environment["PGPASSWORD"] = password;
         else psi.Environment.Remove("PGPASSWORD");
         using var p = Process.Start(psi)!;

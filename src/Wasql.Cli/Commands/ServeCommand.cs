@@ -11,13 +11,15 @@ namespace Wasql.Cli.Commands;
 internal static class ServeCommand
 {
     public const string Usage = "usage: wasql serve --db FILE [--listen 127.0.0.1:5433] [--auth trust|scram-sha-256] [--user NAME=PASSWORD]... " +
-        "[--max-connections 100] [--idle-timeout 10min] [--statement-timeout 0] [--max-message-size 64MiB] [--verbose]";
+        "[--tls-cert CERT.pem --tls-key KEY.pem [--require-tls]] [--max-connections 100] [--idle-timeout 10min] [--statement-timeout 0] " +
+        "[--max-message-size 64MiB] [--verbose]";
 
     public static int Run(string[] args)
     {
         string? db = null;
         var options = new ServerOptions();
         var users = new List<(string, string)>();
+        string? tlsCert = null, tlsKey = null;
         for (int i = 0; i < args.Length; i++)
         {
             string opt = args[i];
@@ -49,10 +51,23 @@ internal static class ServeCommand
                 case "--statement-timeout": options.StatementTimeout = Sizes.ParseDuration(Value(), opt); break;
                 case "--max-message-size": options.MaxMessageSize = (int)Sizes.ParseBytes(Value(), opt); break;
                 case "--verbose": options.Log = Console.Error; break;
+                case "--tls-cert": tlsCert = Value(); break;
+                case "--tls-key": tlsKey = Value(); break;
+                case "--require-tls": options.RequireTls = true; break;
                 default: throw new UsageException($"unknown option {opt}\n{Usage}");
             }
         }
         if (db is null) throw new UsageException($"--db is required\n{Usage}");
+        if ((tlsCert is null) != (tlsKey is null)) throw new UsageException("--tls-cert and --tls-key go together");
+        if (tlsCert is not null)
+        {
+            try { options.TlsCertificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(tlsCert, tlsKey); }
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException)
+            {
+                throw new UsageException($"--tls-cert {tlsCert}: {e.Message}");
+            }
+        }
+        else if (options.RequireTls) throw new UsageException("--require-tls needs --tls-cert and --tls-key");
 
         using var database = WasqlDatabase.Open(db);
         var backend = new WasqlBackend(database);

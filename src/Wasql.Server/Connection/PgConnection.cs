@@ -25,6 +25,7 @@ internal sealed partial class PgConnection : IDisposable
     private bool _running;
     private int _cancelReason;           // 0 none, 1 CancelRequest, 2 statement_timeout, 3 client gone, 4 server stop
     private bool _failedTx;
+    private bool _tls;
     internal readonly Dictionary<string, string> Settings = new(StringComparer.OrdinalIgnoreCase);
     internal readonly List<(string Severity, string State, string Message)> Notices = [];
     internal TimeSpan StatementTimeout;
@@ -73,7 +74,8 @@ internal sealed partial class PgConnection : IDisposable
             await TrySendFatalAsync("57P01", "terminating connection due to administrator command");
         }
         catch (OperationCanceledException) { /* idle / startup / write timeout */ }
-        catch (Exception e) when (e is IOException or SocketException or EndOfStreamException or ObjectDisposedException) { }
+        catch (Exception e) when (e is IOException or SocketException or EndOfStreamException or ObjectDisposedException
+                                   or System.Security.Authentication.AuthenticationException) { }
         catch (Exception e)
         {
             _options.Log?.WriteLine($"wasql serve: connection {ProcessId}: {e}");
@@ -104,6 +106,21 @@ internal sealed partial class PgConnection : IDisposable
             int code = r.Int32();
             switch (code)
             {
+                case SslRequestCode when _options.TlsCertificate is not null && !_tls:
+                    if (r.Remaining != 0 || _in.Buffered != 0)   // nothing may be pipelined before the handshake
+                        throw new ProtocolException("invalid SSL request");
+                    _out.Byte((byte)'S');
+                    await _out.FlushAsync(ct);
+                    var ssl = new System.Net.Security.SslStream(_in.Stream, leaveInnerStreamOpen: false);
+                    await ssl.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = _options.TlsCertificate,
+                        EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                    }, ct);
+                    _in.Stream = ssl;
+                    _out.Stream = ssl;
+                    _tls = true;
+                    continue;
                 case SslRequestCode:
                 case GssEncRequestCode:
                     if (r.Remaining != 0) throw new ProtocolException("invalid encryption request");
@@ -117,6 +134,8 @@ internal sealed partial class PgConnection : IDisposable
                         return false;
                     }
             }
+            if (_options.RequireTls && !_tls)
+                throw new ProtocolException("this server requires TLS (SSL mode require)", "28000");
             if (code >> 16 != 3)
                 throw new ProtocolException($"unsupported frontend protocol {code >> 16}.{code & 0xffff}: server supports 3.0 to 3.0", "0A000");
             var parameters = new Dictionary<string, string>();
