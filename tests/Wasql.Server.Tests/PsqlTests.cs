@@ -17,6 +17,8 @@ public sealed class PsqlTests
             \dt
             \d
             \d items
+            \d+ items
+            \du
             \dv
             \di
             SHOW server_version;
@@ -32,6 +34,9 @@ public sealed class PsqlTests
         Assert.Matches(@"name +\| text +\| +\| not null", output);
         Assert.Matches(@"qty +\| bigint", output);
         Assert.Matches(@"public \| items_name +\| index", output);
+        Assert.Contains("\"items_name\" btree (name)", output);      // the Indexes: footer of \d
+        Assert.Matches(@"name +\| text +\| +\| not null +\| +\| extended", output);   // \d+ adds Storage...
+        Assert.Matches(@"tester +\| Superuser", output);              // \du
         Assert.Contains(" 15.0", output);
         Assert.Contains("psql-test", output);
         Assert.DoesNotContain("wasql_catalog", output);

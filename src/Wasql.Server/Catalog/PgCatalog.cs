@@ -20,6 +20,19 @@ internal static partial class PgCatalog
     public static SqlResult? TryAnswer(PgConnection c, string sql)
     {
         if (!IsCatalogQuery(sql)) return null;
+        var result = Answer(c, sql);
+        if (result is null || result.Columns.Count == 0 || !sql.Contains("\nFROM ", StringComparison.Ordinal)) return result;
+        // psql reads columns by position: never answer with fewer than its select list has.
+        int want = SelectListLength(sql, "\nFROM ");
+        if (want <= result.Columns.Count) return result;
+        var cols = result.Columns.ToList();
+        while (cols.Count < want) cols.Add(new SqlColumn("column" + cols.Count, null));
+        var rows = result.Rows.Select(r => { var x = new object?[want]; Array.Copy(r, x, Math.Min(r.Length, want)); return x; }).ToList();
+        return new SqlResult { Columns = cols, Rows = rows, CommandTag = result.CommandTag };
+    }
+
+    private static SqlResult? Answer(PgConnection c, string sql)
+    {
         if (VersionRegex().IsMatch(sql))
             return Interceptor.Rows(["version"], [[$"PostgreSQL {c.Server.Options.ServerVersion} (Wasql) on x86_64-pc-linux-gnu"]]);
         if (sql.Contains("information_schema.", StringComparison.OrdinalIgnoreCase) && !sql.Contains("pg_catalog.", StringComparison.OrdinalIgnoreCase))
@@ -41,6 +54,11 @@ internal static partial class PgCatalog
         if (sql.Contains("a.attname", StringComparison.Ordinal) && sql.Contains("pg_catalog.format_type(a.atttypid, a.atttypmod)", StringComparison.Ordinal)
             && AttrelidRegex().Match(sql) is { Success: true } am)
             return Columns(c, int.Parse(am.Groups[1].Value), sql);
+        // 4) indexes of a table (the "Indexes:" footer)
+        if (sql.Contains("i.indisprimary, i.indisunique", StringComparison.Ordinal) && OidRegex().Match(sql) is { Success: true } im)
+            return Indexes(c, int.Parse(im.Groups[1].Value));
+        // psql \du
+        if (sql.Contains("r.rolname, r.rolsuper", StringComparison.Ordinal)) return Roles(c);
         // psql \df
         if (sql.Contains("p.proname as \"Name\"", StringComparison.OrdinalIgnoreCase)) return ListFunctions(c, sql);
         // psql \l and \dn
@@ -131,15 +149,50 @@ internal static partial class PgCatalog
                 var oidT = PgType.FromDeclared(declared);
                 string type = oidT is { } o ? PgType.DisplayName(o) : string.IsNullOrEmpty(declared) ? "text" : declared.ToLowerInvariant();
                 bool notNull = Convert.ToInt64(r[2]) != 0 || Convert.ToInt64(r[4]) != 0;
-                rows.Add([r[0], type, r[3], notNull ? "t" : "f", null, "", ""]);
+                rows.Add([r[0], type, r[3], notNull ? "t" : "f", null, "", "", oidT is Oid.Text or Oid.Varchar or Oid.Bytea or Oid.Numeric or Oid.Json or null ? "x" : "p"]);
             }
         }
         // psql's column list varies with \d+ and the relation kind; extra columns are padded with nulls.
-        int ncols = ColumnCountRegex().Matches(sql[..Math.Max(0, sql.IndexOf("FROM pg_catalog.pg_attribute", StringComparison.Ordinal))]).Count;
-        var names = new[] { "attname", "format_type", "attrdef", "attnotnull", "attcollation", "attidentity", "attgenerated" }.ToList();
-        while (names.Count < Math.Max(ncols, 7)) names.Add("extra" + names.Count);
+        int ncols = SelectListLength(sql, "FROM pg_catalog.pg_attribute");
+        var names = new[] { "attname", "format_type", "attrdef", "attnotnull", "attcollation", "attidentity", "attgenerated", "attstorage" }.ToList();
+        while (names.Count < ncols) names.Add("extra" + names.Count);
+        if (ncols < names.Count) names.RemoveRange(ncols, names.Count - ncols);
+        for (int i = 0; i < rows.Count; i++) if (rows[i].Length > names.Count) rows[i] = rows[i][..names.Count];
         for (int i = 0; i < rows.Count; i++) rows[i] = [.. rows[i], .. new object?[names.Count - rows[i].Length]];
         return Interceptor.Rows(names.ToArray(), rows);
+    }
+
+    private static SqlResult Indexes(PgConnection c, int tableOid)
+    {
+        var all = Relations(c);
+        var table = all.FirstOrDefault(r => r.Oid == tableOid);
+        var rows = new List<object?[]>();
+        if (table is not null)
+        {
+            foreach (var ix in all.Where(r => r.Type == "index" && r.TableName == table.Name))
+            {
+                var info = c.Session.Execute("SELECT name FROM pragma_index_info($1) ORDER BY seqno", [ix.Name]);
+                var cols = string.Join(", ", info.Rows.Select(r => r[0] as string ?? "expression"));
+                bool unique = ix.Sql?.TrimStart().StartsWith("CREATE UNIQUE", StringComparison.OrdinalIgnoreCase) == true || ix.Sql is null;
+                string def = $"CREATE {(unique ? "UNIQUE " : "")}INDEX {ix.Name} ON public.{table.Name} USING btree ({cols})";
+                rows.Add([ix.Name, "f", unique ? "t" : "f", "f", "t", def, null, null, "f", "f", "f", "0"]);
+            }
+        }
+        return Interceptor.Rows(["relname", "indisprimary", "indisunique", "indisclustered", "indisvalid", "pg_get_indexdef",
+            "pg_get_constraintdef", "contype", "condeferrable", "condeferred", "indisreplident", "reltablespace"], rows);
+    }
+
+    private static SqlResult Roles(PgConnection c)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal) { c.User };
+        try
+        {
+            foreach (var r in c.Session.Execute($"SELECT name FROM {Auth.UserStore.Table}").Rows) if (r[0] is string n) names.Add(n);
+        }
+        catch (SqlError) { /* no users table yet */ }
+        var rows = names.Select(n => new object?[] { n, n == c.User ? "t" : "f", "t", "f", "f", "t", "-1", null, "{}", "f", "f" }).ToList();
+        return Interceptor.Rows(["rolname", "rolsuper", "rolinherit", "rolcreaterole", "rolcreatedb", "rolcanlogin", "rolconnlimit",
+            "rolvaliduntil", "memberof", "rolreplication", "rolbypassrls"], rows);
     }
 
     // ---------------- functions ----------------
@@ -213,6 +266,22 @@ internal static partial class PgCatalog
     private static partial Regex OidRegex();
     [GeneratedRegex(@"a\.attrelid\s*=\s*'(\d+)'")]
     private static partial Regex AttrelidRegex();
-    [GeneratedRegex(@",\s*\n")]
-    private static partial Regex ColumnCountRegex();
+    /// <summary>The number of top-level items in the select list before <paramref name="from"/>.</summary>
+    internal static int SelectListLength(string sql, string from)
+    {
+        int end = sql.IndexOf(from, StringComparison.Ordinal);
+        if (end < 0) end = sql.Length;
+        int start = sql.IndexOf("SELECT", StringComparison.OrdinalIgnoreCase) + 6;
+        int depth = 0, count = 1;
+        for (int i = start; i < end; i++)
+        {
+            char ch = sql[i];
+            if (ch == '\'') { int e = sql.IndexOf('\'', i + 1); i = e < 0 ? end : e; }
+            else if (ch == '"') { int e = sql.IndexOf('"', i + 1); i = e < 0 ? end : e; }
+            else if (ch == '(') depth++;
+            else if (ch == ')') depth--;
+            else if (ch == ',' && depth == 0) count++;
+        }
+        return count;
+    }
 }
