@@ -34,9 +34,12 @@ public sealed class PgServer : IAsyncDisposable
     public int Port => ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
     public int ConnectionCount => _connections.Count;
 
+    private Timer? _watchdog;
+
     public void Start()
     {
         _listener.Start(512);
+        _watchdog = new Timer(_ => { foreach (var c in _connections.Values) c.CheckClientGone(); }, null, 250, 250);
         _acceptLoop = AcceptLoopAsync();
     }
 
@@ -104,6 +107,7 @@ public sealed class PgServer : IAsyncDisposable
         if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         _listener.Stop();
+        _watchdog?.Dispose();
         if (_acceptLoop is not null) await _acceptLoop;
         var pending = _tasks.Keys.ToArray();
         await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(10)));

@@ -358,13 +358,8 @@ internal sealed partial class PgConnection : IDisposable
         using var reg = stop.Register(() => RequestCancel(4));
         try
         {
-            var task = _worker!.Run(f);
-            while (!task.IsCompleted)
-            {
-                await Task.WhenAny(task, Task.Delay(200));
-                if (!task.IsCompleted && ClientGone()) RequestCancel(3);
-            }
-            return await task;
+            // A client that disconnects meanwhile is noticed by PgServer's watchdog (CheckClientGone).
+            return await _worker!.Run(f);
         }
         catch (SqlError e) when (_cancelReason != 0 || e.SqlState == "57014")
         {
@@ -396,6 +391,12 @@ internal sealed partial class PgConnection : IDisposable
             _cancelReason = reason;
             try { _session?.Cancel(); } catch (Exception) { }
         }
+    }
+
+    /// <summary>Called periodically by the server: cancels the running statement of a client that hung up.</summary>
+    internal void CheckClientGone()
+    {
+        if (Volatile.Read(ref _running) && ClientGone()) RequestCancel(3);
     }
 
     private bool ClientGone()
