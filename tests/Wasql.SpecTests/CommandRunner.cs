@@ -78,7 +78,11 @@ public sealed class CommandRunner
         _options = options;
         _result = result;
         _engine = new Engine(new EngineConfig { Interruptible = options.TimeoutSeconds > 0, ConsumeFuel = options.Fuel > 0 });
-        if (options.SplitBudget > 0) _engine.Config.FunctionSplitBudget = options.SplitBudget;
+        if (options.SplitBudget > 0)
+        {
+            _engine.Config.FunctionSplitBudget = options.SplitBudget;
+            _engine.Config.SplitPartially = true; // outline whatever fits, to exercise region code everywhere
+        }
         _store = new Store(_engine);
         _linker = new Linker(_engine);
     }

@@ -63,18 +63,36 @@ internal sealed partial class FunctionCompiler
         PushFromTransfer(RegionSignature(region).Entry);
     }
 
-    /// <summary>Leaves the region method: label values to the transfer slots, written locals back, exit code returned.</summary>
+    private LocalBuilder? _exitCode;
+    private Label _exitEpilogue;
+
+    /// <summary>Leaves the region method: label values to the transfer slots, then the shared epilogue.</summary>
     private void EmitRegionExit(int code, ValType[] types)
     {
         StoreToTransfer(types);
         for (int i = _types.Count - types.Length; i > 0; i--) _il.Emit(OpCodes.Pop);
+        if (_exitCode is null)
+        {
+            _exitCode = _il.DeclareLocal(typeof(int));
+            _exitEpilogue = _il.DefineLabel();
+        }
+        _il.EmitI4(code);
+        _il.Emit(OpCodes.Stloc, _exitCode);
+        _il.Emit(OpCodes.Br, _exitEpilogue);
+    }
+
+    /// <summary>The one place a region method returns: written locals back to the frame, exit code out.</summary>
+    private void EmitRegionEpilogue()
+    {
+        if (_exitCode is null) return;
+        _il.MarkLabel(_exitEpilogue);
         foreach (int i in _mode!.Region.Writes)
         {
             EmitFrameAddress();
             LoadLocal(i);
             _il.Emit(OpCodes.Stfld, _frame!.Local(i));
         }
-        _il.EmitI4(code);
+        _il.Emit(OpCodes.Ldloc, _exitCode);
         _il.Emit(OpCodes.Ret);
     }
 

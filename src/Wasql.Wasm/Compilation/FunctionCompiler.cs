@@ -112,6 +112,7 @@ internal sealed partial class FunctionCompiler
             }
             EmitInstruction(ref r, op);
         } while (_frames.Count > 0);
+        if (_mode is not null) EmitRegionEpilogue();
     }
 
     private ControlFrame Top => _frames[^1];

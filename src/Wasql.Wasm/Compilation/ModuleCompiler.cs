@@ -99,7 +99,7 @@ internal sealed class CompileEnv(Engine engine, ModuleInfo module, MethodBuilder
         int budget = Engine.Config.FunctionSplitBudget;
         // Fewer bytes than the budget's worth of cheapest instructions cannot exceed it.
         if (budget <= 0 || (body.End - body.CodeOffset) * 3 <= budget) return RegionPlan.None;
-        return RegionPlanner.Plan(Module, body, budget);
+        return RegionPlanner.Plan(Module, body, budget, Engine.Config.SplitPartially);
     }
 
     public FrameLayout NewFrame(uint funcIndex, ValType[] localTypes)

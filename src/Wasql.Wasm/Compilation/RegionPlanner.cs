@@ -42,12 +42,16 @@ internal static class RegionPlanner
         public bool Chosen;
         /// <summary>Inside a chosen region: compiled as part of that region's method.</summary>
         public bool Covered;
+        /// <summary>Contains a chosen region: not chosen itself, so regions never call regions in chains.</summary>
+        public bool HasChosenDescendant;
+        /// <summary>A br_table inside jumps out of this construct: it is part of a switch's dispatch nest.</summary>
+        public bool Dispatch;
     }
 
     /// <summary>Estimated cost of the call sequence that replaces an outlined region.</summary>
     private const long CallCost = 60;
 
-    public static RegionPlan Plan(ModuleInfo m, FunctionBody body, int budget)
+    public static RegionPlan Plan(ModuleInfo m, FunctionBody body, int budget, bool partially)
     {
         var root = Scan(m, body);
         Evaluate(root);
@@ -60,12 +64,20 @@ internal static class RegionPlanner
             Node? best = null;
             foreach (var n in all)
             {
-                if (n.Chosen || n.Covered || n == root || !Fits(n, budget) || n.Cost < budget / 16) continue;
+                if (n.Chosen || n.Covered || n.HasChosenDescendant || (n.Dispatch && !partially) || n == root || !Fits(n, budget) || n.Cost < budget / 64) continue;
                 if (best is null || n.Cost > best.Cost) best = n;
             }
-            if (best is null) break; // what remains is straight-line code; RyuJIT will fall back to MinOpts for it
+            // What remains is straight-line code or a switch's dispatch nest: the function would stay
+            // unoptimized however many regions were cut out, and the region calls would only add
+            // overhead (measured on SQLite's VDBE loop), so leave it whole.
+            if (best is null)
+            {
+                if (!partially) return RegionPlan.None;
+                break;
+            }
             best.Chosen = true;
             Cover(best);
+            for (var p = best.Parent; p is not null; p = p.Parent) p.HasChosenDescendant = true;
             Evaluate(root);
         }
 
@@ -144,6 +156,22 @@ internal static class RegionPlanner
                     top.End = r.Position;
                     if (open.Count > 1) open.Pop();
                     continue;
+            }
+            if (op == Opcode.BrTable)
+            {
+                // Outlining a block of a switch's dispatch nest would turn every dispatch into a chain of
+                // region calls and returns: mark the constructs the table jumps out of.
+                int at2 = r.Position;
+                uint targets = r.ReadU32();
+                uint deepest = 0;
+                for (uint i = 0; i <= targets; i++) deepest = Math.Max(deepest, r.ReadU32());
+                int k = 0;
+                foreach (var n in open)
+                {
+                    if (k++ >= deepest) break;
+                    n.Dispatch = true;
+                }
+                r.Position = at2;
             }
             Immediates.Skip(ref r, op);
             var (cost, blocks) = CostOf(op);
