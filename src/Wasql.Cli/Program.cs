@@ -11,6 +11,8 @@ public static class Program
         usage:
           wasql run [--dir HOST[::GUEST]] [--env K=V] [--fuel N] [--timeout 5s] [--max-memory 64MiB] module.wasm [args...]
           wasql inspect module.wasm
+          wasql sql [--db FILE] [-c "SQL"]... [-f script.sql]
+          wasql serve [--db FILE] [--listen 127.0.0.1:5433] (see wasql serve --help)
           wasql --help | --version
         """;
 
