@@ -213,6 +213,24 @@ public sealed class NpgsqlTests
     }
 
     [Fact]
+    public async Task LargeMessagesBothWays()
+    {
+        await using var s = TestServer.Start();
+        await using var c = new NpgsqlConnection(s.ConnectionString());
+        await c.OpenAsync();
+        var big = new string('x', 5 << 20);
+        await using var p = new NpgsqlCommand("SELECT length($1), $1", c);
+        p.Parameters.AddWithValue(big);
+        await using (var r = await p.ExecuteReaderAsync())
+        {
+            Assert.True(await r.ReadAsync());
+            Assert.Equal(5L << 20, r.GetInt64(0));
+            Assert.Equal(big, r.GetString(1));
+        }
+        Assert.Equal(5L << 20, await new NpgsqlCommand($"SELECT length('{big}')", c).ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task ScramWithNpgsql()
     {
         await using var s = TestServer.Start(o => o.Auth = AuthMethod.ScramSha256);

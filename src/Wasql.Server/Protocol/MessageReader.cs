@@ -41,15 +41,32 @@ internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDispos
 
     private async ValueTask<Message> ReadBodyAsync(byte type, int bodyLength, CancellationToken ct)
     {
-        var body = ArrayPool<byte>.Shared.Rent(Math.Max(bodyLength, 1));
+        // The buffer grows with the bytes that actually arrive, so a header announcing a huge message costs
+        // nothing until the client really sends it.
+        var body = ArrayPool<byte>.Shared.Rent(Math.Clamp(bodyLength, 1, 1 << 20));
         int have = Math.Min(bodyLength, _end - _start);
         Buffer.BlockCopy(_buffer, _start, body, 0, have);
         _start += have;
-        while (have < bodyLength)
+        try
         {
-            int n = await Stream.ReadAsync(body.AsMemory(have, bodyLength - have), ct);
-            if (n == 0) { ArrayPool<byte>.Shared.Return(body); throw new EndOfStreamException("connection closed inside a message"); }
-            have += n;
+            while (have < bodyLength)
+            {
+                if (have == body.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)body.Length * 2, bodyLength));
+                    Buffer.BlockCopy(body, 0, bigger, 0, have);
+                    ArrayPool<byte>.Shared.Return(body);
+                    body = bigger;
+                }
+                int n = await Stream.ReadAsync(body.AsMemory(have, Math.Min(body.Length, bodyLength) - have), ct);
+                if (n == 0) throw new EndOfStreamException("connection closed inside a message");
+                have += n;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(body);
+            throw;
         }
         return new Message(type, body, bodyLength);
     }
