@@ -291,3 +291,24 @@ public sealed class TlsTests
         Assert.NotEqual(0, s.Psql("SELECT 1;", password: "pw", sslMode: "disable").Exit);
     }
 }
+
+public sealed class PoolingTests
+{
+    [Fact]
+    public async Task PooledConnectionsAreResetWithDiscardAll()
+    {
+        await using var s = TestServer.Start();
+        var cs = s.ConnectionString().Replace("Pooling=false", "Pooling=true;Maximum Pool Size=1");
+        for (int round = 0; round < 3; round++)
+        {
+            await using var c = new NpgsqlConnection(cs);
+            await c.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT $1 + 1", c);
+            cmd.Parameters.AddWithValue(round);
+            await cmd.PrepareAsync();
+            Assert.Equal(round + 1L, Convert.ToInt64(await cmd.ExecuteScalarAsync()));
+            await new NpgsqlCommand("SET application_name = 'x'", c).ExecuteNonQueryAsync();
+        }
+        NpgsqlConnection.ClearAllPools();
+    }
+}

@@ -9,7 +9,7 @@ namespace Wasql.Server.Catalog;
 
 internal static partial class Interceptor
 {
-    private static readonly HashSet<string> ControlWords = ["SET", "RESET", "DISCARD", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"];
+    private static readonly HashSet<string> ControlWords = ["SET", "RESET", "DISCARD", "DEALLOCATE", "UNLISTEN", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"];
 
     public static string FirstWord(string sql)
     {
@@ -30,6 +30,8 @@ internal static partial class Interceptor
     {
         var w = FirstWord(sql);
         if (ControlWords.Contains(w)) return true;
+        if (w == "CLOSE" && CloseAllRegex().IsMatch(sql)) return true;
+        if (w == "SELECT" && AdvisoryUnlockAllRegex().IsMatch(sql)) return true;
         if (w == "SHOW") return ShowRegex().Match(sql) is { Success: true } m && Settings.IsKnown(m.Groups[1].Value);
         if (w is "CREATE" or "ALTER" or "DROP") return UserRegex().IsMatch(sql);
         return PgCatalog.IsCatalogQuery(sql);
@@ -54,7 +56,30 @@ internal static partial class Interceptor
                     var m = ShowRegex().Match(sql);
                     return m.Success && Settings.IsKnown(m.Groups[1].Value) ? Settings.Show(c, m.Groups[1].Value) : null;
                 }
-            case "DISCARD": return Tag("DISCARD ALL");
+            case "DISCARD":
+                {
+                    var what = DiscardRegex().Match(sql);
+                    if (!what.Success) throw new SqlError("42601", "syntax error in DISCARD (use ALL, PLANS, SEQUENCES or TEMP)", 1);
+                    var kind = what.Groups[1].Value.ToUpperInvariant();
+                    if (kind == "ALL")
+                    {
+                        if (c.Session.InTransaction) throw new SqlError("25001", "DISCARD ALL cannot run inside a transaction block");
+                        c.DiscardAll();
+                    }
+                    return Tag("DISCARD " + kind);
+                }
+            case "UNLISTEN": return Tag("UNLISTEN");            // no LISTEN/NOTIFY: nothing to stop listening to
+            case "CLOSE" when CloseAllRegex().IsMatch(sql): return Tag("CLOSE CURSOR ALL");
+            case "SELECT" when AdvisoryUnlockAllRegex().IsMatch(sql): return Rows(["pg_advisory_unlock_all"], [[""]]);
+            case "DEALLOCATE":
+                {
+                    var m = DeallocateRegex().Match(sql);
+                    if (!m.Success) throw new SqlError("42601", "syntax error in DEALLOCATE", 1);
+                    var name = m.Groups[1].Value.Trim('"');
+                    if (name.Equals("ALL", StringComparison.OrdinalIgnoreCase)) c.Deallocate(null);
+                    else if (!c.Deallocate(name)) throw new SqlError("26000", $"prepared statement \"{name}\" does not exist");
+                    return Tag("DEALLOCATE" + (name.Equals("ALL", StringComparison.OrdinalIgnoreCase) ? " ALL" : ""));
+                }
             case "BEGIN": case "START":
                 if (w == "START" && !StartTxRegex().IsMatch(sql)) return null;
                 if (c.Session.InTransaction)
@@ -123,6 +148,14 @@ internal static partial class Interceptor
     private static partial Regex UserRegex();
     [GeneratedRegex(@"PASSWORD\s+'((?:[^']|'')*)'", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordRegex();
+    [GeneratedRegex(@"^\s*DISCARD\s+(ALL|PLANS|SEQUENCES|TEMP|TEMPORARY)\s*;?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex DiscardRegex();
+    [GeneratedRegex(@"^\s*DEALLOCATE\s+(?:PREPARE\s+)?(""[^""]+""|[A-Za-z_][A-Za-z0-9_]*)\s*;?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex DeallocateRegex();
+    [GeneratedRegex(@"^\s*CLOSE\s+ALL\s*;?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex CloseAllRegex();
+    [GeneratedRegex(@"^\s*SELECT\s+(pg_catalog\.)?pg_advisory_unlock_all\(\)\s*;?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex AdvisoryUnlockAllRegex();
     [GeneratedRegex(@"\$(\d+)")]
     private static partial Regex ParamRegex();
     [GeneratedRegex(@"^\s*START\s+TRANSACTION", RegexOptions.IgnoreCase)]

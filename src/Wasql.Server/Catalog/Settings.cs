@@ -46,8 +46,9 @@ internal static partial class Settings
         var m = SetRegex().Match(sql);
         if (!m.Success)
         {
-            if (SetTxRegex().IsMatch(sql)) return Interceptor.Tag("SET");     // SET TRANSACTION / SESSION CHARACTERISTICS: SQLite is serializable
-            throw new SqlError("42601", "syntax error in SET", 1);
+            // SET TRANSACTION / SESSION CHARACTERISTICS (SQLite is serializable), SET SESSION AUTHORIZATION DEFAULT (pool reset)
+            if (SetTxRegex().IsMatch(sql)) return Interceptor.Tag("SET");
+            throw new SqlError("42601", $"syntax error in SET: {(sql.Length > 80 ? sql[..80] + "..." : sql)}", 1);
         }
         string name = m.Groups[1].Success && m.Groups[1].Value.Length > 0 ? m.Groups[1].Value : "TimeZone";
         string value = Unquote(m.Groups[2].Value.Trim());
@@ -115,7 +116,7 @@ internal static partial class Settings
 
     [GeneratedRegex(@"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?(?:([A-Za-z_][A-Za-z0-9_.]*)\s*(?:=|\bTO\b)|TIME\s+ZONE)\s*(.*?)\s*;?\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex SetRegex();
-    [GeneratedRegex(@"^\s*SET\s+(SESSION\s+CHARACTERISTICS|TRANSACTION)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*SET\s+(SESSION\s+CHARACTERISTICS|TRANSACTION|SESSION\s+AUTHORIZATION\s+DEFAULT|ROLE\s+NONE)\b", RegexOptions.IgnoreCase)]
     private static partial Regex SetTxRegex();
     [GeneratedRegex(@"^\s*RESET\s+([A-Za-z_][A-Za-z0-9_.]*)\s*;?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex ResetRegex();

@@ -105,6 +105,31 @@ internal sealed partial class PgConnection
         return db;
     }
 
+    /// <summary>DISCARD ALL (pooled drivers reset sessions with it): drops prepared statements, portals and settings.
+    /// Runs on the DB thread from the Interceptor.</summary>
+    internal void DiscardAll()
+    {
+        Deallocate(null);
+        foreach (var k in Settings.Keys.Where(k => k != "database").ToList()) Settings.Remove(k);
+        StatementTimeout = _options.StatementTimeout;
+    }
+
+    /// <summary>DEALLOCATE name / ALL (null). Runs on the DB thread.</summary>
+    internal bool Deallocate(string? name)
+    {
+        if (name is null)
+        {
+            foreach (var st in _statements.Values) if (st.Db is { } db && !st.Cached) db.Dispose();
+            _statements.Clear();
+            _portals.Clear();
+            return true;
+        }
+        if (name.Length == 0 || !_statements.Remove(name, out var one)) return false;
+        if (one.Db is { } d && !one.Cached) d.Dispose();
+        foreach (var p in _portals.Where(p => p.Value.Statement == one).Select(p => p.Key).ToList()) _portals.Remove(p);
+        return true;
+    }
+
     /// <summary>All database statements this connection holds (for disposal at the end).</summary>
     private IEnumerable<ISqlStatement> OwnedStatements() =>
         _statements.Values.Where(s => s.Db is not null && !s.Cached).Select(s => s.Db!).Concat(_unnamedLru.Select(n => n.Db));
