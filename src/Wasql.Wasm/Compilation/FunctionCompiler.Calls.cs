@@ -14,6 +14,7 @@ internal sealed partial class FunctionCompiler
     private void EmitCall(uint funcIndex)
     {
         FlushFuel();
+        SpillFuel();
         var ft = _m.FunctionType(funcIndex);
         if (funcIndex >= _m.ImportedFunctionCount)
         {
@@ -33,6 +34,7 @@ internal sealed partial class FunctionCompiler
     private void EmitCallIndirect(uint typeIndex, uint tableIndex)
     {
         FlushFuel();
+        SpillFuel();
         var ft = _m.Types[(int)typeIndex];
         Pop(); // element index
         EmitTable(tableIndex);
@@ -80,5 +82,6 @@ internal sealed partial class FunctionCompiler
         }
         foreach (var r in ft.Results) Push(r);
         ReloadMemory();
+        ReloadFuel();
     }
 }

@@ -223,6 +223,7 @@ internal sealed partial class FunctionCompiler
             EmitRegionExit(-1, _type.Results);
             return;
         }
+        SpillFuel();
         int n = _type.Results.Length;
         int surplus = _types.Count - n;
         if (n <= 1)

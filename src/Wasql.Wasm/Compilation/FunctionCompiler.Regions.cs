@@ -92,6 +92,7 @@ internal sealed partial class FunctionCompiler
             LoadLocal(i);
             _il.Emit(OpCodes.Stfld, _frame!.Local(i));
         }
+        SpillFuel();
         _il.Emit(OpCodes.Ldloc, _exitCode);
         _il.Emit(OpCodes.Ret);
     }
@@ -99,6 +100,7 @@ internal sealed partial class FunctionCompiler
     private void EmitRegionCall(Region region)
     {
         FlushFuel();
+        SpillFuel();
         var (entry, results) = RegionSignature(region);
         StoreToTransfer(entry);
         for (int j = 0; j < entry.Length; j++) Pop();
@@ -126,6 +128,7 @@ internal sealed partial class FunctionCompiler
             StoreLocal(i);
         }
         ReloadMemory();
+        ReloadFuel();
 
         if (region.Exits.Length > 0 || region.Returns)
         {

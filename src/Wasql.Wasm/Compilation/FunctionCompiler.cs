@@ -35,6 +35,7 @@ internal sealed partial class FunctionCompiler
     private LocalBuilder? _frameLocal;
     private LocalBuilder? _memBase, _memLen;
     private int _pendingFuel;
+    private LocalBuilder? _fuelLocal;
     /// <summary>The value of an f32/f64.const just emitted (see EmitFloatArithmetic).</summary>
     private double? _lastFloatConst, _precedingFloatConst;
     private readonly bool _fuel, _interruptible;
@@ -209,6 +210,11 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Bge_Un, ok);
         _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.StackExhausted)));
         _il.MarkLabel(ok);
+        if (_fuel)
+        {
+            _fuelLocal = _il.DeclareLocal(typeof(long));
+            ReloadFuel();
+        }
         EmitLimitCheck();
         if (_env.HasMemory)
         {
@@ -231,13 +237,30 @@ internal sealed partial class FunctionCompiler
     {
         // Nothing to charge in dead code (and nothing may be emitted after a terminator).
         if (!_fuel || _pendingFuel == 0 || _frames.Count == 0 || Top.Unreachable) { _pendingFuel = 0; return; }
-        EmitExec();
-        _il.Emit(OpCodes.Dup);
-        _il.Emit(OpCodes.Ldfld, s_fuel);
-        _il.EmitI8((long)_pendingFuel);
+        _il.Emit(OpCodes.Ldloc, _fuelLocal!);
+        _il.EmitI8(_pendingFuel);
         _il.Emit(OpCodes.Sub);
-        _il.Emit(OpCodes.Stfld, s_fuel);
+        _il.Emit(OpCodes.Stloc, _fuelLocal!);
         _pendingFuel = 0;
+    }
+
+    // Remaining fuel lives in a CIL local (a register) while a method runs: it is loaded at entry and after
+    // calls, and written back to the store before calls, returns and the out-of-fuel check. A trap skips the
+    // write-back, so after a trap the store reports the fuel as of the trapping method's last call or entry.
+    private void SpillFuel()
+    {
+        if (!_fuel) return;
+        EmitExec();
+        _il.Emit(OpCodes.Ldloc, _fuelLocal!);
+        _il.Emit(OpCodes.Stfld, s_fuel);
+    }
+
+    private void ReloadFuel()
+    {
+        if (!_fuel) return;
+        EmitExec();
+        _il.Emit(OpCodes.Ldfld, s_fuel);
+        _il.Emit(OpCodes.Stloc, _fuelLocal!);
     }
 
     /// <summary>At function entry and loop heads: stop when fuel ran out or an interrupt was requested.</summary>
@@ -245,30 +268,24 @@ internal sealed partial class FunctionCompiler
     {
         if (!_fuel && !_interruptible) return;
         var ok = _il.DefineLabel();
+        var slow = _il.DefineLabel();
         if (_fuel)
         {
-            EmitExec();
-            _il.Emit(OpCodes.Ldfld, s_fuel);
-            _il.EmitI8(0L);
-            var slow = _il.DefineLabel();
+            _il.Emit(OpCodes.Ldloc, _fuelLocal!);
+            _il.Emit(OpCodes.Ldc_I4_0);
+            _il.Emit(OpCodes.Conv_I8);
             _il.Emit(OpCodes.Blt, slow);
-            if (_interruptible)
-            {
-                EmitExec();
-                _il.Emit(OpCodes.Volatile);
-                _il.Emit(OpCodes.Ldfld, typeof(ExecState).GetField(nameof(ExecState.Interrupt))!);
-                _il.Emit(OpCodes.Brtrue, slow);
-            }
-            _il.Emit(OpCodes.Br, ok);
-            _il.MarkLabel(slow);
         }
-        else
+        if (_interruptible)
         {
             EmitExec();
             _il.Emit(OpCodes.Volatile);
             _il.Emit(OpCodes.Ldfld, typeof(ExecState).GetField(nameof(ExecState.Interrupt))!);
-            _il.Emit(OpCodes.Brfalse, ok);
+            _il.Emit(OpCodes.Brtrue, slow);
         }
+        _il.Emit(OpCodes.Br, ok);
+        _il.MarkLabel(slow);
+        SpillFuel();
         EmitCtx();
         _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.OutOfFuelOrInterrupted)));
         _il.MarkLabel(ok);
