@@ -104,6 +104,21 @@ public sealed class NpgsqlTests
             Assert.Equal("v" + i, await q.ExecuteScalarAsync());
         }
         Assert.Equal(200L, await new NpgsqlCommand("SELECT count(*) FROM kv", c).ExecuteScalarAsync());
+
+        // Prepared statements describe expression columns before running: types come from the select list.
+        await using var agg = new NpgsqlCommand("SELECT count(*) AS n, length(v), 'lit', 42, 2.5, $1, CAST(k AS real), max(k) FROM kv WHERE k < $1", c);
+        agg.Parameters.Add(new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = 10 });
+        await agg.PrepareAsync();
+        await using var r = await agg.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        Assert.Equal(10L, r.GetFieldValue<long>(0));
+        Assert.Equal(2L, r.GetFieldValue<long>(1));
+        Assert.Equal("lit", r.GetFieldValue<string>(2));
+        Assert.Equal(42L, r.GetFieldValue<long>(3));
+        Assert.Equal(2.5, r.GetFieldValue<double>(4));
+        Assert.Equal(10, r.GetFieldValue<int>(5));
+        Assert.Equal(9f, r.GetFieldValue<float>(6));
+        Assert.Equal("9", r.GetValue(7).ToString());     // max() could be any type: described as text
     }
 
     [Fact]

@@ -141,7 +141,8 @@ public sealed class ProtocolTests
     [Fact]
     public async Task FuzzMalformedFramesThenServeNormally()
     {
-        await using var s = TestServer.Start(o => { o.StartupTimeout = TimeSpan.FromSeconds(1); o.MaxMessageSize = 1 << 20; });
+        var log = new StringWriter();
+        await using var s = TestServer.Start(o => { o.StartupTimeout = TimeSpan.FromSeconds(1); o.MaxMessageSize = 1 << 20; o.Log = TextWriter.Synchronized(log); });
         var rng = new Random(20261122);
         var valid = new List<byte[]>
         {
@@ -181,6 +182,8 @@ public sealed class ProtocolTests
             catch (IOException) { }
         }
         Assert.True(rounds > 10);
+        // Garbage must be handled as protocol errors: no unexpected exception reached the connection's last resort.
+        Assert.DoesNotContain("Exception", log.ToString());
         await AssertServesNormalClient(s);
         for (int i = 0; i < 100 && s.Server.ConnectionCount > 0; i++) await Task.Delay(100);
         Assert.Equal(0, s.Server.ConnectionCount);

@@ -181,7 +181,7 @@ internal sealed partial class PgConnection
             if (st.Db is { } db)
             {
                 if (db.Columns.Count == 0) { _out.NoData(); return; }
-                st.DescribedOids ??= PgType.ForColumns(db.Columns, null);
+                st.DescribedOids ??= DescribeColumns(st.Sql, db.Columns, st.ParamOids);
                 WriteRowDescription(db.Columns, st.DescribedOids, _ => 0);
             }
             else if (st.Empty) _out.NoData();
@@ -208,6 +208,22 @@ internal sealed partial class PgConnection
             WriteRowDescription(columns, p.Oids, c => p.Binary(c) ? (short)1 : (short)0);
         }
         else throw new ProtocolException($"invalid DESCRIBE message subtype {kind}");
+    }
+
+    /// <summary>Column types promised before execution: declared types, else inferred from the select list, else text.</summary>
+    private int[] DescribeColumns(string sql, IReadOnlyList<SqlColumn> columns, int[] paramOids)
+    {
+        var oids = PgType.ForColumns(columns, null);
+        if (columns.All(c => PgType.FromDeclared(c.DeclaredType) is not null)) return oids;
+        Dictionary<string, string>? functions = null;
+        var inferred = ExpressionTypes.Infer(sql, columns.Count, paramOids, name =>
+        {
+            functions ??= _server.Backend.ListFunctions().GroupBy(f => f.Name).ToDictionary(g => g.Key, g => g.First().ReturnType);
+            return functions.GetValueOrDefault(name);
+        });
+        for (int i = 0; i < oids.Length; i++)
+            if (PgType.FromDeclared(columns[i].DeclaredType) is null && inferred[i] is { } o) oids[i] = o;
+        return oids;
     }
 
     private async Task RunPortalAsync(Portal p, CancellationToken stop)

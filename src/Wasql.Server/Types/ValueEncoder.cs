@@ -131,9 +131,9 @@ internal static class ValueEncoder
     public static long AsLong(object v) => v switch
     {
         long l => l,
-        double d => checked((long)d),
+        double d when d == Math.Floor(d) => checked((long)d),
         string s when long.TryParse(s.Trim(), NumberStyles.Integer, Inv, out var l) => l,
-        string s when double.TryParse(s.Trim(), NumberStyles.Float, Inv, out var d) => checked((long)d),
+        string s when double.TryParse(s.Trim(), NumberStyles.Float, Inv, out var d) && d == Math.Floor(d) => checked((long)d),
         _ => throw new Backend.SqlError("22P02", $"invalid input syntax for type integer: \"{AsString(v)}\""),
     };
 
