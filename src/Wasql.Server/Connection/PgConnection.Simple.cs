@@ -2,6 +2,7 @@
 // RowDescription/DataRows/CommandComplete (all text format), the first error ends the batch.
 using System.Text;
 using Wasql.Server.Backend;
+using Wasql.Server.Catalog;
 using Wasql.Server.Protocol;
 using Wasql.Server.Types;
 
@@ -16,6 +17,16 @@ internal sealed partial class PgConnection
         r.End();
         var pieces = StatementSplitter.Split(sql);
         if (pieces.Count == 0) _out.EmptyQueryResponse();
+        // Like Postgres, several statements in one Query run as one implicit transaction (unless they
+        // manage transactions themselves or cannot run inside one).
+        bool implicitTx = pieces.Count > 1 && !_failedTx && !_session!.InTransaction &&
+                          pieces.All(p => !NoImplicitTransaction.Contains(Interceptor.FirstWord(p.Sql)));
+        if (implicitTx)
+        {
+            try { await RunOnWorkerAsync(() => _session!.Execute("BEGIN"), stop); }
+            catch (SqlError) { implicitTx = false; }
+        }
+        bool failed = false;
         foreach (var piece in pieces)
         {
             SqlResult result;
@@ -23,6 +34,7 @@ internal sealed partial class PgConnection
             catch (SqlError e)
             {
                 WriteError(e, piece.Offset);
+                failed = true;
                 break;
             }
             WriteNotices();
@@ -31,18 +43,31 @@ internal sealed partial class PgConnection
                 var oids = PgType.ForColumns(result.Columns, result.Rows);
                 WriteRowDescription(result.Columns, oids, _ => 0);
                 try { await WriteRowsAsync(result, oids, 0, result.Rows.Count, _ => false); }
-                catch (SqlError e) { WriteError(e, piece.Offset); break; }
+                catch (SqlError e) { WriteError(e, piece.Offset); failed = true; if (_session!.InTransaction) _failedTx = true; break; }
             }
             _out.CommandComplete(result.CommandTag);
             // Settings changed by SET are reported like Postgres does.
             foreach (var (k, v) in _changedReported) _out.ParameterStatus(k, v);
             _changedReported.Clear();
         }
+        if (implicitTx && _session!.InTransaction)
+        {
+            try { await RunOnWorkerAsync(() => _session!.Execute(failed ? "ROLLBACK" : "COMMIT"), stop); }
+            catch (SqlError e)
+            {
+                WriteError(e, 0);
+                if (_session.InTransaction) await RunOnWorkerAsync(() => _session!.Execute("ROLLBACK"), stop);
+            }
+        }
+        if (implicitTx) _failedTx = false;
         _out.ReadyForQuery(TransactionStatus);
         await FlushAsync();
     }
 
     internal readonly List<(string, string)> _changedReported = [];
+
+    private static readonly HashSet<string> NoImplicitTransaction =
+        ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "VACUUM", "PRAGMA", "ATTACH", "DETACH", "DISCARD"];
 
     private void WriteRowDescription(IReadOnlyList<SqlColumn> columns, int[] oids, Func<int, short> format)
     {
