@@ -33,9 +33,9 @@ internal sealed class DbWorker : IDisposable
         while (true)
         {
             _ready.Wait();
-            if (_stop) return;
             var w = Interlocked.Exchange(ref _work, null);
-            w?.Invoke();
+            w?.Invoke();                 // work queued before Dispose (closing the session) still runs
+            if (_stop) return;
         }
     }
 
