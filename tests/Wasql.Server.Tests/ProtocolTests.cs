@@ -128,6 +128,26 @@ public sealed class ProtocolTests
     }
 
     [Fact]
+    public async Task ClosedConnectionsReleaseTheirThreads()
+    {
+        await using var s = TestServer.Start();
+        using (Login(s)) { }
+        await Task.Delay(200);
+        int before = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+        for (int i = 0; i < 150; i++)
+        {
+            using var c = Login(s);
+            c.Send(RawClient.Msg('Q', "SELECT 1"));
+            c.ReadUntilReady();
+            c.Send(RawClient.Msg('X'));
+        }
+        for (int i = 0; i < 100 && s.Server.ConnectionCount > 0; i++) await Task.Delay(50);
+        await Task.Delay(300);
+        int after = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+        Assert.True(after - before < 40, $"threads {before} -> {after}");
+    }
+
+    [Fact]
     public async Task TooManyConnectionsAreRefused()
     {
         await using var s = TestServer.Start(o => o.MaxConnections = 2);
