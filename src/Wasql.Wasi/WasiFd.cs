@@ -11,6 +11,33 @@ public sealed partial class WasiContext
 {
     private static int E(Errno e) => (int)e;
 
+    private enum IoKind { Read, Write, ReadAt, WriteAt }
+
+    /// <summary>
+    /// One read or write over an iovec array (bounds-checked). Stops at the first short transfer; an error after
+    /// some bytes moved ends the call successfully with what moved, as POSIX readv/writev do.
+    /// </summary>
+    private static Errno TransferIovecs(GuestMemory mem, int iovs, int iovsLen, WasiFile file, IoKind kind, long offset, bool append, out long total)
+    {
+        total = 0;
+        for (int i = 0; i < iovsLen; i++)
+        {
+            var (buf, len) = mem.ReadIovec(iovs, i);
+            len = (uint)Math.Min(len, int.MaxValue - total);
+            var span = mem.Slice(buf, len);
+            int n;
+            Errno e;
+            if (kind == IoKind.Read) e = file.Read(span, out n);
+            else if (kind == IoKind.Write) e = file.Write(span, append, out n);
+            else if (kind == IoKind.ReadAt) e = file.ReadAt(span, offset + total, out n);
+            else e = file.WriteAt(span, offset + total, out n);
+            if (e != Errno.Success) return total > 0 ? Errno.Success : e;
+            total += n;
+            if (n < len || total >= int.MaxValue) break;
+        }
+        return Errno.Success;
+    }
+
     private int FdRead(Caller c, int fd, int iovs, int iovsLen, int nreadPtr)
     {
         try
@@ -22,20 +49,8 @@ public sealed partial class WasiContext
             var mem = GuestMemory.Of(c);
             mem.CheckIovecArray(iovs, iovsLen);
             mem.Slice(nreadPtr, 4);
-            long total = 0;
-            for (int i = 0; i < iovsLen; i++)
-            {
-                var (buf, len) = mem.ReadIovec(iovs, i);
-                len = (uint)Math.Min(len, int.MaxValue - total);
-                e = entry.File.Read(mem.Slice(buf, len), out int n);
-                if (e != Errno.Success)
-                {
-                    if (total > 0) break;
-                    return E(e);
-                }
-                total += n;
-                if (n < len || total >= int.MaxValue) break;
-            }
+            e = TransferIovecs(mem, iovs, iovsLen, entry.File, IoKind.Read, 0, false, out long total);
+            if (e != Errno.Success) return E(e);
             mem.WriteU32(nreadPtr, (uint)total);
             return 0;
         }
@@ -52,20 +67,8 @@ public sealed partial class WasiContext
             mem.CheckIovecArray(iovs, iovsLen);
             mem.Slice(nwrittenPtr, 4);
             bool append = (entry.Flags & FdFlags.Append) != 0;
-            long total = 0;
-            for (int i = 0; i < iovsLen; i++)
-            {
-                var (buf, len) = mem.ReadIovec(iovs, i);
-                len = (uint)Math.Min(len, int.MaxValue - total);
-                e = entry.File.Write(mem.Slice(buf, len), append, out int n);
-                if (e != Errno.Success)
-                {
-                    if (total > 0) break;
-                    return E(e);
-                }
-                total += n;
-                if (n < len || total >= int.MaxValue) break;
-            }
+            e = TransferIovecs(mem, iovs, iovsLen, entry.File, IoKind.Write, 0, append, out long total);
+            if (e != Errno.Success) return E(e);
             mem.WriteU32(nwrittenPtr, (uint)total);
             return 0;
         }
@@ -83,20 +86,8 @@ public sealed partial class WasiContext
             var mem = GuestMemory.Of(c);
             mem.CheckIovecArray(iovs, iovsLen);
             mem.Slice(nreadPtr, 4);
-            long total = 0;
-            for (int i = 0; i < iovsLen; i++)
-            {
-                var (buf, len) = mem.ReadIovec(iovs, i);
-                len = (uint)Math.Min(len, int.MaxValue - total);
-                e = entry.File.ReadAt(mem.Slice(buf, len), offset + total, out int n);
-                if (e != Errno.Success)
-                {
-                    if (total > 0) break;
-                    return E(e);
-                }
-                total += n;
-                if (n < len || total >= int.MaxValue) break;
-            }
+            e = TransferIovecs(mem, iovs, iovsLen, entry.File, IoKind.ReadAt, offset, false, out long total);
+            if (e != Errno.Success) return E(e);
             mem.WriteU32(nreadPtr, (uint)total);
             return 0;
         }
@@ -114,20 +105,8 @@ public sealed partial class WasiContext
             var mem = GuestMemory.Of(c);
             mem.CheckIovecArray(iovs, iovsLen);
             mem.Slice(nwrittenPtr, 4);
-            long total = 0;
-            for (int i = 0; i < iovsLen; i++)
-            {
-                var (buf, len) = mem.ReadIovec(iovs, i);
-                len = (uint)Math.Min(len, int.MaxValue - total);
-                e = entry.File.WriteAt(mem.Slice(buf, len), offset + total, out int n);
-                if (e != Errno.Success)
-                {
-                    if (total > 0) break;
-                    return E(e);
-                }
-                total += n;
-                if (n < len || total >= int.MaxValue) break;
-            }
+            e = TransferIovecs(mem, iovs, iovsLen, entry.File, IoKind.WriteAt, offset, false, out long total);
+            if (e != Errno.Success) return E(e);
             mem.WriteU32(nwrittenPtr, (uint)total);
             return 0;
         }
