@@ -23,6 +23,12 @@ public sealed class WasqlOptions
     /// <summary>Longest a compiler may run for one CREATE FUNCTION. Default 2 minutes.</summary>
     public TimeSpan CompileTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Largest result one statement may build, in (approximate) bytes; past it the statement fails with SQLSTATE 54000
+    /// and the connection stays usable. Bounds the memory a session (and a server connection) can hold. Default 256 MiB.
+    /// </summary>
+    public long MaxResultBytes { get; set; } = 256L << 20;
+
     /// <summary>How long a statement waits on a lock held by another connection before failing (SQLite busy timeout). Default 5 s.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -109,6 +109,7 @@ internal sealed class PreparedSql : IDisposable
         Bind(stmt, parameters);
         var rows = new List<object?[]>();
         int n = raw.sqlite3_column_count(stmt);
+        long maxBytes = _connection.Database.Options.MaxResultBytes, bytes = 0;
         try
         {
             while (true)
@@ -130,6 +131,10 @@ internal sealed class PreparedSql : IDisposable
                     };
                 }
                 rows.Add(row);
+                bytes += ApproximateSize(row);
+                if (bytes > maxBytes)
+                    throw new WasqlException(SqlStates.ProgramLimitExceeded,
+                        $"the result of this statement exceeds {maxBytes:N0} bytes (WasqlOptions.MaxResultBytes) after {rows.Count:N0} rows; add a LIMIT or read it in pages");
             }
             if (n > 0) Columns = ReadColumns(stmt);   // declared types can change after a schema change (re-prepare)
         }
@@ -140,6 +145,21 @@ internal sealed class PreparedSql : IDisposable
         long affected = Verb is "INSERT" or "UPDATE" or "DELETE" ? raw.sqlite3_changes(_connection.Handle) : 0;
         var tag = CommandTags.Tag(Verb, n > 0 && Verb is not ("INSERT" or "UPDATE" or "DELETE"), rows.Count, affected);
         return new QueryResult(n > 0 ? Columns : [], rows, affected, tag);
+    }
+
+    /// <summary>Managed bytes a row holds: the array, boxed numbers, strings (UTF-16) and blobs.</summary>
+    private static long ApproximateSize(object?[] row)
+    {
+        long size = 32 + 8L * row.Length;
+        foreach (var v in row)
+            size += v switch
+            {
+                string s => 24 + 2L * s.Length,
+                byte[] b => 24 + b.Length,
+                null => 0,
+                _ => 24,
+            };
+        return size;
     }
 
     private void Bind(sqlite3_stmt stmt, IReadOnlyList<object?>? parameters)
