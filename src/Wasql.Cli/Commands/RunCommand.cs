@@ -48,7 +48,12 @@ internal static class RunCommand
         if (!File.Exists(path)) throw new UsageException($"no such file: {path}");
         config.WithArgs([Path.GetFileName(path), .. args[(i + 1)..]]);
 
-        var engine = new Engine(new EngineConfig { ConsumeFuel = options.Fuel is not null, Interruptible = options.Timeout is not null });
+        var engine = new Engine(new EngineConfig
+        {
+            ConsumeFuel = options.Fuel is not null,
+            Interruptible = options.Timeout is not null,
+            PrecompileInBackground = true,
+        });
         WasiRunResult result;
         try
         {

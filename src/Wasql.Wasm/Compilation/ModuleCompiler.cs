@@ -17,6 +17,28 @@ internal sealed class CompiledModule
 
     private static readonly ConditionalWeakTable<Type, ModuleInfo> s_owners = new();
 
+    /// <summary>JITs every function on a low-priority background thread, in index order (callers win races).</summary>
+    public void PrecompileInBackground()
+    {
+        var methods = Methods;
+        if (methods.Length == 0) return;
+        var thread = new Thread(() =>
+        {
+            foreach (var m in methods)
+            {
+                try
+                {
+                    RuntimeHelpers.PrepareMethod(m.MethodHandle);
+                }
+                catch (Exception)
+                {
+                    // A method that fails to JIT fails again, with its real error, when it is first called.
+                }
+            }
+        }) { IsBackground = true, Priority = ThreadPriority.BelowNormal, Name = "wasm-precompile" };
+        thread.Start();
+    }
+
     public static void RegisterOwner(Type t, ModuleInfo m) => s_owners.AddOrUpdate(t, m);
 
     public static bool TryGetOwner(Type? t, out ModuleInfo? m)

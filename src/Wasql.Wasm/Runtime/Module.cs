@@ -31,7 +31,9 @@ public sealed class Module
     {
         var info = ModuleDecoder.Decode(bytes);
         ModuleValidator.Validate(info);
-        return new Module(engine, info, ModuleCompiler.Compile(engine, info));
+        var module = new Module(engine, info, ModuleCompiler.Compile(engine, info));
+        if (engine.Config.PrecompileInBackground) module.Compiled.PrecompileInBackground();
+        return module;
     }
 
     public static Module FromFile(Engine engine, string path) => Compile(engine, File.ReadAllBytes(path));

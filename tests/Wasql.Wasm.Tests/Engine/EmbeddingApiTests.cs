@@ -36,6 +36,19 @@ public class EmbeddingApiTests
     }
 
     [Fact]
+    public void BackgroundPrecompilationRacesSafelyWithCalls()
+    {
+        var sb = new System.Text.StringBuilder("(module");
+        for (int i = 0; i < 200; i++)
+            sb.Append($" (func (export \"f{i}\") (param i32) (result i32) (i32.add (i32.mul (local.get 0) (i32.const {i})) (i32.const 1)))");
+        sb.Append(')');
+        var (_, _, inst) = Load(sb.ToString(), config: new EngineConfig { PrecompileInBackground = true });
+        for (int round = 0; round < 3; round++)
+            for (int i = 0; i < 200; i++)
+                Assert.Equal(7 * i + 1, inst.GetFunction<Func<int, int>>($"f{i}")(7));
+    }
+
+    [Fact]
     public void UntypedInvokeChecksArguments()
     {
         var (_, _, inst) = Load("""(module (func (export "add") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1))))""");
