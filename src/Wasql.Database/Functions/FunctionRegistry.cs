@@ -68,7 +68,7 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
                     else size = CatalogStore.ModuleSize(c, row.ModuleSha256);
                     f = Bind(row, module, size);
                 }
-                catch (Exception e) when (e is InvalidDataException or UdfException or WasqlException or NotImplementedException)
+                catch (Exception e) when (e is InvalidDataException or UdfException or WasqlException)
                 {
                     var msg = $"function {row.Name}({string.Join(", ", row.ArgumentTypes)}): {Describe(e)}";
                     errors.Add(msg);
