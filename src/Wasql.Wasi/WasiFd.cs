@@ -75,39 +75,27 @@ public sealed partial class WasiContext
         catch (Exception e) when (e is not TrapException) { return Fail(e); }
     }
 
-    private int FdPread(Caller c, int fd, int iovs, int iovsLen, long offset, int nreadPtr)
-    {
-        try
-        {
-            var e = _fds.Get(fd, Rights.FdRead, out var entry);
-            if (e != Errno.Success) return E(e == Errno.NotCapable ? Errno.BadF : e);
-            if ((entry.Base & Rights.FdSeek) == 0) return E(entry.File.Type == FileType.RegularFile ? Errno.NotCapable : Errno.SPipe);
-            if (offset < 0) return E(Errno.Inval);
-            var mem = GuestMemory.Of(c);
-            mem.CheckIovecArray(iovs, iovsLen);
-            mem.Slice(nreadPtr, 4);
-            e = TransferIovecs(mem, iovs, iovsLen, entry.File, IoKind.ReadAt, offset, false, out long total);
-            if (e != Errno.Success) return E(e);
-            mem.WriteU32(nreadPtr, (uint)total);
-            return 0;
-        }
-        catch (Exception e) when (e is not TrapException) { return Fail(e); }
-    }
+    private int FdPread(Caller c, int fd, int iovs, int iovsLen, long offset, int nreadPtr) =>
+        PositionedTransfer(c, fd, iovs, iovsLen, offset, nreadPtr, IoKind.ReadAt);
 
-    private int FdPwrite(Caller c, int fd, int iovs, int iovsLen, long offset, int nwrittenPtr)
+    private int FdPwrite(Caller c, int fd, int iovs, int iovsLen, long offset, int nwrittenPtr) =>
+        PositionedTransfer(c, fd, iovs, iovsLen, offset, nwrittenPtr, IoKind.WriteAt);
+
+    /// <summary>fd_pread / fd_pwrite: like read/write at an offset, without moving the file position.</summary>
+    private int PositionedTransfer(Caller c, int fd, int iovs, int iovsLen, long offset, int countPtr, IoKind kind)
     {
         try
         {
-            var e = _fds.Get(fd, Rights.FdWrite, out var entry);
+            var e = _fds.Get(fd, kind == IoKind.ReadAt ? Rights.FdRead : Rights.FdWrite, out var entry);
             if (e != Errno.Success) return E(e == Errno.NotCapable ? Errno.BadF : e);
             if ((entry.Base & Rights.FdSeek) == 0) return E(entry.File.Type == FileType.RegularFile ? Errno.NotCapable : Errno.SPipe);
             if (offset < 0) return E(Errno.Inval);
             var mem = GuestMemory.Of(c);
             mem.CheckIovecArray(iovs, iovsLen);
-            mem.Slice(nwrittenPtr, 4);
-            e = TransferIovecs(mem, iovs, iovsLen, entry.File, IoKind.WriteAt, offset, false, out long total);
+            mem.Slice(countPtr, 4);
+            e = TransferIovecs(mem, iovs, iovsLen, entry.File, kind, offset, false, out long total);
             if (e != Errno.Success) return E(e);
-            mem.WriteU32(nwrittenPtr, (uint)total);
+            mem.WriteU32(countPtr, (uint)total);
             return 0;
         }
         catch (Exception e) when (e is not TrapException) { return Fail(e); }

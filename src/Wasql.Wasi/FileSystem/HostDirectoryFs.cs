@@ -346,32 +346,20 @@ public sealed class HostDirectoryFs : IWasiFileSystem
 }
 
 /// <summary>An open host file: a handle plus our own position (reads and writes go through RandomAccess).</summary>
-internal sealed class HostFile(HostDirectoryFs fs, SafeFileHandle handle, string fullPath, bool canRead, bool canWrite) : WasiFile
+internal sealed class HostFile(HostDirectoryFs fs, SafeFileHandle handle, string fullPath, bool canRead, bool canWrite) : PositionedFile
 {
-    private long _position;
-
-    public override FileType Type => FileType.RegularFile;
-
-    public override long ReadableBytes
+    protected override Errno GetLength(out long length)
     {
-        get
+        length = 0;
+        try
         {
-            try
-            {
-                return Math.Max(0, RandomAccess.GetLength(handle) - _position);
-            }
-            catch (Exception)
-            {
-                return 0;
-            }
+            length = RandomAccess.GetLength(handle);
+            return Errno.Success;
         }
-    }
-
-    public override Errno Read(Span<byte> buffer, out int read)
-    {
-        var e = ReadAt(buffer, _position, out read);
-        _position += read;
-        return e;
+        catch (Exception e)
+        {
+            return HostDirectoryFs.ErrnoOf(e);
+        }
     }
 
     public override Errno ReadAt(Span<byte> buffer, long offset, out int read)
@@ -390,22 +378,6 @@ internal sealed class HostFile(HostDirectoryFs fs, SafeFileHandle handle, string
         }
     }
 
-    public override Errno Write(ReadOnlySpan<byte> data, bool append, out int written)
-    {
-        written = 0;
-        try
-        {
-            if (append) _position = RandomAccess.GetLength(handle);
-        }
-        catch (Exception e)
-        {
-            return HostDirectoryFs.ErrnoOf(e);
-        }
-        var r = WriteAt(data, _position, out written);
-        _position += written;
-        return r;
-    }
-
     public override Errno WriteAt(ReadOnlySpan<byte> data, long offset, out int written)
     {
         written = 0;
@@ -416,21 +388,6 @@ internal sealed class HostFile(HostDirectoryFs fs, SafeFileHandle handle, string
             RandomAccess.Write(handle, data, offset);
             written = data.Length;
             return Errno.Success;
-        }
-        catch (Exception e)
-        {
-            return HostDirectoryFs.ErrnoOf(e);
-        }
-    }
-
-    public override Errno Seek(long offset, Whence whence, out long position)
-    {
-        position = _position;
-        try
-        {
-            var e = Reposition(_position, whence == Whence.End ? RandomAccess.GetLength(handle) : 0, offset, whence, out position);
-            if (e == Errno.Success) _position = position;
-            return e;
         }
         catch (Exception e)
         {

@@ -399,21 +399,12 @@ public sealed class MemoryFs : IWasiFileSystem
 }
 
 /// <summary>An open in-memory file: a node and a position.</summary>
-internal sealed class MemoryFile(MemoryFs fs, MemoryFs.FileNode node, bool canRead, bool canWrite) : WasiFile
+internal sealed class MemoryFile(MemoryFs fs, MemoryFs.FileNode node, bool canRead, bool canWrite) : PositionedFile
 {
-    private long _position;
-
-    public override FileType Type => FileType.RegularFile;
-    public override long ReadableBytes
+    protected override Errno GetLength(out long length)
     {
-        get { lock (fs.Lock) return Math.Max(0, node.Length - _position); }
-    }
-
-    public override Errno Read(Span<byte> buffer, out int read)
-    {
-        var e = ReadAt(buffer, _position, out read);
-        _position += read;
-        return e;
+        lock (fs.Lock) length = node.Length;
+        return Errno.Success;
     }
 
     public override Errno ReadAt(Span<byte> buffer, long offset, out int read)
@@ -428,17 +419,6 @@ internal sealed class MemoryFile(MemoryFs fs, MemoryFs.FileNode node, bool canRe
             node.Data.AsSpan((int)offset, read).CopyTo(buffer);
             node.AccessTime = MemoryFs.Now();
             return Errno.Success;
-        }
-    }
-
-    public override Errno Write(ReadOnlySpan<byte> data, bool append, out int written)
-    {
-        lock (fs.Lock)
-        {
-            if (append) _position = node.Length;
-            var e = WriteAt(data, _position, out written);
-            _position += written;
-            return e;
         }
     }
 
@@ -459,16 +439,6 @@ internal sealed class MemoryFile(MemoryFs fs, MemoryFs.FileNode node, bool canRe
             node.ModifyTime = node.ChangeTime = MemoryFs.Now();
             written = data.Length;
             return Errno.Success;
-        }
-    }
-
-    public override Errno Seek(long offset, Whence whence, out long position)
-    {
-        lock (fs.Lock)
-        {
-            var e = Reposition(_position, node.Length, offset, whence, out position);
-            if (e == Errno.Success) _position = position;
-            return e;
         }
     }
 

@@ -75,6 +75,57 @@ public abstract class WasiFile
 }
 
 /// <summary>stdout/stderr: a character device (terminal) or an unknown-type stream (pipe) writing to a <see cref="WasiOutput"/>.</summary>
+/// <summary>
+/// A regular file with a current position: the stream operations (read, write, append, seek) are the positioned
+/// ones plus the position, so host and in-memory files only implement ReadAt/WriteAt and their length.
+/// </summary>
+public abstract class PositionedFile : WasiFile
+{
+    protected long Position;
+
+    public override FileType Type => FileType.RegularFile;
+
+    /// <summary>The file's current length (host files can fail with an errno).</summary>
+    protected abstract Errno GetLength(out long length);
+
+    public override long ReadableBytes => GetLength(out long length) == Errno.Success ? Math.Max(0, length - Position) : 0;
+
+    public override Errno Read(Span<byte> buffer, out int read)
+    {
+        var e = ReadAt(buffer, Position, out read);
+        Position += read;
+        return e;
+    }
+
+    public override Errno Write(ReadOnlySpan<byte> data, bool append, out int written)
+    {
+        written = 0;
+        if (append)
+        {
+            var e = GetLength(out long end);
+            if (e != Errno.Success) return e;
+            Position = end;
+        }
+        var r = WriteAt(data, Position, out written);
+        Position += written;
+        return r;
+    }
+
+    public override Errno Seek(long offset, Whence whence, out long position)
+    {
+        position = Position;
+        long end = 0;
+        if (whence == Whence.End)
+        {
+            var e = GetLength(out end);
+            if (e != Errno.Success) return e;
+        }
+        var r = Reposition(Position, end, offset, whence, out position);
+        if (r == Errno.Success) Position = position;
+        return r;
+    }
+}
+
 internal sealed class OutputFile(WasiOutput output) : WasiFile
 {
     public WasiOutput Output { get; } = output;
