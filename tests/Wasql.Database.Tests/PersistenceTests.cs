@@ -3,6 +3,13 @@ namespace Wasql.Database.Tests;
 
 public sealed class PersistenceTests
 {
+    /// <summary>One arrow-udf function (the Databend fixture) and one direct-ABI function.</summary>
+    private static void CreateGcdAndHalf(WasqlConnection c)
+    {
+        c.Execute($"CREATE FUNCTION gcd(int, int) RETURNS int LANGUAGE wasm WITH (export = 'wasm_gcd') USING BASE64 '{Fixtures.GcdFixtureBase64}'");
+        c.Execute($"CREATE FUNCTION half(float8) RETURNS float8 LANGUAGE wasm WITH (abi = 'direct') USING BASE64 '{Fixtures.DirectBase64}'");
+    }
+
     [Fact]
     public void FunctionsSurviveReopen()
     {
@@ -12,8 +19,7 @@ public sealed class PersistenceTests
             using (var db = WasqlDatabase.Open(path))
             using (var c = db.Connect())
             {
-                c.Execute($"CREATE FUNCTION gcd(int, int) RETURNS int LANGUAGE wasm WITH (export = 'wasm_gcd') USING BASE64 '{Fixtures.GcdFixtureBase64}'");
-                c.Execute($"CREATE FUNCTION half(float8) RETURNS float8 LANGUAGE wasm WITH (abi = 'direct') USING BASE64 '{Fixtures.DirectBase64}'");
+                CreateGcdAndHalf(c);
                 c.ExecuteBatch("CREATE TABLE t(a, b); INSERT INTO t VALUES (12, 18)");
             }
             using (var db = WasqlDatabase.Open(path))
@@ -36,8 +42,7 @@ public sealed class PersistenceTests
             using (var db = WasqlDatabase.Open(path))
             using (var c = db.Connect())
             {
-                c.Execute($"CREATE FUNCTION gcd(int, int) RETURNS int LANGUAGE wasm WITH (export = 'wasm_gcd') USING BASE64 '{Fixtures.GcdFixtureBase64}'");
-                c.Execute($"CREATE FUNCTION half(float8) RETURNS float8 LANGUAGE wasm WITH (abi = 'direct') USING BASE64 '{Fixtures.DirectBase64}'");
+                CreateGcdAndHalf(c);
                 // Damage the stored copy of the arrow-udf module only.
                 c.Execute("UPDATE wasql_catalog_modules SET data = CAST(substr(data, 1, 100) || x'00ff00ff' || substr(data, 105) AS BLOB) WHERE size > 100000");
             }
