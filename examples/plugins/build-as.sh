@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the AssemblyScript example plugins (examples/plugins/<name>/plugin.ts) to OUTDIR/<name>.wasm.
+#   examples/plugins/build-as.sh OUTDIR
+# Needs node and the repository's node_modules (npm ci): asc runs from the repository root.
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 OUTDIR" >&2
+    exit 2
+fi
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+mkdir -p "$1"
+out=$(cd "$1" && pwd)
+asc="$root/node_modules/assemblyscript/bin/asc.js"
+if [ ! -f "$asc" ]; then
+    echo "build-as.sh: $asc not found (run npm ci in $root)" >&2
+    exit 1
+fi
+
+cd "$root"
+built=0
+for src in examples/plugins/*/plugin.ts; do
+    [ -f "$src" ] || continue
+    name=$(basename "$(dirname "$src")")
+    # Default runtime (incremental GC): instances are reused, so garbage must be collected.
+    node "$asc" "$src" -o "$out/$name.wasm" -O3 --noAssert
+    echo "built $out/$name.wasm ($(wc -c < "$out/$name.wasm") bytes) from $src"
+    built=$((built + 1))
+done
+if [ "$built" -eq 0 ]; then
+    echo "build-as.sh: no examples/plugins/*/plugin.ts found" >&2
+    exit 1
+fi
