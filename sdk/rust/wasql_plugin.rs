@@ -29,16 +29,20 @@ macro_rules! wasql_plugin {
     };
 }
 
+// The exports get Rust names of their own (export_name), so a plugin may call its function `on_query`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __wasql_plugin_hook {
     (on_query, $f:path) => {
-        #[no_mangle]
-        pub extern "C" fn on_query(ctx: i32) -> i32 { $crate::wasql_plugin::__run_hook(ctx, $f) }
+        #[export_name = "on_query"]
+        pub extern "C" fn __wasql_export_on_query(ctx: i32) -> i32 { $crate::wasql_plugin::__run_hook(ctx, $f) }
     };
     (on_result, $f:path) => {
-        #[no_mangle]
-        pub extern "C" fn on_result(ctx: i32) -> i32 { $crate::wasql_plugin::__run_hook(ctx, $f) }
+        #[export_name = "on_result"]
+        pub extern "C" fn __wasql_export_on_result(ctx: i32) -> i32 { $crate::wasql_plugin::__run_hook(ctx, $f) }
+    };
+    ($other:ident, $f:path) => {
+        compile_error!(concat!("wasql_plugin!: unknown hook `", stringify!($other), "` (on_query or on_result)"));
     };
 }
 
