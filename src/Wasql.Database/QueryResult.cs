@@ -33,6 +33,9 @@ public sealed class QueryResult
     /// <summary>Wall-clock time the statement took.</summary>
     public TimeSpan Elapsed { get; internal set; }
 
+    /// <summary>Notices raised while the statement ran (e.g. by query plugins), for the client.</summary>
+    public IReadOnlyList<string> Notices { get; internal set; } = [];
+
     /// <summary>True when the statement produces a row set (possibly empty).</summary>
     public bool HasRows => Columns.Count > 0;
 

@@ -2,6 +2,7 @@
 // single statements with parameters, prepared statements), transactions state and cancellation.
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using Wasql.Database.Extensions;
 using Wasql.Database.Functions;
 using Wasql.Database.Sql;
 
@@ -39,6 +40,14 @@ public sealed class WasqlConnection : IDisposable
     internal bool CancelRequested => _cancelRequested;
     internal bool CatalogChangedInTransaction { get; set; }
 
+    /// <summary>Who runs statements on this session (read by extensions such as query plugins). The server sets it from
+    /// the client's startup packet and address; embedded sessions default to <see cref="SessionInfo.Local"/>.</summary>
+    public SessionInfo Session { get; set; } = SessionInfo.Local;
+
+    /// <summary>False for internal sessions whose statements extensions must not see (e.g. the server's user lookups).
+    /// Default true.</summary>
+    public bool ExtensionsEnabled { get; set; } = true;
+
     /// <summary>True inside an explicit transaction (after BEGIN, before COMMIT/ROLLBACK).</summary>
     public bool InTransaction => raw.sqlite3_get_autocommit(Handle) == 0;
 
@@ -67,6 +76,14 @@ public sealed class WasqlConnection : IDisposable
 
     /// <summary>Prepares one statement for repeated execution. Dispose the statement when done.</summary>
     public WasqlStatement Prepare(string sql) => new(this, PrepareInternal(SingleStatement(sql), 0));
+
+    /// <summary>Plans one statement without running it and describes it as extensions see it (kind, tables), e.g. for
+    /// <c>EXPLAIN FILTERS</c>.</summary>
+    public StatementContext Inspect(string sql)
+    {
+        using var prepared = PrepareInternal(SingleStatement(sql), 0);
+        return new StatementContext(this, prepared, null);
+    }
 
     /// <summary>Every function in the catalog (same as <see cref="WasqlDatabase.ListFunctions"/>).</summary>
     public IReadOnlyList<WasqlFunctionInfo> ListFunctions() => Database.ListFunctions();
@@ -104,9 +121,10 @@ public sealed class WasqlConnection : IDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            var result = prepared.Command is { } command
-                ? FunctionDdl.Execute(this, command, prepared)
-                : prepared.Run(parameters);
+            var extensions = ExtensionsEnabled ? Database.Extensions : [];
+            var result = prepared.Extension is { } claimed ? claimed.Execute(this, parameters)
+                : extensions.Length == 0 ? Run(prepared, parameters)
+                : RunWithExtensions(extensions, prepared, parameters);
             if (CatalogChangedInTransaction && !InTransaction)
             {
                 // The transaction that changed functions ended: its COMMIT kept them, a ROLLBACK undid them.
@@ -122,6 +140,49 @@ public sealed class WasqlConnection : IDisposable
             _cancelRequested = false;
         }
     }
+
+    private QueryResult Run(PreparedSql prepared, IReadOnlyList<object?>? parameters) =>
+        prepared.Command is { } command ? FunctionDdl.Execute(this, command, prepared) : prepared.Run(parameters);
+
+    /// <summary>Before-hooks (a rewrite re-plans and starts them again), the statement, after-hooks in reverse.</summary>
+    private QueryResult RunWithExtensions(StatementExtension[] extensions, PreparedSql prepared, IReadOnlyList<object?>? parameters)
+    {
+        var statement = new StatementContext(this, prepared, parameters);
+        var rewritten = new List<PreparedSql>();
+        try
+        {
+            for (int i = 0; i < extensions.Length; i++)
+            {
+                if (extensions[i].Before(statement).RewrittenText is not { } text) continue;
+                if (statement.Rewrites >= Database.Options.MaxRewrites)
+                    throw new WasqlException(SqlStates.StatementTooComplex,
+                        $"statement rewritten more than {Database.Options.MaxRewrites} times (WasqlOptions.MaxRewrites); last text: {Shorten(text)}");
+                var next = PrepareInternal(SingleStatement(text), 0);
+                rewritten.Add(next);
+                statement.Rewritten(next);
+                i = -1;   // every extension sees the new text from the start
+            }
+            QueryResult? result = null;
+            WasqlException? error = null;
+            try { result = Run(statement.Prepared, parameters); }
+            catch (WasqlException e) { error = e; }
+            var outcome = new StatementOutcome(result, error);
+            for (int i = extensions.Length - 1; i >= 0; i--) extensions[i].After(statement, outcome);
+            if (outcome.Error is { } failed) throw failed.WithNotices(statement.Notices);
+            outcome.Result!.Notices = statement.Notices;
+            return outcome.Result;
+        }
+        catch (WasqlException e) when (statement.Notices.Count > 0 && e.Notices.Count == 0)
+        {
+            throw e.WithNotices(statement.Notices);
+        }
+        finally
+        {
+            foreach (var p in rewritten) p.Dispose();
+        }
+    }
+
+    private static string Shorten(string s) => s.Length <= 200 ? s : s[..200] + "...";
 
     /// <summary>Closes the session (rolling back an open transaction).</summary>
     public void Dispose()

@@ -73,6 +73,20 @@ public sealed class WasqlDatabase : IDisposable
     /// <c>function gcd(int4, int4): stored module is corrupt (sha256 mismatch)</c>.</summary>
     public IReadOnlyList<string> LoadErrors => Registry.LoadErrors;
 
+    private Extensions.StatementExtension[] _extensions = [];
+
+    /// <summary>
+    /// Adds an extension that claims statements of its own and sees every other statement before and after it runs
+    /// (query plugins use this). Affects statements prepared from now on, on every connection.
+    /// </summary>
+    public void AddExtension(Extensions.StatementExtension extension)
+    {
+        ArgumentNullException.ThrowIfNull(extension);
+        lock (_keeperLock) _extensions = [.. _extensions, extension];
+    }
+
+    internal Extensions.StatementExtension[] Extensions => Volatile.Read(ref _extensions);
+
     internal string ConnectionString { get; }
     internal FunctionRegistry Registry { get; }
 
@@ -109,6 +123,7 @@ public sealed class WasqlDatabase : IDisposable
         if (_disposed) return;
         _disposed = true;
         lock (_keeperLock) _keeper.Dispose();
+        foreach (var extension in Extensions) (extension as IDisposable)?.Dispose();
         Registry.Dispose();
         Udfs.Dispose();
     }

@@ -25,8 +25,14 @@ public class WasqlException : Exception
     /// <summary>A hint for the user (e.g. what to install when a compiler is missing), when any.</summary>
     public string? Hint { get; init; }
 
+    /// <summary>Notices raised while the statement ran (e.g. by query plugins), sent to the client before the error.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
     internal WasqlException WithPosition(int? position) =>
-        new(SqlState, Message, position, InnerException) { Detail = Detail, Hint = Hint };
+        new(SqlState, Message, position, InnerException) { Detail = Detail, Hint = Hint, Notices = Notices };
+
+    internal WasqlException WithNotices(IReadOnlyList<string> notices) =>
+        notices.Count == 0 ? this : new(SqlState, Message, Position, InnerException) { Detail = Detail, Hint = Hint, Notices = [.. Notices, .. notices] };
 }
 
 /// <summary>The SQLSTATE codes this layer reports (Postgres meanings).</summary>
@@ -63,4 +69,7 @@ public static class SqlStates
     public const string InternalError = "XX000";
     public const string OutOfMemory = "53200";
     public const string ProgramLimitExceeded = "54000";
+    public const string StatementTooComplex = "54001";
+    public const string InsufficientPrivilege = "42501";
+    public const string ConfigurationLimitExceeded = "53400";
 }

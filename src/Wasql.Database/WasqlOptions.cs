@@ -31,4 +31,8 @@ public sealed class WasqlOptions
 
     /// <summary>How long a statement waits on a lock held by another connection before failing (SQLite busy timeout). Default 5 s.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many times extensions (query plugins) may rewrite one statement before it fails with SQLSTATE 54001.
+    /// Default 8.</summary>
+    public int MaxRewrites { get; set; } = 8;
 }

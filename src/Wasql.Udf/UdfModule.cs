@@ -26,8 +26,9 @@ public sealed class UdfModule : IDisposable
 {
     private readonly List<ArrowUdfFunction> _functions = [];
 
-    internal UdfModule(UdfRuntime runtime, string name, Module module)
+    internal UdfModule(UdfRuntime runtime, string name, Module module, Action<Linker, Store>? hostImports = null)
     {
+        HostImports = hostImports;
         Runtime = runtime;
         Name = name;
         Compiled = module;
@@ -37,6 +38,7 @@ public sealed class UdfModule : IDisposable
     }
 
     internal Module Compiled { get; }
+    internal Action<Linker, Store>? HostImports { get; }
     internal InstancePool Pool { get; }
 
     /// <summary>The runtime that loaded the module.</summary>
@@ -115,6 +117,13 @@ public sealed class UdfModule : IDisposable
     /// <summary>Binds with SQL type names, e.g. <c>BindDirect("gcd", ["int4", "int4"], "int4")</c>.</summary>
     public DirectFunction BindDirect(string exportName, IReadOnlyList<string> argumentTypes, string resultType, bool calledOnNullInput = false) =>
         BindDirect(exportName, new DirectSignature(argumentTypes.Select(SqlTypes.Parse).ToArray(), SqlTypes.Parse(resultType), calledOnNullInput));
+
+    /// <summary>Rents an instance from the pool for a sequence of guest calls (see <see cref="UdfInstance"/>); dispose it
+    /// to give it back. Waits while the pool is at its cap, up to <see cref="UdfLimits.RentTimeout"/>.</summary>
+    public UdfInstance Rent() => new(Pool, Pool.Rent(null));
+
+    /// <summary>JIT-compiles every function of the module now (see <see cref="Module.Precompile"/>).</summary>
+    public void Precompile() => Compiled.Precompile();
 
     /// <summary>Drops the idle instances; instances in use are dropped when returned. Calls after Dispose fail.</summary>
     public void Dispose() => Pool.Dispose();

@@ -34,7 +34,15 @@ public sealed class UdfRuntime : IDisposable
     /// <see cref="UdfModule.Functions"/>; any module can bind plain exports with <see cref="UdfModule.BindDirect(string, DirectSignature)"/>.
     /// Throws <see cref="UdfException"/> (InvalidModule) for invalid wasm or a malformed arrow-udf module.
     /// </summary>
-    public UdfModule Load(byte[] wasm, string? name = null)
+    public UdfModule Load(byte[] wasm, string? name = null) => Load(wasm, name, null);
+
+    /// <summary>
+    /// Like <see cref="Load(byte[], string?)"/>, and every instance of the module also gets the imports that
+    /// <paramref name="hostImports"/> defines on its linker (called once per pooled instance, after WASI, with the
+    /// instance's own Store: per-instance host state can live in <see cref="Store.Data"/>). For embedders with host
+    /// APIs of their own, such as query plugins; use <see cref="UdfModule.Rent"/> to call such a module.
+    /// </summary>
+    public UdfModule Load(byte[] wasm, string? name, Action<Linker, Store>? hostImports)
     {
         ArgumentNullException.ThrowIfNull(wasm);
         Module module;
@@ -46,7 +54,7 @@ public sealed class UdfRuntime : IDisposable
         {
             throw new UdfException(UdfErrorKind.InvalidModule, null, $"module '{name ?? "?"}' is not valid WebAssembly: {e.Message}", inner: e);
         }
-        return new UdfModule(this, name ?? module.Name ?? "module", module);
+        return new UdfModule(this, name ?? module.Name ?? "module", module, hostImports);
     }
 
     /// <summary>Loads a module from a file (name = file name without extension).</summary>

@@ -70,6 +70,9 @@ internal static class ServeCommand
         else if (options.RequireTls) throw new UsageException("--require-tls needs --tls-cert and --tls-key");
 
         using var database = WasqlDatabase.Open(db);
+        foreach (var e in database.LoadErrors) Console.Error.WriteLine($"wasql: warning: {e}");
+        var plugins = Wasql.Plugins.PluginHost.Attach(database, new Wasql.Plugins.PluginOptions { LogSink = PrintPluginLog });
+        foreach (var e in plugins.LoadErrors) Console.Error.WriteLine($"wasql: warning: {e}");
         var backend = new WasqlBackend(database);
         var server = new PgServer(backend, options);
         foreach (var (name, password) in users) server.Users.SetPassword(name, password);
@@ -88,5 +91,12 @@ internal static class ServeCommand
         done.Wait();
         server.StopAsync().GetAwaiter().GetResult();
         return 0;
+    }
+
+    /// <summary>Plugin log lines go to stderr (debug lines only with WASQL_PLUGIN_DEBUG=1).</summary>
+    private static void PrintPluginLog(Wasql.Plugins.PluginLogEntry e)
+    {
+        if (e.Level == Wasql.Plugins.PluginLogLevel.Debug && Environment.GetEnvironmentVariable("WASQL_PLUGIN_DEBUG") != "1") return;
+        Console.Error.WriteLine("wasql: plugin: " + e);
     }
 }

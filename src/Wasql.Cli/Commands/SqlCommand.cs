@@ -34,6 +34,8 @@ internal static class SqlCommand
 
         using var database = WasqlDatabase.Open(db);
         foreach (var e in database.LoadErrors) Console.Error.WriteLine($"WARNING:  {e}");
+        var plugins = Wasql.Plugins.PluginHost.Attach(database);
+        foreach (var e in plugins.LoadErrors) Console.Error.WriteLine($"WARNING:  {e}");
         using var connection = database.Connect();
         var printer = new SqlPrinter(Console.Out, quiet);
         if (scripts.Count == 0)
@@ -59,6 +61,7 @@ internal sealed class SqlPrinter(TextWriter o, bool quiet)
         }
         catch (WasqlException e)
         {
+            foreach (var n in e.Notices) o.WriteLine($"NOTICE:  {n}");
             PrintError(e, sql);
             return false;
         }
@@ -66,6 +69,7 @@ internal sealed class SqlPrinter(TextWriter o, bool quiet)
 
     public void Print(QueryResult r)
     {
+        foreach (var n in r.Notices) o.WriteLine($"NOTICE:  {n}");
         if (r.HasRows) PrintTable(r);
         else if (!quiet && r.CommandTag.Length > 0) o.WriteLine(r.CommandTag);
         if (!quiet) o.WriteLine($"Time: {r.Elapsed.TotalMilliseconds:0.000} ms");

@@ -5,12 +5,16 @@ using System.Security.Cryptography;
 
 namespace Wasql.Database.Catalog;
 
-internal static class ModuleCodec
+/// <summary>Stores modules Brotli-compressed with their SHA-256 (shared by the function and plugin catalogs).</summary>
+public static class ModuleCodec
 {
+    /// <summary>The codec name stored next to a module.</summary>
     public const string Name = "br";
 
+    /// <summary>The lower-case hex SHA-256 of <paramref name="data"/>.</summary>
     public static string Sha256Hex(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
+    /// <summary>Brotli-compresses a module.</summary>
     public static byte[] Compress(byte[] data)
     {
         using var output = new MemoryStream();

@@ -10,7 +10,8 @@ internal static class CommandTags
         if (w.Count == 0) return "";
         switch (w[0])
         {
-            case "SELECT" or "VALUES" or "WITH" or "EXPLAIN": return "SELECT";
+            case "WITH": return AfterCommonTableExpressions(sql);
+            case "SELECT" or "VALUES" or "EXPLAIN": return "SELECT";
             case "INSERT" or "REPLACE": return "INSERT";
             case "UPDATE" or "DELETE" or "PRAGMA" or "VACUUM" or "ANALYZE" or "ATTACH" or "DETACH" or "REINDEX" or "SAVEPOINT" or "RELEASE": return w[0];
             case "BEGIN" or "START": return "BEGIN";
@@ -21,6 +22,25 @@ internal static class CommandTags
                 return rest is null ? w[0] : $"{w[0]} {rest}";
             default: return w[0];
         }
+    }
+
+    /// <summary>The verb of the statement a WITH clause introduces: the first keyword at parenthesis depth 0 that
+    /// starts a statement (the CTE bodies are parenthesised).</summary>
+    private static string AfterCommonTableExpressions(string sql)
+    {
+        List<Token> tokens;
+        try { tokens = Lexer.Tokenize(sql); }
+        catch (WasqlException) { return "SELECT"; }
+        int depth = 0;
+        for (int i = 1; i < tokens.Count; i++)
+        {
+            var t = tokens[i];
+            if (t.IsPunct("(")) depth++;
+            else if (t.IsPunct(")")) depth--;
+            else if (depth == 0 && t.Kind == TokenKind.Word && t.Upper is "SELECT" or "VALUES" or "INSERT" or "REPLACE" or "UPDATE" or "DELETE")
+                return t.Upper switch { "VALUES" => "SELECT", "REPLACE" => "INSERT", var u => u };
+        }
+        return "SELECT";
     }
 
     public static string Tag(string verb, bool returnsRows, int rows, long affected) => verb switch

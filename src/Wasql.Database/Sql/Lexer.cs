@@ -2,17 +2,17 @@
 // numbers and punctuation, each with its offset (for error positions). Comments and whitespace are skipped.
 namespace Wasql.Database.Sql;
 
-internal enum TokenKind { Word, QuotedIdent, String, Dollar, Number, Punct, End }
+public enum TokenKind { Word, QuotedIdent, String, Dollar, Number, Punct, End }
 
 /// <summary>A token; <see cref="Value"/> is the unquoted text (upper-cased <see cref="Upper"/> for words).</summary>
-internal readonly record struct Token(TokenKind Kind, string Value, int Offset)
+public readonly record struct Token(TokenKind Kind, string Value, int Offset)
 {
     public string Upper => Value.ToUpperInvariant();
     public bool Is(string keyword) => Kind == TokenKind.Word && Value.Equals(keyword, StringComparison.OrdinalIgnoreCase);
     public bool IsPunct(string p) => Kind == TokenKind.Punct && Value == p;
 }
 
-internal static class Lexer
+public static class Lexer
 {
     public static List<Token> Tokenize(string sql)
     {

@@ -20,12 +20,24 @@ internal sealed class PreparedSql : IDisposable
     public string Text { get; }
     public int Offset { get; }
     public WasqlCommand? Command { get; private init; }
+    /// <summary>A statement claimed by an extension (e.g. CREATE PLUGIN).</summary>
+    public Extensions.ExtensionCommand? Extension { get; private init; }
+    /// <summary>The text given to SQLite (Postgres spellings SQLite lacks rewritten).</summary>
+    public string SqliteText { get; private init; } = "";
     public int ParameterCount { get; private init; }
     public IReadOnlyList<ColumnInfo> Columns { get; private set; } = [];
     public string Verb { get; private init; } = "";
 
     public static PreparedSql Prepare(WasqlConnection connection, string text, int offset)
     {
+        foreach (var extension in connection.Database.Extensions)
+        {
+            Extensions.ExtensionCommand? claimed;
+            try { claimed = extension.TryParse(text); }
+            catch (WasqlException e) { throw e.WithPosition(e.Position is { } pos ? pos + offset : null); }
+            if (claimed is not null)
+                return new PreparedSql(connection, text, offset) { Extension = claimed, Verb = claimed.Verb, Columns = claimed.Columns };
+        }
         WasqlCommand? command;
         try { command = FunctionDdlParser.TryParse(text); }
         catch (WasqlException e) { throw e.WithPosition(e.Position is { } pos ? pos + offset : null); }
@@ -44,7 +56,7 @@ internal sealed class PreparedSql : IDisposable
             stmt?.Dispose();
             throw ErrorMapper.FromSqlite(connection, rc, sql, offset);
         }
-        var p = new PreparedSql(connection, text, offset) { Verb = CommandTags.Verb(text) };
+        var p = new PreparedSql(connection, text, offset) { Verb = CommandTags.Verb(text), SqliteText = sql };
         p._stmt = stmt;
         if (stmt is null || stmt.IsInvalid) return p;
         int count = raw.sqlite3_bind_parameter_count(stmt);
@@ -61,6 +73,7 @@ internal sealed class PreparedSql : IDisposable
         return new PreparedSql(connection, text, offset)
         {
             Verb = p.Verb,
+            SqliteText = sql,
             ParameterCount = Math.Max(max, positional),
             Columns = ReadColumns(stmt),
         }.With(stmt, names);

@@ -5,7 +5,9 @@ namespace Wasql.Server.Backend;
 /// <summary>A database the server can open sessions on.</summary>
 public interface ISqlBackend
 {
-    ISqlSession Connect();
+    /// <summary>Opens a session for <paramref name="client"/>; null opens an internal session (the server's own
+    /// lookups, e.g. of users) that query plugins do not see.</summary>
+    ISqlSession Connect(ClientInfo? client = null);
     /// <summary>Functions of the catalog, for psql's \df and pg_proc.</summary>
     IReadOnlyList<FunctionInfo> ListFunctions();
 }
@@ -20,6 +22,9 @@ public interface ISqlSession : IDisposable
     /// <summary>Interrupts the running statement (from another thread).</summary>
     void Cancel();
 }
+
+/// <summary>Who a session is for: the startup packet's user, database and application_name and the peer address.</summary>
+public sealed record ClientInfo(string User, string Address, string Database, string ApplicationName);
 
 public sealed record SqlColumn(string Name, string? DeclaredType);
 
@@ -38,6 +43,8 @@ public sealed class SqlResult
     public required IReadOnlyList<object?[]> Rows { get; init; }
     public long RecordsAffected { get; init; }
     public required string CommandTag { get; init; }
+    /// <summary>Notices raised while the statement ran (e.g. by query plugins).</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
 }
 
 public sealed record FunctionInfo(string Name, IReadOnlyList<string> ArgumentTypes, string ReturnType, string Language, string Kind = "func");
@@ -49,4 +56,6 @@ public sealed class SqlError(string sqlState, string message, int? position = nu
     public int? Position { get; } = position;
     public string? Detail { get; init; }
     public string? Hint { get; init; }
+    /// <summary>Notices raised before the statement failed.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
 }

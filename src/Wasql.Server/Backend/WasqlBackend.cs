@@ -8,7 +8,13 @@ public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
 {
     public WasqlDatabase Database { get; } = database;
 
-    public ISqlSession Connect() => Wrap(() => new Session(Database.Connect()));
+    public ISqlSession Connect(ClientInfo? client = null) => Wrap(() =>
+    {
+        var connection = Database.Connect();
+        if (client is null) connection.ExtensionsEnabled = false;
+        else connection.Session = new Wasql.Database.Extensions.SessionInfo(client.User, client.Address, client.Database, client.ApplicationName);
+        return new Session(connection);
+    });
 
     public IReadOnlyList<FunctionInfo> ListFunctions() =>
         Database.ListFunctions().Select(f => new FunctionInfo(f.Name, f.ArgumentTypes, f.ReturnType, f.Language, f.Kind)).ToList();
@@ -16,7 +22,7 @@ public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
     internal static T Wrap<T>(Func<T> f)
     {
         try { return f(); }
-        catch (WasqlException e) { throw new SqlError(e.SqlState, e.Message, e.Position, e) { Detail = e.Detail, Hint = e.Hint }; }
+        catch (WasqlException e) { throw new SqlError(e.SqlState, e.Message, e.Position, e) { Detail = e.Detail, Hint = e.Hint, Notices = e.Notices }; }
     }
 
     private static SqlResult Convert(QueryResult r) => new()
@@ -25,6 +31,7 @@ public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
         Rows = r.Rows,
         RecordsAffected = r.RecordsAffected,
         CommandTag = r.CommandTag,
+        Notices = r.Notices,
     };
 
     private static SqlColumn[] Columns(IReadOnlyList<ColumnInfo> cs)

@@ -203,7 +203,10 @@ internal sealed partial class PgConnection : IDisposable
     private async Task StartSessionAsync(string database, CancellationToken ct)
     {
         _worker = new DbWorker($"wasql-conn-{ProcessId}");
-        try { _session = await _worker.Run(() => _server.Backend.Connect()); }
+        var address = _socket.RemoteEndPoint is System.Net.IPEndPoint ip
+            ? (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString() : "local";
+        var client = new ClientInfo(User, address, database, Settings.GetValueOrDefault("application_name") ?? "");
+        try { _session = await _worker.Run(() => _server.Backend.Connect(client)); }
         catch (SqlError e) { throw new ProtocolException("could not open the database: " + e.Message, "3D000"); }
         Settings["database"] = database;
         foreach (var (name, value) in ReportedParameters())
@@ -340,10 +343,13 @@ internal sealed partial class PgConnection : IDisposable
         try
         {
             // A prepared database statement was classified at Parse: no interception on each execution.
-            return await RunOnWorkerAsync(dbCall ?? (() => Interceptor.TryHandle(this, sql) ?? _session!.Execute(sql)), stop);
+            var result = await RunOnWorkerAsync(dbCall ?? (() => Interceptor.TryHandle(this, sql) ?? _session!.Execute(sql)), stop);
+            foreach (var n in result.Notices) Notices.Add(("NOTICE", "00000", n));
+            return result;
         }
-        catch (SqlError)
+        catch (SqlError e)
         {
+            foreach (var n in e.Notices) Notices.Add(("NOTICE", "00000", n));
             if (_session!.InTransaction) _failedTx = true;
             throw;
         }

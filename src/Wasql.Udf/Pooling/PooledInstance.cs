@@ -41,6 +41,7 @@ internal sealed class PooledInstance
         Wasi = new WasiConfig().WithStdout(Stdout).WithStderr(Stderr).Build();
         var linker = new Linker(runtime.Engine);
         Wasi.AddTo(linker, Store);
+        module.HostImports?.Invoke(linker, Store);
         runtime.Watchdog?.Register(this);
         try
         {

@@ -17,6 +17,16 @@ internal sealed class CompiledModule
 
     private static readonly ConditionalWeakTable<Type, ModuleInfo> s_owners = new();
 
+    /// <summary>JITs every function now, on this thread (small modules whose first calls run under a tight deadline).</summary>
+    public void Precompile()
+    {
+        foreach (var m in Methods)
+        {
+            try { RuntimeHelpers.PrepareMethod(m.MethodHandle); }
+            catch (Exception) { /* fails again, with its real error, when first called */ }
+        }
+    }
+
     /// <summary>JITs every function on a low-priority background thread, in index order (callers win races).</summary>
     public void PrecompileInBackground()
     {

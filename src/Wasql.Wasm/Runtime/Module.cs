@@ -36,6 +36,10 @@ public sealed class Module
         return module;
     }
 
+    /// <summary>JIT-compiles every function now, so that first calls do not pay for compilation (useful before calls
+    /// that run under a short deadline). <see cref="EngineConfig.PrecompileInBackground"/> does the same on a thread.</summary>
+    public void Precompile() => Compiled.Precompile();
+
     public static Module FromFile(Engine engine, string path) => Compile(engine, File.ReadAllBytes(path));
 
     /// <summary>Decodes and validates without compiling.</summary>

@@ -1,0 +1,15 @@
+;; Rewrites every statement to itself plus a space: never converges, so the host's rewrite bound must stop it.
+(module
+  (import "wasql" "wasql_get" (func $get (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "wasql" "wasql_set_query" (func $set (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 0) "query")
+  (func (export "wasql_plugin_abi_v1"))
+  (func (export "on_query") (param $ctx i32) (result i32)
+    (local $len i32)
+    (if (call $get (local.get $ctx) (i32.const 0) (i32.const 5) (i32.const 1024) (i32.const 60000) (i32.const 16))
+      (then (return (i32.const 2))))
+    (local.set $len (i32.load (i32.const 16)))
+    (i32.store8 (i32.add (i32.const 1024) (local.get $len)) (i32.const 32))
+    (drop (call $set (local.get $ctx) (i32.const 1024) (i32.add (local.get $len) (i32.const 1))))
+    (i32.const 0)))

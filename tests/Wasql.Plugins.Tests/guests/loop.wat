@@ -1,0 +1,7 @@
+;; Never returns.
+(module
+  (memory (export "memory") 1)
+  (func (export "wasql_plugin_abi_v1"))
+  (func (export "on_query") (param $ctx i32) (result i32)
+    (loop $forever (br $forever))
+    (i32.const 0)))
