@@ -287,7 +287,11 @@ class PluginInstance {
             else {
                 try { status = body(st, ...args); } catch (e) { if (e instanceof RangeError) status = Status.BAD_ARGUMENT; else throw e; }
             }
-            if (st) st.calls.push({ name, status: STATUS_NAME[status] });
+            if (st) {
+                const entry = { name, status: STATUS_NAME[status] };
+                if (name === 'wasql_result_get_column' || name === 'wasql_result_set_column') entry.index = args[0];
+                st.calls.push(entry);
+            }
             return status;
         };
         const u32 = (x) => x >>> 0;
