@@ -352,18 +352,38 @@ export function readIpcBytes(data: Uint8Array): Column[] | null {
 function readIpcAt(owner: ArrayBuffer, base: usize, len: i32): Column[] | null {
   errorText = "";
   let pos: i64 = 0;
-  // The file format starts with "ARROW1" and 2 bytes of padding, then a stream.
-  if (len >= 8 && load<u32>(base) == 0x4F525241 && load<u16>(base, 4) == 0x3157) pos = 8;
+  let end: i64 = len;
   let fields: FieldInfo[] | null = null;
   let columns: Column[] | null = null;
+  // The file format: "ARROW1", 2 bytes of padding, stream messages (the schema message may be missing: the
+  // footer has the schema), the footer flatbuffer, its length (i32) and "ARROW1".
+  let isFile = len >= 8 && load<u32>(base) == 0x4F525241 && load<u16>(base, 4) == 0x3157;
+  if (isFile) {
+    if (len < 8 + 10 || load<u32>(base + <usize>len - 6) != 0x4F525241 || load<u16>(base + <usize>len - 2) != 0x3157) {
+      fail("Arrow file without its trailing magic", len);
+      return null;
+    }
+    let footerLen = <i64>load<i32>(base + <usize>len - 10);
+    let footerStart = <i64>len - 10 - footerLen;
+    if (footerLen <= 0 || footerStart < 8) { fail("Arrow file footer length out of range", <i64>len - 10); return null; }
+    let fb = new Fb(base + <usize>footerStart, <i32>footerLen, footerStart);
+    let footer = fb.root("Footer");
+    let schema = fb.tableField(footer, 1, "Footer.schema");
+    if (errorText.length != 0) return null;
+    if (schema < 0) { fail("Arrow file footer without a schema", footerStart); return null; }
+    fields = readSchema(fb, schema);
+    if (fields == null) return null;
+    pos = 8;
+    end = footerStart;
+  }
   while (true) {
-    if (pos == <i64>len) break; // end of data without an end-of-stream marker: accepted
-    if (<i64>len - pos < 4) { fail("truncated message prefix", pos); return null; }
+    if (pos == end) break; // end of data without an end-of-stream marker: accepted
+    if (end - pos < 4) { fail("truncated message prefix", pos); return null; }
     let metaLen: i64;
     let prefix: i64 = 4;
     let first = load<u32>(base + <usize>pos);
     if (first == CONTINUATION) {
-      if (<i64>len - pos < 8) { fail("message length missing after the continuation marker", pos); return null; }
+      if (end - pos < 8) { fail("message length missing after the continuation marker", pos); return null; }
       metaLen = <i64>load<i32>(base + <usize>pos, 4);
       prefix = 8;
     } else {
@@ -372,7 +392,7 @@ function readIpcAt(owner: ArrayBuffer, base: usize, len: i32): Column[] | null {
     if (metaLen == 0) break; // end of stream
     if (metaLen < 0) { fail("negative metadata length", pos); return null; }
     let metaStart = pos + prefix;
-    if (metaLen > <i64>len - metaStart) { fail("message metadata runs past the end of the data", pos); return null; }
+    if (metaLen > end - metaStart) { fail("message metadata runs past the end of the data", pos); return null; }
     let fb = new Fb(base + <usize>metaStart, <i32>metaLen, metaStart);
     let msg = fb.root("Message");
     if (msg < 0) return null;
@@ -386,13 +406,15 @@ function readIpcAt(owner: ArrayBuffer, base: usize, len: i32): Column[] | null {
     let bodyLen = fb.i64Field(msg, 3, 0);
     if (errorText.length != 0) return null;
     let bodyStart = metaStart + metaLen;
-    if (bodyLen < 0 || bodyLen > <i64>len - bodyStart) { fail("message body runs past the end of the data", bodyStart); return null; }
+    if (bodyLen < 0 || bodyLen > end - bodyStart) { fail("message body runs past the end of the data", bodyStart); return null; }
     if (header < 0) { fail("message has no header", metaStart); return null; }
 
     if (headerType == MSG_SCHEMA) {
-      if (fields != null) { fail("a second schema message", pos); return null; }
-      fields = readSchema(fb, header);
-      if (fields == null) return null;
+      if (!isFile) {
+        if (fields != null) { fail("a second schema message", pos); return null; }
+        fields = readSchema(fb, header);
+        if (fields == null) return null;
+      } // a file's schema comes from its footer
     } else if (headerType == MSG_RECORD_BATCH) {
       if (fields == null) { fail("record batch before the schema", pos); return null; }
       if (columns != null) { fail("more than one record batch (not supported)", pos); return null; }
@@ -411,8 +433,8 @@ function readIpcAt(owner: ArrayBuffer, base: usize, len: i32): Column[] | null {
   if (columns == null) {
     // A stream without record batches: empty columns.
     let empty: Column[] = [];
-    for (let k = 0; k < fields.length; k++)
-      empty.push(Column.make(fields[k].name, fields[k].type, 0, 0, 0, 0, 0, owner));
+    let f = fields;
+    for (let k = 0; k < f.length; k++) empty.push(Column.make(f[k].name, f[k].type, 0, 0, 0, 0, 0, owner));
     return empty;
   }
   return columns;
