@@ -155,7 +155,10 @@ typedef struct wasql_arrow_column {
 } wasql_arrow_column;
 
 /* Decodes field FIELD_INDEX (0 for a one-column stream) of an Arrow IPC stream (or file) with at most one record
- * batch (none = 0 rows). Checks every offset and length. COL points into IPC afterwards. */
+ * batch (none = 0 rows). Checks every offset and length; COL points into IPC afterwards. Types: null, int8-64,
+ * uint8-64, float32/64, bool, utf8, binary, large_utf8, large_binary. Dictionary-encoded or nested fields,
+ * compression, big-endian data and several batches give WASQL_E_UNSUPPORTED; FIELD_INDEX past the last field
+ * WASQL_BAD_ARGUMENT; anything that does not parse WASQL_E_MALFORMED. */
 int32_t wasql_arrow_decode(const void *ipc, size_t len, int32_t field_index, wasql_arrow_column *col);
 /* Fetches result column INDEX from the host and decodes it (col->owned holds the bytes). WASQL_NOT_FOUND when
  * the statement has no row set. Free with wasql_arrow_column_free. */
@@ -236,7 +239,11 @@ static int32_t wasql__fetch(int which, wasql_ctx ctx, int32_t arg, const void *k
         if (!nb) { free(buf); return WASQL_E_NOMEM; }
         buf = nb;
         int32_t st = wasql__call(which, ctx, arg, key, key_len, buf, cap, &len);
-        if (st == WASQL_BUFFER_TOO_SMALL && len > cap) { cap = len; continue; }
+        if (st == WASQL_BUFFER_TOO_SMALL && len > cap) {
+            if (len == UINT32_MAX) { free(buf); return WASQL_E_NOMEM; }
+            cap = len;
+            continue;
+        }
         if (st != WASQL_OK) { free(buf); return st; }
         buf[len] = 0;
         *out = buf;
@@ -547,22 +554,13 @@ static int wasql__buffer_count(int type) {
     }
 }
 
-int32_t wasql_arrow_decode(const void *ipc, size_t len, int32_t field_index, wasql_arrow_column *col) {
-    const uint8_t *p = (const uint8_t *)ipc;
-    size_t pos = 0;
-    memset(col, 0, sizeof *col);
-    if (field_index < 0) return WASQL_BAD_ARGUMENT;
-    if (len >= 8 && memcmp(p, "ARROW1", 6) == 0) pos = 8; /* the file format: the stream follows the magic */
-
-    /* Schema */
-    wasql__msg m;
-    int r = wasql__next_message(p, len, &pos, &m);
-    if (r <= 0) return r < 0 ? r : WASQL_E_MALFORMED;
-    if (m.header_type != 1) return WASQL_E_MALFORMED;
-    wasql__fb *f = &m.fb;
-    if (wasql__fb_int(f, m.header, 0, 2, 0) != 0) return WASQL_E_UNSUPPORTED; /* big endian */
+/* Reads field FIELD_INDEX of the Schema table SCHEMA into COL; counts the nodes and buffers of the fields
+ * before it. */
+static int32_t wasql__arrow_field(wasql__fb *f, size_t schema, int32_t field_index, wasql_arrow_column *col, int *nodes_before_out, int *buffers_before_out) {
+    if (!schema) return WASQL_E_MALFORMED;
+    if (wasql__fb_int(f, schema, 0, 2, 0) != 0) return WASQL_E_UNSUPPORTED; /* big endian */
     uint32_t nfields;
-    size_t fields = wasql__fb_vector(f, m.header, 1, 4, &nfields);
+    size_t fields = wasql__fb_vector(f, schema, 1, 4, &nfields);
     if (f->bad) return WASQL_E_MALFORMED;
     if ((uint32_t)field_index >= nfields) return WASQL_BAD_ARGUMENT;
     int buffers_before = 0, nodes_before = 0;
@@ -599,22 +597,19 @@ int32_t wasql_arrow_decode(const void *ipc, size_t len, int32_t field_index, was
         if (f->bad) return WASQL_E_MALFORMED;
     }
 
-    /* The record batch (skipping nothing else: dictionaries are not supported). */
-    r = wasql__next_message(p, len, &pos, &m);
-    if (r < 0) return r;
-    if (r == 0) return WASQL_OK; /* no batch: 0 rows */
-    if (m.header_type != 3) return WASQL_E_UNSUPPORTED;
-    wasql__msg extra;
-    size_t after = pos;
-    r = wasql__next_message(p, len, &after, &extra);
-    if (r < 0) return r;
-    if (r > 0) return WASQL_E_UNSUPPORTED; /* several batches */
+    *nodes_before_out = nodes_before;
+    *buffers_before_out = buffers_before;
+    return WASQL_OK;
+}
 
-    f = &m.fb;
-    if (wasql__fb_subtable(f, m.header, 3) != 0) return WASQL_E_UNSUPPORTED; /* compressed */
+/* Reads COL's node and buffers from the RecordBatch message M. */
+static int32_t wasql__arrow_batch(wasql__msg *m, wasql_arrow_column *col, int nodes_before, int buffers_before) {
+    wasql__fb *f = &m->fb;
+    if (m->header_type != 3) return WASQL_E_UNSUPPORTED; /* dictionaries, tensors */
+    if (wasql__fb_subtable(f, m->header, 3) != 0) return WASQL_E_UNSUPPORTED; /* compressed */
     uint32_t nnodes, nbuffers;
-    size_t nodes = wasql__fb_vector(f, m.header, 1, 16, &nnodes);
-    size_t buffers = wasql__fb_vector(f, m.header, 2, 16, &nbuffers);
+    size_t nodes = wasql__fb_vector(f, m->header, 1, 16, &nnodes);
+    size_t buffers = wasql__fb_vector(f, m->header, 2, 16, &nbuffers);
     if (f->bad) return WASQL_E_MALFORMED;
     int nbuf = wasql__buffer_count(col->type == WASQL_ARROW_BINARY && col->large ? 19 : col->type == WASQL_ARROW_UTF8 && col->large ? 20 : col->type);
     if ((uint32_t)nodes_before >= nnodes || (uint32_t)(buffers_before + nbuf) > nbuffers) return WASQL_E_MALFORMED;
@@ -630,8 +625,8 @@ int32_t wasql_arrow_decode(const void *ipc, size_t len, int32_t field_index, was
     for (int b = 0; b < nbuf; b++) {
         const uint8_t *e = f->p + buffers + 16 * (size_t)(buffers_before + b);
         int64_t off = wasql__rd64(e), n = wasql__rd64(e + 8);
-        if (off < 0 || n < 0 || (uint64_t)off > m.body_len || (uint64_t)n > m.body_len - (uint64_t)off) return WASQL_E_MALFORMED;
-        buf[b] = m.body + off;
+        if (off < 0 || n < 0 || (uint64_t)off > m->body_len || (uint64_t)n > m->body_len - (uint64_t)off) return WASQL_E_MALFORMED;
+        buf[b] = m->body + off;
         blen[b] = (size_t)n;
     }
     size_t rows = (size_t)length;
@@ -661,6 +656,58 @@ int32_t wasql_arrow_decode(const void *ipc, size_t len, int32_t field_index, was
         col->values_len = blen[2];
     }
     return WASQL_OK;
+}
+
+int32_t wasql_arrow_decode(const void *ipc, size_t len, int32_t field_index, wasql_arrow_column *col) {
+    const uint8_t *p = (const uint8_t *)ipc;
+    size_t pos = 0;
+    int nodes_before, buffers_before, r;
+    int32_t st;
+    wasql__msg m;
+    memset(col, 0, sizeof *col);
+    if (field_index < 0) return WASQL_BAD_ARGUMENT;
+
+    if (len >= 8 && memcmp(p, "ARROW1", 6) == 0) {
+        /* The file format: "ARROW1\0\0", messages, a Footer flatbuffer, its i32 size, "ARROW1". The Footer holds
+         * the schema (field 1) and the record batches' Blocks (field 3: offset i64, metadata size i32, body
+         * size i64; 24 bytes). */
+        if (len < 18 || memcmp(p + len - 6, "ARROW1", 6) != 0) return WASQL_E_MALFORMED;
+        uint32_t size = wasql__rd32(p + len - 10);
+        if (size > len - 18) return WASQL_E_MALFORMED;
+        size_t end = len - 10 - size;
+        wasql__fb footer = {p + end, size, 0};
+        size_t root = wasql__fb_table_at(&footer, 0);
+        size_t schema = wasql__fb_subtable(&footer, root, 1);
+        if (footer.bad || !root) return WASQL_E_MALFORMED;
+        if ((st = wasql__arrow_field(&footer, schema, field_index, col, &nodes_before, &buffers_before)) != WASQL_OK) return st;
+        uint32_t nblocks;
+        size_t blocks = wasql__fb_vector(&footer, root, 3, 24, &nblocks);
+        if (footer.bad) return WASQL_E_MALFORMED;
+        if (nblocks == 0) return WASQL_OK; /* no batch: 0 rows */
+        if (nblocks > 1) return WASQL_E_UNSUPPORTED;
+        int64_t at = wasql__rd64(footer.p + blocks);
+        if (at < 8 || (uint64_t)at >= end) return WASQL_E_MALFORMED;
+        pos = (size_t)at;
+        r = wasql__next_message(p, end, &pos, &m);
+        if (r <= 0) return r < 0 ? r : WASQL_E_MALFORMED;
+        return wasql__arrow_batch(&m, col, nodes_before, buffers_before);
+    }
+
+    /* The stream format: a Schema message, at most one RecordBatch message, the end (or the end marker). */
+    r = wasql__next_message(p, len, &pos, &m);
+    if (r <= 0) return r < 0 ? r : WASQL_E_MALFORMED;
+    if (m.header_type != 1) return WASQL_E_MALFORMED;
+    if ((st = wasql__arrow_field(&m.fb, m.header, field_index, col, &nodes_before, &buffers_before)) != WASQL_OK) return st;
+    /* Dictionary batches (for other fields: a dictionary-encoded field is refused above) are skipped. */
+    do r = wasql__next_message(p, len, &pos, &m); while (r > 0 && m.header_type == 2);
+    if (r < 0) return r;
+    if (r == 0) return WASQL_OK; /* no batch: 0 rows */
+    wasql__msg extra;
+    size_t after = pos;
+    while ((r = wasql__next_message(p, len, &after, &extra)) > 0)
+        if (extra.header_type == 3) return WASQL_E_UNSUPPORTED; /* several batches */
+    if (r < 0) return r;
+    return wasql__arrow_batch(&m, col, nodes_before, buffers_before);
 }
 
 int32_t wasql_result_get_column_alloc(wasql_ctx ctx, int32_t index, uint8_t **out, size_t *out_len) {
@@ -935,7 +982,8 @@ int32_t wasql_arrow_finish(const wasql_arrow_builder *b, const char *name, uint8
     size_t offsets_len = var ? (rows + 1) * 4 : 0;
     size_t data_len = var ? b->values_len : rows * 8;
     size_t p_validity = (validity_len + 7) & ~(size_t)7, p_offsets = (offsets_len + 7) & ~(size_t)7, p_data = (data_len + 7) & ~(size_t)7;
-    wasql__out o = {0};
+    wasql__out o;
+    memset(&o, 0, sizeof o);
 
     /* Schema message: Schema { fields: [Field { name, nullable, type_type, type, children: [] }] } */
     size_t fb = wasql__begin_message(&o);

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import {
-    Table, tableFromIPC, vectorFromArray, Int32, Int64, Float64, Utf8, Binary, Type,
+    Table, tableFromIPC, tableToIPC, vectorFromArray, Int16, Int32, Int64, Uint8, Uint64, Float32, Float64, Bool, Utf8,
+    Binary, LargeUtf8, LargeBinary, Type,
 } from 'apache-arrow';
 import { runHook, loadPlugin, createKv, kvGet, kvGetString, kvSet, validatePlugin } from './mock_host.mjs';
 
@@ -372,6 +373,19 @@ WASQL_HOOK(on_query) int32_t on_query(wasql_ctx ctx) {
         int32_t col = wasql_result_column(ctx, 0, &(wasql_arrow_column){0});
         wasql_logf(ctx, 1, "set_query=%d column=%d", (int)sq, (int)col);
         free(q); free(nope); free(dflt); free(tables);
+    } else if (!strcmp(mode, "decode_kv")) {
+        /* decode every field of the Arrow bytes stored under "ipc" */
+        char *ipc;
+        size_t n;
+        int32_t st = wasql_kv_get_alloc(ctx, 0, "ipc", 3, &ipc, &n);
+        int fields = (int)wasql_config_int(ctx, "fields", 0);
+        for (int i = 0; i <= fields && st == 0; i++) {
+            wasql_arrow_column c;
+            int32_t d = wasql_arrow_decode(ipc, n, i, &c);
+            if (d) wasql_logf(ctx, 1, "field %d: %d", i, (int)d);
+            else log_column(ctx, "col", &c);
+        }
+        free(ipc);
     } else if (!strcmp(mode, "deny")) {
         free(mode);
         return wasql_denyf(ctx, "XX001", "custom %s %d", "message", 42);
@@ -559,6 +573,37 @@ if (selftest) {
         // Only cuts at a message boundary decode: after the record batch (a stream may end without EOS) and after
         // the schema (a stream without batches: 0 rows). Every other cut is refused.
         assert.match(lines[3], /^ok_prefixes=2 past_last=2$/);
+    });
+
+    await test('sdk Arrow decoder: streams and files written by apache-arrow with other types', async () => {
+        const table = new Table({
+            i16: vectorFromArray([1, -2, null, 32767], new Int16()),
+            u8: vectorFromArray([255, 0, null, 1], new Uint8()),
+            u64: vectorFromArray([18446744073709551615n, 0n, 1n, null], new Uint64()),
+            f32: vectorFromArray([1.5, null, -2, 0.25], new Float32()),
+            bool: vectorFromArray([true, false, null, true], new Bool()),
+            lu: vectorFromArray(['large', null, '', 'utf8'], new LargeUtf8()),
+            lb: vectorFromArray([Buffer.from('B'), null, Buffer.from(''), Buffer.from('yz')], new LargeBinary()),
+            dict: vectorFromArray(['a', 'b', 'a', null]),
+        });
+        const expected = [
+            'col i16 t=2 w=16 s=1 n=4 nulls=1:|1|-2|\\N|32767',
+            'col u8 t=2 w=8 s=0 n=4 nulls=1:|255|0|\\N|1',
+            'col u64 t=2 w=64 s=0 n=4 nulls=1:|18446744073709551615|0|1|\\N',
+            'col f32 t=3 w=32 s=0 n=4 nulls=1:|1.5|\\N|-2.0|0.25',
+            'col bool t=6 w=1 s=0 n=4 nulls=1:|1|0|\\N|1',
+            'col lu t=5 w=0 s=0 n=4 nulls=1:|large|\\N||utf8',
+            'col lb t=4 w=0 s=0 n=4 nulls=1:|B|\\N||yz',
+            'field 7: -3', // dictionary-encoded: WASQL_E_UNSUPPORTED
+            'field 8: 2',  // past the last field: WASQL_BAD_ARGUMENT
+        ];
+        for (const format of ['stream', 'file']) {
+            const kv = createKv();
+            kvSet(kv, 'ipc', tableToIPC(table, format), { plugin: 'selftest' });
+            const r = await runHook(selftest, 'on_query', { config: { mode: 'decode_kv', fields: 8 }, kv, plugin: 'selftest' });
+            assert.equal(r.code, 0, r.failure);
+            assert.deepEqual(r.logs.map(l => l.text), expected, format);
+        }
     });
 
     await test('sdk: wrong row count, bad index and garbage are refused by the host', async () => {
