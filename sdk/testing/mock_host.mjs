@@ -325,7 +325,7 @@ class PluginInstance {
 
         return {
             wasql_get: fn('wasql_get', (st, kp, kl, bp, bc, olp) => {
-                const key = text(kp, kl);
+                const key = u32(kl) <= Limits.KV_KEY_BYTES ? text(kp, kl) : null; // keys up to 1 KiB, like the server
                 if (key === null) return Status.BAD_ARGUMENT;
                 const v = self.property(st, key);
                 if (v === undefined) {
@@ -340,7 +340,7 @@ class PluginInstance {
                     if (sl !== 5) return Status.BAD_ARGUMENT;
                     const s = text(sp, sl);
                     if (s === null || !/^[A-Za-z0-9]{5}$/.test(s)) return Status.BAD_ARGUMENT;
-                    sqlstate = s;
+                    sqlstate = s.toUpperCase();
                 }
                 const msg = text(mp, ml);
                 if (msg === null) return Status.BAD_ARGUMENT;
@@ -468,7 +468,7 @@ class PluginInstance {
             case 'plugin': return p.plugin;
             case 'filter': return p.filter ?? 'test_filter';
             case 'rewrites': return String(p.rewrites ?? 0);
-            case 'config': return Object.entries(p.config ?? {}).map(([k, v]) => `${k}=${v}`).join('\n');
+            case 'config': return Object.entries(p.config ?? {}).map(([k, v]) => `${k}=${v}\n`).join('');
         }
         if (key.startsWith('config.')) {
             const c = p.config ?? {};
@@ -483,9 +483,11 @@ class PluginInstance {
                 case 'result.row_count': return String(st.rowCount);
                 case 'result.rows_affected': return String(p.rows_affected ?? 0);
                 case 'result.command_tag': return p.command_tag ?? defaultTag(p, cols);
-                case 'error.sqlstate': return p.error ? p.error.sqlstate : undefined;
-                case 'error.message': return p.error ? p.error.message : undefined;
             }
+        }
+        if (st.hook === 'on_result' && p.error) {
+            if (key === 'error.sqlstate') return p.error.sqlstate;
+            if (key === 'error.message') return p.error.message;
         }
         return undefined;
     }

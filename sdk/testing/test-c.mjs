@@ -610,7 +610,8 @@ if (selftest) {
         const table = new Table({ s: vectorFromArray(['a', 'b'], new Utf8()) });
         const r = await runHook(selftest, 'on_result', { config: { mode: 'bad_set' }, result: table });
         assert.equal(r.code, 0, r.failure);
-        assert.deepEqual(r.logs.map(l => l.text), ['wrong_rows=2 bad_index=2 garbage=2']);
+        // an index past the last column: BAD_ARGUMENT by the ABI (the mock), NOT_FOUND from the server
+        assert.match(r.logs[0].text, /^wrong_rows=2 bad_index=[12] garbage=2$/);
         assert.deepEqual(values(r.table, 's'), ['a', 'b']);
     });
 
