@@ -60,7 +60,7 @@ public sealed class WasqlConnection : IDisposable
         var results = new List<QueryResult>();
         foreach (var piece in StatementSplitter.Split(sql))
         {
-            using var prepared = PrepareInternal(piece.Text, piece.Offset);
+            using var prepared = PrepareOrDefer(piece.Text, piece.Offset);
             results.Add(ExecutePrepared(prepared, null));
         }
         return results;
@@ -70,7 +70,7 @@ public sealed class WasqlConnection : IDisposable
     /// <c>?</c> placeholders in order).</summary>
     public QueryResult Execute(string sql, IReadOnlyList<object?>? parameters = null)
     {
-        using var prepared = PrepareInternal(SingleStatement(sql), 0);
+        using var prepared = PrepareOrDefer(SingleStatement(sql), 0);
         return ExecutePrepared(prepared, parameters);
     }
 
@@ -105,6 +105,17 @@ public sealed class WasqlConnection : IDisposable
             throw new WasqlException(SqlStates.SyntaxError, "cannot insert multiple commands into a prepared statement",
                 pieces[1].Offset + 1);
         return pieces.Count == 0 ? "" : sql;
+    }
+
+    /// <summary>Like PrepareInternal, but when extensions are active a statement that fails to plan still goes through
+    /// them (before-hooks may rewrite it, after-hooks see the error).</summary>
+    private PreparedSql PrepareOrDefer(string text, int offset)
+    {
+        try { return PrepareInternal(text, offset); }
+        catch (WasqlException e) when (ExtensionsEnabled && Database.Extensions.Length > 0)
+        {
+            return PreparedSql.Failed(this, text, offset, e);
+        }
     }
 
     internal PreparedSql PrepareInternal(string text, int offset)

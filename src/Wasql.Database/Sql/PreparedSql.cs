@@ -28,6 +28,13 @@ internal sealed class PreparedSql : IDisposable
     public IReadOnlyList<ColumnInfo> Columns { get; private set; } = [];
     public string Verb { get; private init; } = "";
 
+    /// <summary>The planning error of a statement that could not be prepared, kept so that extensions see the statement
+    /// fail (an audit plugin logs it) instead of never seeing it: <see cref="Run"/> throws it.</summary>
+    private WasqlException? _planningError;
+
+    public static PreparedSql Failed(WasqlConnection connection, string text, int offset, WasqlException error) =>
+        new(connection, text, offset) { Verb = CommandTags.Verb(text), SqliteText = text, _planningError = error };
+
     public static PreparedSql Prepare(WasqlConnection connection, string text, int offset)
     {
         foreach (var extension in connection.Database.Extensions)
@@ -114,6 +121,7 @@ internal sealed class PreparedSql : IDisposable
     /// <summary>Binds, steps to the end, and builds the result.</summary>
     public QueryResult Run(IReadOnlyList<object?>? parameters)
     {
+        if (_planningError is { } planning) throw planning;
         var stmt = _stmt;
         if (stmt is null || stmt.IsInvalid)
             return QueryResult.Command("");

@@ -17,6 +17,9 @@ public interface ISqlSession : IDisposable
 {
     IReadOnlyList<SqlResult> ExecuteBatch(string sql);
     SqlResult Execute(string sql, IReadOnlyList<object?>? parameters = null);
+    /// <summary>Runs a statement the server issues itself (implicit transactions, catalog lookups): query plugins do
+    /// not see it.</summary>
+    SqlResult ExecuteInternal(string sql, IReadOnlyList<object?>? parameters = null);
     ISqlStatement Prepare(string sql);
     bool InTransaction { get; }
     /// <summary>Interrupts the running statement (from another thread).</summary>

@@ -45,6 +45,13 @@ public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
     {
         public IReadOnlyList<SqlResult> ExecuteBatch(string sql) => Wrap(() => c.ExecuteBatch(sql).Select(Convert).ToList());
         public SqlResult Execute(string sql, IReadOnlyList<object?>? parameters = null) => Wrap(() => Convert(c.Execute(sql, parameters)));
+        public SqlResult ExecuteInternal(string sql, IReadOnlyList<object?>? parameters = null) => Wrap(() =>
+        {
+            bool enabled = c.ExtensionsEnabled;
+            c.ExtensionsEnabled = false;
+            try { return Convert(c.Execute(sql, parameters)); }
+            finally { c.ExtensionsEnabled = enabled; }
+        });
         public ISqlStatement Prepare(string sql) => Wrap(() => new Statement(c.Prepare(sql)));
         public bool InTransaction => c.InTransaction;
         public void Cancel() => c.Cancel();

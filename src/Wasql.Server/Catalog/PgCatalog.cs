@@ -78,7 +78,7 @@ internal static partial class PgCatalog
 
     internal static List<Relation> Relations(PgConnection c)
     {
-        var res = c.Session.Execute("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
+        var res = c.Session.ExecuteInternal("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
         var list = new List<Relation>();
         foreach (var r in res.Rows)
         {
@@ -142,7 +142,7 @@ internal static partial class PgCatalog
         var rows = new List<object?[]>();
         if (rel is not null)
         {
-            var info = c.Session.Execute("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)", [rel.Name]);
+            var info = c.Session.ExecuteInternal("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)", [rel.Name]);
             foreach (var r in info.Rows)
             {
                 var declared = r[1] as string;
@@ -171,7 +171,7 @@ internal static partial class PgCatalog
         {
             foreach (var ix in all.Where(r => r.Type == "index" && r.TableName == table.Name))
             {
-                var info = c.Session.Execute("SELECT name FROM pragma_index_info($1) ORDER BY seqno", [ix.Name]);
+                var info = c.Session.ExecuteInternal("SELECT name FROM pragma_index_info($1) ORDER BY seqno", [ix.Name]);
                 var cols = string.Join(", ", info.Rows.Select(r => r[0] as string ?? "expression"));
                 bool unique = ix.Sql?.TrimStart().StartsWith("CREATE UNIQUE", StringComparison.OrdinalIgnoreCase) == true || ix.Sql is null;
                 string def = $"CREATE {(unique ? "UNIQUE " : "")}INDEX {ix.Name} ON public.{table.Name} USING btree ({cols})";

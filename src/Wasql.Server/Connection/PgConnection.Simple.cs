@@ -23,7 +23,7 @@ internal sealed partial class PgConnection
                           pieces.All(p => !NoImplicitTransaction.Contains(Interceptor.FirstWord(p.Sql)));
         if (implicitTx)
         {
-            try { await RunOnWorkerAsync(() => _session!.Execute("BEGIN"), stop); }
+            try { await RunOnWorkerAsync(() => _session!.ExecuteInternal("BEGIN"), stop); }
             catch (SqlError) { implicitTx = false; }
         }
         bool failed = false;
@@ -52,11 +52,11 @@ internal sealed partial class PgConnection
         }
         if (implicitTx && _session!.InTransaction)
         {
-            try { await RunOnWorkerAsync(() => _session!.Execute(failed ? "ROLLBACK" : "COMMIT"), stop); }
+            try { await RunOnWorkerAsync(() => _session!.ExecuteInternal(failed ? "ROLLBACK" : "COMMIT"), stop); }
             catch (SqlError e)
             {
                 WriteError(e, 0);
-                if (_session.InTransaction) await RunOnWorkerAsync(() => _session!.Execute("ROLLBACK"), stop);
+                if (_session.InTransaction) await RunOnWorkerAsync(() => _session!.ExecuteInternal("ROLLBACK"), stop);
             }
         }
         if (implicitTx) _failedTx = false;

@@ -334,7 +334,7 @@ internal sealed partial class PgConnection : IDisposable
             var kw = Interceptor.FirstWord(sql);
             if (kw is "ROLLBACK" or "ABORT" or "COMMIT" or "END")
             {
-                await RunOnWorkerAsync(() => _session!.InTransaction ? _session.Execute("ROLLBACK") : null!, stop);
+                await RunOnWorkerAsync(() => _session!.InTransaction ? _session.ExecuteInternal("ROLLBACK") : null!, stop);
                 _failedTx = false;
                 return new SqlResult { Columns = [], Rows = [], CommandTag = "ROLLBACK" };
             }
