@@ -369,7 +369,7 @@ class PluginInstance {
                 let cols;
                 if (index === -1) cols = st.columns;
                 else if (index >= 0 && index < st.columns.length) cols = [st.columns[index]];
-                else return Status.BAD_ARGUMENT;
+                else return Status.NOT_FOUND;
                 const key = index;
                 let ipc = st.ipcCache.get(key);
                 if (!ipc) { ipc = tableToIPC(tableOf(cols), 'stream'); st.ipcCache.set(key, ipc); }
@@ -380,7 +380,7 @@ class PluginInstance {
                 if (!b) return Status.BAD_ARGUMENT;
                 if (st.hook !== 'on_result') return Status.NOT_ALLOWED;
                 if (!st.columns) return Status.NOT_FOUND;
-                if (index < 0 || index >= st.columns.length) return Status.BAD_ARGUMENT;
+                if (index < 0 || index >= st.columns.length) return Status.NOT_FOUND;
                 let t;
                 try { t = tableFromIPC(b); } catch { return Status.BAD_ARGUMENT; }
                 if (t.schema.fields.length !== 1 || t.numRows !== st.rowCount) return Status.BAD_ARGUMENT;

@@ -162,21 +162,15 @@ public sealed class WasqlConnection : IDisposable
         var rewritten = new List<PreparedSql>();
         try
         {
-            for (int i = 0; i < extensions.Length; i++)
-            {
-                if (extensions[i].Before(statement).RewrittenText is not { } text) continue;
-                if (statement.Rewrites >= Database.Options.MaxRewrites)
-                    throw new WasqlException(SqlStates.StatementTooComplex,
-                        $"statement rewritten more than {Database.Options.MaxRewrites} times (WasqlOptions.MaxRewrites); last text: {Shorten(text)}");
-                var next = PrepareInternal(SingleStatement(text), 0);
-                rewritten.Add(next);
-                statement.Rewritten(next);
-                i = -1;   // every extension sees the new text from the start
-            }
             QueryResult? result = null;
             WasqlException? error = null;
-            try { result = Run(statement.Prepared, parameters); }
-            catch (WasqlException e) { error = e; }
+            try { RunBeforeHooks(extensions, statement, rewritten); }
+            catch (WasqlException e) { error = e; }   // a denied statement still reaches after-hooks (audit sees it)
+            if (error is null)
+            {
+                try { result = Run(statement.Prepared, parameters); }
+                catch (WasqlException e) { error = e; }
+            }
             var outcome = new StatementOutcome(result, error);
             for (int i = extensions.Length - 1; i >= 0; i--) extensions[i].After(statement, outcome);
             if (outcome.Error is { } failed) throw failed.WithNotices(statement.Notices);
@@ -191,6 +185,21 @@ public sealed class WasqlConnection : IDisposable
         {
             foreach (var p in rewritten) p.Dispose();
         }
+    }
+
+    private void RunBeforeHooks(StatementExtension[] extensions, StatementContext statement, List<PreparedSql> rewritten)
+    {
+            for (int i = 0; i < extensions.Length; i++)
+            {
+                if (extensions[i].Before(statement).RewrittenText is not { } text) continue;
+                if (statement.Rewrites >= Database.Options.MaxRewrites)
+                    throw new WasqlException(SqlStates.StatementTooComplex,
+                        $"statement rewritten more than {Database.Options.MaxRewrites} times (WasqlOptions.MaxRewrites); last text: {Shorten(text)}");
+                var next = PrepareInternal(SingleStatement(text), 0);
+                rewritten.Add(next);
+                statement.Rewritten(next);
+                i = -1;   // every extension sees the new text from the start
+            }
     }
 
     private static string Shorten(string s) => s.Length <= 200 ? s : s[..200] + "...";

@@ -83,17 +83,18 @@ internal static class HostFunctions
             return value is null ? NotFound : WriteOut(c, value, bp, bc, olp);
         })));
         Def("wasql_kv_set", (Func<Caller, int, int, int, int, int, int, long, int>)((c, ctx, scope, kp, kl, vp, vl, ttl) => Guard(c, ctx, call =>
-            Status(host.Store.Set(Space(call, scope), Key(c, kp, kl), Value(c, vp, vl), ttl)))));
+            ttl < 0 ? BadArgument : Status(host.Store.Set(Space(call, scope), Key(c, kp, kl), Value(c, vp, vl), ttl)))));
         Def("wasql_kv_delete", (Func<Caller, int, int, int, int, int>)((c, ctx, scope, kp, kl) => Guard(c, ctx, call =>
             Status(host.Store.Delete(Space(call, scope), Key(c, kp, kl))))));
         Def("wasql_kv_cas", (Func<Caller, int, int, int, int, int, int, int, int, long, int>)((c, ctx, scope, kp, kl, ep, el, np, nl, ttl) => Guard(c, ctx, call =>
         {
-            if (el < -1) return BadArgument;
+            if (el < -1 || ttl < 0) return BadArgument;
             byte[]? expected = el == -1 ? null : Value(c, ep, el);
             return Status(host.Store.CompareAndSwap(Space(call, scope), Key(c, kp, kl), expected, Value(c, np, nl), ttl));
         })));
         Def("wasql_kv_incr", (Func<Caller, int, int, int, int, long, long, int, int>)((c, ctx, scope, kp, kl, delta, ttl, op) => Guard(c, ctx, call =>
         {
+            if (ttl < 0) return BadArgument;
             var target = Range(c, op, 8);   // check the out-pointer before changing anything
             var status = host.Store.Increment(Space(call, scope), Key(c, kp, kl), delta, ttl, out var value);
             if (status == KvStatus.Ok) BinaryPrimitives.WriteInt64LittleEndian(target, value);
@@ -163,7 +164,15 @@ internal static class HostFunctions
         return Ok;
     }
 
-    private static string Cut(string s) => s.Length <= MaxText ? s : s[..MaxText];
+    /// <summary>At most 4 KiB of UTF-8, cut on a character boundary.</summary>
+    private static string Cut(string s)
+    {
+        if (s.Length <= MaxText / 4 || Encoding.UTF8.GetByteCount(s) <= MaxText) return s;
+        var bytes = Encoding.UTF8.GetBytes(s);
+        int cut = MaxText;
+        while (cut > 0 && (bytes[cut] & 0xC0) == 0x80) cut--;
+        return Encoding.UTF8.GetString(bytes, 0, cut);
+    }
 
     /// <summary>An AssemblyScript string: UTF-16 code units, byte length in the u32 before the pointer.</summary>
     private static string? AssemblyScriptString(Caller c, int ptr)

@@ -120,7 +120,8 @@ internal sealed class SharedStore(int maxKeysPerScope)
             long current = 0;
             if (e is not null && !long.TryParse(e.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out current))
                 return KvStatus.NotANumber;
-            result = unchecked(current + delta);
+            if (delta > 0 ? current > long.MaxValue - delta : current < long.MinValue - delta) return KvStatus.NotANumber;   // overflow: unchanged
+            result = current + delta;
             var bytes = System.Text.Encoding.ASCII.GetBytes(result.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (e is not null)
             {
