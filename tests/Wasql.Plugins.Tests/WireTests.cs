@@ -63,10 +63,14 @@ public sealed class WireTests
         Execute(c, "INSERT INTO t VALUES (1), (2), (3)");
         Assert.Equal(3L, Convert.ToInt64(Scalar(c, "SELECT count(*) FROM t")));
         Assert.Equal("23505", Fails(c, "INSERT INTO t VALUES (1)").SqlState);
+        Execute(c, $"CREATE PLUGIN deny USING BASE64 '{Guests.Base64(Guests.Wat("deny_all"))}'");
+        Execute(c, "CREATE FILTER no_deletes (priority = 5) WITH_PATTERN (kinds = 'delete') EXECUTE (plugin = deny)");
+        Assert.Equal("42501", Fails(c, "DELETE FROM t").SqlState);
         var log = Rows(c, "SHOW PLUGIN LOG").Select(r => ((string)r[2]!, (string)r[5]!)).Where(r => r.Item1 == "audit").Select(r => r.Item2).ToList();
         Assert.Contains(log, l => l.Contains("user=auditor") && l.Contains("kind=INSERT") && l.Contains("rows=3") && l.Contains("query=\"INSERT INTO t VALUES (1), (2), (3)\""));
         Assert.Contains(log, l => l.Contains("kind=SELECT") && l.Contains("rows=1") && l.Contains("SELECT count(*) FROM t"));
         Assert.Contains(log, l => l.Contains("kind=INSERT") && l.Contains("error=23505"));
+        Assert.Contains(log, l => l.Contains("kind=DELETE") && l.Contains("error=42501") && l.Contains("no writes here"));   // denied, still audited
     }
 
     [Fact]
