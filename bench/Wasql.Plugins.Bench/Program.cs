@@ -42,7 +42,7 @@ try
     foreach (var (qname, sql) in queries)
     {
         var samples = configs.Select(_ => new List<double>()).ToArray();
-        for (int round = -1; round < rounds; round++)   // round -1 warms up (JIT, pools)
+        for (int round = -3; round < rounds; round++)   // negative rounds warm up (JIT tiers, pools)
             for (int i = 0; i < configs.Length; i++)
             {
                 double us = MedianMicros(connections[i], sql, round < 0 ? 300 : perRound);
@@ -53,6 +53,30 @@ try
         Console.WriteLine($"  {"configuration",-22} {"µs/query",10} {"added µs",10} {"ratio",7}");
         for (int i = 0; i < configs.Length; i++)
             Console.WriteLine($"  {configs[i].Name,-22} {medians[i],10:0.0} {medians[i] - medians[0],10:0.0} {medians[i] / medians[0],7:0.00}");
+    }
+    // The same in process (WasqlConnection.Execute, no network): the plugin's own cost, with far less noise.
+    Console.WriteLine($"\nin process (no network), same cells:");
+    foreach (var (qname, sql) in queries)
+    {
+        var sessions = configs.Select(c =>
+        {
+            var s = db.Connect();
+            s.Session = new Wasql.Database.Extensions.SessionInfo(c.User, "127.0.0.1", "wasql");
+            return s;
+        }).ToArray();
+        var samples = configs.Select(_ => new List<double>()).ToArray();
+        for (int round = -3; round < rounds; round++)
+            for (int i = 0; i < configs.Length; i++)
+            {
+                double us = MedianMicrosEmbedded(sessions[i], sql, round < 0 ? 1000 : perRound);
+                if (round >= 0) samples[i].Add(us);
+            }
+        var medians = samples.Select(s => Median(s)).ToArray();
+        Console.WriteLine($"\n{qname}");
+        Console.WriteLine($"  {"configuration",-22} {"µs/query",10} {"added µs",10} {"ratio",7}");
+        for (int i = 0; i < configs.Length; i++)
+            Console.WriteLine($"  {configs[i].Name,-22} {medians[i],10:0.00} {medians[i] - medians[0],10:0.00} {medians[i] / medians[0],7:0.00}");
+        foreach (var s in sessions) s.Dispose();
     }
     // The masked values are really masked (a benchmark of a no-op would be meaningless).
     var masked = Scalar(connections[2], "SELECT email FROM people WHERE id = 7");
@@ -95,6 +119,18 @@ static double MedianMicros(NpgsqlConnection c, string sql, int n)
         long t0 = Stopwatch.GetTimestamp();
         using (var r = cmd.ExecuteReader())
             while (r.Read()) { }
+        times[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+    }
+    return Median(times);
+}
+
+static double MedianMicrosEmbedded(WasqlConnection c, string sql, int n)
+{
+    var times = new double[n];
+    for (int i = 0; i < n; i++)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        c.Execute(sql);
         times[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
     }
     return Median(times);

@@ -21,7 +21,7 @@ public readonly record struct UdfPoolStats(int Live, int Idle, int Peak, long Cr
 /// <param name="Results">wasm result types.</param>
 public sealed record WasmExport(string Name, IReadOnlyList<string> Parameters, IReadOnlyList<string> Results);
 
-/// <summary>A module loaded by <see cref="UdfRuntime.Load"/>: compiled once, instantiated on demand into its pool.</summary>
+/// <summary>A module loaded by <see cref="UdfRuntime.Load(byte[], string?)"/>: compiled once, instantiated on demand into its pool.</summary>
 public sealed class UdfModule : IDisposable
 {
     private readonly List<ArrowUdfFunction> _functions = [];
