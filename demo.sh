@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end on a fresh machine: installs what is missing, builds Wasql, then uses the embedded
 # database: WebAssembly functions created with SQL (the real arrow-udf module built for Databend, sent as base64,
-# and an inline Rust function compiled on the spot), used in queries, and still there after a restart.
+# and an inline Rust function compiled on the spot), used in queries, and still there after a restart; then a
+# query plugin chosen by a filter.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
@@ -45,3 +46,11 @@ wasql sql --db "$db" -c "SHOW FUNCTIONS; SELECT sum(gcd(a, b)) AS total FROM pai
 echo "== errors keep their position; a failing UDF fails the query, not the database"
 wasql sql --db "$db" -c "SELECT gcd(a) FROM pairs;" || true
 wasql sql --db "$db" -c "SELECT gcd(a, b) FROM pairs WHERE a = 12;"
+
+echo "== query plugins: a C plugin built from examples/plugins denies DELETE without WHERE"
+bash examples/plugins/build-c.sh "$work/plugins" >/dev/null
+wasql sql --db "$db" -c "CREATE PLUGIN deny_unbounded_writes USING FILE '$work/plugins/deny_unbounded_writes.wasm';
+  CREATE FILTER writes_need_where WITH_PATTERN (kinds = 'update,delete') EXECUTE (plugin = deny_unbounded_writes);
+  EXPLAIN FILTERS DELETE FROM pairs;"
+wasql sql --db "$db" -c "DELETE FROM pairs;" || true
+wasql sql --db "$db" -c "DELETE FROM pairs WHERE b IS NULL; SELECT count(*) AS pairs_left FROM pairs;"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: installs what is missing, builds, runs the unit/differential tests and the
-# WebAssembly spec suite. Closing line: "N passed, M failed" of the spec suite.
+# The one test command: installs what is missing, builds, runs the unit/differential/end-to-end tests, the plugin
+# SDK tests and the WebAssembly spec suite. Closing line: "N passed, M failed" of the spec suite.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
@@ -11,6 +11,12 @@ dotnet build Wasql.slnx -c Release -nologo -v q -clp:ErrorsOnly
 
 echo "== unit and differential tests"
 dotnet test Wasql.slnx -c Release --no-build -nologo -v q
+
+echo "== plugin SDKs (C, Rust, AssemblyScript) against the mock host"
+plugins_out="$(mktemp -d)"
+trap 'rm -rf "$plugins_out"' EXIT
+examples/plugins/build.sh "$plugins_out" >/dev/null
+for sdk in c rust as; do node "sdk/testing/test-$sdk.mjs" "$plugins_out" | tail -n 1; done
 
 spec() { dotnet run --project tests/Wasql.SpecTests -c Release --no-build -- "$WASQL_SHARED/wasm-testsuite" "$@"; }
 echo "== WebAssembly spec suite, metered (fuel) and with nearly every block outlined (function splitting)"
