@@ -134,6 +134,17 @@ public sealed class EmbeddedTests : IDisposable
     }
 
     [Fact]
+    public void Fuel_stops_a_looping_plugin_deterministically()
+    {
+        Reopen(new PluginOptions { FuelPerCall = 1_000_000, Deadline = TimeSpan.FromSeconds(30) });
+        Plugin("spin", "loop");
+        _c.Execute("CREATE FILTER spin_all EXECUTE (plugin = spin)");
+        var e = Fails("SELECT 1");
+        Assert.Equal("38000", e.SqlState);
+        Assert.Contains("fuel", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Fail_open_lets_the_statement_through_and_logs_it()
     {
         Plugin("bad", "trap");

@@ -9,7 +9,8 @@ internal sealed class ActiveFilter(FilterDefinition definition, FilterPattern pa
 {
     private int _failures;
     private volatile string? _disabledReason;
-    private (LoadedPlugin Plugin, IReadOnlyDictionary<string, string> Config)? _merged;
+    private sealed record Merged(LoadedPlugin Plugin, IReadOnlyDictionary<string, string> Config);
+    private Merged? _merged;   // one reference, so readers on other threads never see a torn pair
 
     public FilterDefinition Definition { get; } = definition;
     public FilterPattern Pattern { get; } = pattern;
@@ -38,11 +39,11 @@ internal sealed class ActiveFilter(FilterDefinition definition, FilterPattern pa
 
     public IReadOnlyDictionary<string, string> MergedConfig(LoadedPlugin plugin)
     {
-        var m = _merged;
-        if (m is { } hit && ReferenceEquals(hit.Plugin, plugin)) return hit.Config;
+        var hit = Volatile.Read(ref _merged);
+        if (hit is not null && ReferenceEquals(hit.Plugin, plugin)) return hit.Config;
         var config = new Dictionary<string, string>(plugin.Definition.Config, StringComparer.Ordinal);
         foreach (var (k, v) in Definition.Config) config[k] = v;
-        _merged = (plugin, config);
+        Volatile.Write(ref _merged, new Merged(plugin, config));
         return config;
     }
 }
