@@ -194,6 +194,22 @@ public sealed class EmbeddedTests : IDisposable
     }
 
     [Fact]
+    public void A_corrupt_stored_plugin_is_reported_and_its_filters_fail_closed()
+    {
+        Plugin("p", "allow_all");
+        _c.Execute("CREATE FILTER f WITH_PATTERN (kinds = 'select') EXECUTE (plugin = p)");
+        _c.Execute("UPDATE wasql_plugins SET module = x'00112233' WHERE name = 'p'");
+        Reopen();
+        Assert.StartsWith("plugin p: stored module is corrupt", Assert.Single(_host.LoadErrors));
+        Assert.StartsWith("error: stored module is corrupt", (string)_c.Execute("SHOW PLUGINS").Rows[0][6]!);
+        var e = Fails("SELECT 1");
+        Assert.Equal("38000", e.SqlState);
+        Assert.Contains("could not be loaded", e.Message);
+        Plugin("p", "allow_all");   // replacing the module repairs it
+        Assert.Equal(1L, _c.Execute("SELECT 1").Rows[0][0]);
+    }
+
+    [Fact]
     public void Ddl_errors_are_clear()
     {
         var e = Assert.Throws<WasqlException>(() => Plugin("np", "not_a_plugin"));
