@@ -32,9 +32,12 @@ Console.WriteLine("|---:|---:|---:|---:|---|");
 foreach (int budget in budgets)
 {
     var engine = new Engine(new EngineConfig { FunctionSplitBudget = budget, ConsumeFuel = fuel, Interruptible = fuel });
+    var jitc = System.Runtime.JitInfo.GetCompilationTime();
     var sw = Stopwatch.StartNew();
     var module = Module.Compile(engine, bytes);
     double compile = sw.Elapsed.TotalMilliseconds;
+    if (Environment.GetEnvironmentVariable("WASQL_BENCH_JIT") == "1")
+        Console.Error.WriteLine($"compile: JIT of the compiler itself {(System.Runtime.JitInfo.GetCompilationTime() - jitc).TotalMilliseconds:F0} ms");
     var runs = new List<string>();
     string hash = "";
     for (int i = 0; i < 2; i++)
@@ -43,9 +46,14 @@ foreach (int budget in budgets)
         var stderr = WasiOutput.Capture(1 << 20);
         var config = new WasiConfig().WithArgs(guestArgs).WithStdout(stdout).WithStderr(stderr);
         var options = fuel ? new WasiRunOptions { Fuel = 1_000_000_000_000, Timeout = TimeSpan.FromMinutes(10) } : new WasiRunOptions();
+        var jit0 = System.Runtime.JitInfo.GetCompilationTime();
+        long il0 = System.Runtime.JitInfo.GetCompiledILBytes(), n0 = System.Runtime.JitInfo.GetCompiledMethodCount();
         sw.Restart();
         var result = WasiRunner.Run(engine, module, config, options);
         double ms = sw.Elapsed.TotalMilliseconds;
+        if (Environment.GetEnvironmentVariable("WASQL_BENCH_JIT") == "1")
+            Console.Error.WriteLine($"run {i + 1}: JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalMilliseconds:F0} ms, " +
+                $"{System.Runtime.JitInfo.GetCompiledMethodCount() - n0} methods, {(System.Runtime.JitInfo.GetCompiledILBytes() - il0) / 1024} KiB IL");
         if (!result.Succeeded) Console.Error.WriteLine($"budget {budget}: exit {result.ExitCode} {result.Trap?.Message}");
         var m = Regex.Match(stderr.GetText(), @"kernel_ms ([0-9.]+)");
         runs.Add($"{ms:F1} ({(m.Success ? m.Groups[1].Value : "?")})");

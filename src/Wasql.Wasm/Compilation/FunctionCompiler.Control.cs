@@ -21,6 +21,7 @@ internal sealed partial class FunctionCompiler
     {
         var (ps, rs) = ReadBlockType(ref r);
         FlushFuel();
+        ForgetCheckedAddresses();
         if (op == Opcode.If) Pop();
         var f = new ControlFrame
         {
@@ -48,6 +49,7 @@ internal sealed partial class FunctionCompiler
     {
         var f = Top;
         FlushFuel();
+        ForgetCheckedAddresses();
         if (!f.Unreachable)
         {
             _il.Emit(OpCodes.Br, f.End);
@@ -63,6 +65,7 @@ internal sealed partial class FunctionCompiler
     {
         var f = Top;
         FlushFuel();
+        ForgetCheckedAddresses();
         bool fallsThrough = !f.Unreachable;
         bool reachableAfter = fallsThrough || f.EndTargeted || f.Kind == FrameKind.If && !f.HasElse;
         if (f.Kind == FrameKind.If && !f.HasElse)
@@ -95,7 +98,7 @@ internal sealed partial class FunctionCompiler
     private void ResetTypes(int height, ValType[] top)
     {
         _types.RemoveRange(height, _types.Count - height);
-        _types.AddRange(top);
+        foreach (var t in top) Push(t);
     }
 
     private readonly Dictionary<int, ControlFrame> _exitFrames = [];

@@ -100,6 +100,7 @@ internal sealed partial class FunctionCompiler
     private void EmitRegionCall(Region region)
     {
         FlushFuel();
+        ForgetCheckedAddresses();   // the region may change locals, and its end is a merge point
         SpillFuel();
         var (entry, results) = RegionSignature(region);
         StoreToTransfer(entry);

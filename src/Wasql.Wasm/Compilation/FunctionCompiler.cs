@@ -182,7 +182,11 @@ internal sealed partial class FunctionCompiler
     }
 
     // ---- operand type stack -------------------------------------------------------------------
-    private void Push(ValType t) => _types.Add(t);
+    private void Push(ValType t)
+    {
+        if (_types.Count < _origins.Length) _origins[_types.Count] = -1;
+        _types.Add(t);
+    }
 
     private ValType Pop()
     {
@@ -310,6 +314,7 @@ internal sealed partial class FunctionCompiler
     {
         LoadLocal((int)i);
         Push(_localTypes[i]);
+        NoteOrigin((int)i);
     }
 
     private void EmitLocalSet(uint i, bool tee)
@@ -317,6 +322,8 @@ internal sealed partial class FunctionCompiler
         if (tee) _il.Emit(OpCodes.Dup);
         else Pop();
         StoreLocal((int)i);
+        LocalChanged((int)i);
+        if (tee) NoteOrigin((int)i);
     }
 
     private void LoadLocal(int i)
