@@ -20,8 +20,9 @@ internal sealed partial class FunctionCompiler
         {
             EmitCtx();
             var extras = PushExtraResultAddresses(ft);
-            _il.Emit(OpCodes.Call, _env.Methods[funcIndex - _m.ImportedFunctionCount]);
-            FinishCall(ft, extras);
+            int callee = (int)(funcIndex - _m.ImportedFunctionCount);
+            _il.Emit(OpCodes.Call, _env.Methods[callee]);
+            FinishCall(ft, extras, reloadMemory: _env.Calls.MayGrowMemory(callee));
             return;
         }
         var fn = _temps.Rent(typeof(Function));
@@ -69,7 +70,7 @@ internal sealed partial class FunctionCompiler
         return extras;
     }
 
-    private void FinishCall(FuncType ft, LocalBuilder[]? extras)
+    private void FinishCall(FuncType ft, LocalBuilder[]? extras, bool reloadMemory = true)
     {
         for (int i = 0; i < ft.Params.Length; i++) Pop();
         if (extras is not null)
@@ -81,7 +82,7 @@ internal sealed partial class FunctionCompiler
             }
         }
         foreach (var r in ft.Results) Push(r);
-        ReloadMemory();
+        if (reloadMemory) ReloadMemory();   // only memory.grow moves the base and changes the length
         ReloadFuel();
     }
 }

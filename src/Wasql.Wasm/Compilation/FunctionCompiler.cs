@@ -205,15 +205,20 @@ internal sealed partial class FunctionCompiler
     // ---- prologue: stack guard, fuel/interrupt check, memory registers --------------------------
     private void EmitPrologue()
     {
-        var probe = _il.DeclareLocal(typeof(int));
-        var ok = _il.DefineLabel();
-        _il.Emit(OpCodes.Ldloca, probe);
-        _il.Emit(OpCodes.Conv_U);
-        EmitExec();
-        _il.Emit(OpCodes.Ldfld, typeof(ExecState).GetField(nameof(ExecState.StackLimit))!);
-        _il.Emit(OpCodes.Bge_Un, ok);
-        _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.StackExhausted)));
-        _il.MarkLabel(ok);
+        int defined = (int)_funcIndex - _m.ImportedFunctionCount;
+        bool smallLeaf = _mode is null && _plan.IsEmpty && _env.Calls.IsLeaf(defined) && _localTypes.Length <= CallEffects.SmallLeafLocals;
+        if (!smallLeaf)
+        {
+            var probe = _il.DeclareLocal(typeof(int));
+            var ok = _il.DefineLabel();
+            _il.Emit(OpCodes.Ldloca, probe);
+            _il.Emit(OpCodes.Conv_U);
+            EmitExec();
+            _il.Emit(OpCodes.Ldfld, typeof(ExecState).GetField(nameof(ExecState.StackLimit))!);
+            _il.Emit(OpCodes.Bge_Un, ok);
+            _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.StackExhausted)));
+            _il.MarkLabel(ok);
+        }
         if (_fuel)
         {
             _fuelLocal = _il.DeclareLocal(typeof(long));

@@ -124,6 +124,7 @@ internal sealed class CompileEnv(Engine engine, ModuleInfo module, MethodBuilder
     public MethodBuilder[] Methods { get; } = methods;
     public int[] TypeIds { get; } = typeIds;
     public bool HasMemory => Module.Memories.Count > 0;
+    public CallEffects Calls { get; } = CallEffects.Analyze(module);
 
     /// <summary>Which constructs of a function to outline (none for the vast majority of functions).</summary>
     public RegionPlan PlanFor(FunctionBody body)

@@ -1,0 +1,75 @@
+// What calls can do, found once per module by scanning every body: which defined functions may grow linear memory
+// (memory.grow, a call to an import or through a table, or a call to such a function; propagated over the call
+// graph), and which make no wasm calls at all (leaves). The compiler uses it to keep the memory base and length in
+// registers across calls that cannot move them, and to skip the stack probe of small leaves.
+using Wasql.Wasm.Binary;
+using Wasql.Wasm.Model;
+
+namespace Wasql.Wasm.Compilation;
+
+internal sealed class CallEffects
+{
+    /// <summary>Leaves with at most this many locals skip the stack probe: their frame is small and bounded, and
+    /// the stack limit keeps a reserve far larger than that below it.</summary>
+    public const int SmallLeafLocals = 64;
+
+    private readonly bool[] _mayGrowMemory;
+    private readonly bool[] _isLeaf;
+
+    private CallEffects(bool[] mayGrow, bool[] leaf)
+    {
+        _mayGrowMemory = mayGrow;
+        _isLeaf = leaf;
+    }
+
+    /// <summary>True when calling defined function <paramref name="definedIndex"/> may grow (and so move) memory.</summary>
+    public bool MayGrowMemory(int definedIndex) => _mayGrowMemory[definedIndex];
+
+    /// <summary>True when defined function <paramref name="definedIndex"/> calls no wasm function.</summary>
+    public bool IsLeaf(int definedIndex) => _isLeaf[definedIndex];
+
+    public static CallEffects Analyze(ModuleInfo m)
+    {
+        int imported = m.ImportedFunctionCount, n = m.Bodies.Count;
+        var grows = new bool[n];
+        var leaf = new bool[n];
+        var callers = new List<int>?[n];
+        for (int i = 0; i < n; i++)
+        {
+            var body = m.Bodies[i];
+            var r = new WasmReader(m.Bytes, body.CodeOffset, body.End);
+            bool calls = false;
+            while (!r.AtEnd)
+            {
+                var op = r.ReadOpcode();
+                switch (op)
+                {
+                    case Opcode.MemoryGrow:
+                        grows[i] = true;
+                        break;
+                    case Opcode.Call:
+                        calls = true;
+                        uint target = r.ReadU32();
+                        if (target < imported) grows[i] = true;   // a host function may grow memory
+                        else (callers[target - imported] ??= []).Add(i);
+                        continue;
+                    case Opcode.CallIndirect:
+                        calls = true;
+                        grows[i] = true;
+                        break;
+                }
+                Immediates.Skip(ref r, op);
+            }
+            leaf[i] = !calls;
+        }
+        var work = new Stack<int>(Enumerable.Range(0, n).Where(i => grows[i]));
+        while (work.Count > 0)
+            foreach (var c in callers[work.Pop()] ?? [])
+                if (!grows[c])
+                {
+                    grows[c] = true;
+                    work.Push(c);
+                }
+        return new CallEffects(grows, leaf);
+    }
+}
