@@ -66,7 +66,12 @@ internal static class ModuleCompiler
     {
         int id = Interlocked.Increment(ref s_counter);
         string name = $"wasm{id}_{Sanitize(m.ModuleName)}";
-        var asm = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(name), AssemblyBuilderAccess.RunAndCollect);
+        var config = engine.Config;
+        var asm = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(name),
+            config.CollectibleCode ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run);
+        // Collectible code is never tiered; non-collectible code is, unless the module is small enough that compiling
+        // it all fully optimized costs less than tiering's warm-up (EngineConfig.TieredCodeThreshold).
+        bool tiered = !config.CollectibleCode && m.Bodies.Sum(b => (long)(b.End - b.CodeOffset)) >= config.TieredCodeThreshold;
         var mod = asm.DefineDynamicModule(name);
         var tb = mod.DefineType("WasmCode", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract | TypeAttributes.Class);
 
@@ -78,7 +83,7 @@ internal static class ModuleCompiler
             var ft = m.FunctionType((uint)(imported + i));
             var mb = tb.DefineMethod($"f{imported + i}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
                 ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context));
-            mb.SetImplementationFlags(ImplFlags(engine.Config));
+            mb.SetImplementationFlags(ImplFlags(config) | (config.CollectibleCode || tiered ? 0 : MethodImplAttributes.AggressiveOptimization));
             builders[i] = mb;
         }
 

@@ -28,6 +28,23 @@ public sealed class EngineConfig
     public bool PrecompileInBackground { get; set; }
 
     /// <summary>
+    /// True (default): each module's code lives in a collectible assembly that is unloaded when the module is no longer
+    /// referenced, as a long-running host that loads and replaces modules needs. .NET never tiers collectible code: every
+    /// function is compiled fully optimized on its first call, which for a big module is most of its start-up time.
+    /// False: the code stays loaded for the life of the process, and a module of at least
+    /// <see cref="TieredCodeThreshold"/> bytes of code is left to .NET's tiered compilation (a quick first JIT, hot code
+    /// recompiled in the background, on-stack replacement for long loops). For one program per process, as in
+    /// <c>wasql run</c>; hot code is promoted sooner with the runtime option
+    /// <c>System.Runtime.TieredCompilation.CallCountingDelayMs=0</c>, which the wasql CLI sets.
+    /// </summary>
+    public bool CollectibleCode { get; set; } = true;
+
+    /// <summary>With <see cref="CollectibleCode"/> off, modules with at least this many bytes of function bodies are
+    /// tiered; smaller ones are still compiled fully optimized on first call (their JIT is cheap, and tiering's warm-up
+    /// would cost more than it saves). Default 256 KiB: SQLite (925 KB) is tiered, small programs are not.</summary>
+    public int TieredCodeThreshold { get; set; } = 256 * 1024;
+
+    /// <summary>
     /// Keep every wasm function a separate native frame so trap backtraces list every function. Off by
     /// default: the JIT then inlines small functions into their callers, which is faster, and their
     /// frames merge into the caller's in backtraces.
