@@ -53,9 +53,6 @@ internal static class RunCommand
             ConsumeFuel = options.Fuel is not null,
             Interruptible = options.Timeout is not null,
             PrecompileInBackground = true,
-            // One program per process: its code may stay loaded, so .NET can tier a big module (SQLite's first run
-            // in wasm: about 20% faster; see EngineConfig.CollectibleCode and the runtime options in Wasql.Cli.csproj).
-            CollectibleCode = false,
         });
         WasiRunResult result;
         try

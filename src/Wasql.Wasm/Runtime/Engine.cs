@@ -33,9 +33,10 @@ public sealed class EngineConfig
     /// function is compiled fully optimized on its first call, which for a big module is most of its start-up time.
     /// False: the code stays loaded for the life of the process, and a module of at least
     /// <see cref="TieredCodeThreshold"/> bytes of code is left to .NET's tiered compilation (a quick first JIT, hot code
-    /// recompiled in the background, on-stack replacement for long loops). For one program per process, as in
-    /// <c>wasql run</c>; hot code is promoted sooner with the runtime option
-    /// <c>System.Runtime.TieredCompilation.CallCountingDelayMs=0</c>, which the wasql CLI sets.
+    /// recompiled in the background, on-stack replacement for long loops). That pays off only when hot code is promoted
+    /// at once (runtime option <c>System.Runtime.TieredCompilation.CallCountingDelayMs=0</c>, which the embedder sets
+    /// for its process): SQLite's first run in wasm then takes ~740 ms instead of ~900 ms, but the option itself costs a
+    /// small program ~40 ms of start-up, so <c>wasql run</c> keeps the default (bench/RESULTS.md, "WASI programs").
     /// </summary>
     public bool CollectibleCode { get; set; } = true;
 
