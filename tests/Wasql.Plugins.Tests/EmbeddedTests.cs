@@ -224,7 +224,8 @@ public sealed class EmbeddedTests : IDisposable
         Assert.Equal("22023", Fails("CREATE FILTER f WITH_PATTERN (client_address = '10.0.0.0/33') EXECUTE (plugin = deny)").SqlState);
         Assert.Equal("22023", Fails("CREATE FILTER f (fail = 'sometimes') EXECUTE (plugin = deny)").SqlState);
         Assert.Equal("22023", Fails("CREATE PLUGIN x USING BASE64 'not base64!'").SqlState);
-        _c.Execute("CREATE FILTER f EXECUTE (plugin = deny)");
+        _c.Execute("CREATE FILTER f EXECUTE (plugin = Deny)");   // unquoted names fold to lower case
+        Assert.Equal("42704", Fails("CREATE FILTER g EXECUTE (plugin = 'Deny')").SqlState);
         Assert.Equal("2BP01", Fails("DROP PLUGIN deny").SqlState);
         Assert.Equal("42710", Fails("CREATE FILTER f EXECUTE (plugin = deny)").SqlState);
         // management statements never reach plugins, so a deny-everything filter can be dropped

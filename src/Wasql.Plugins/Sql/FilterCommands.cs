@@ -56,7 +56,7 @@ internal static class FilterBuilder
         {
             if (!execute.TryGetValue("plugin", out var plugin))
                 throw new WasqlException(SqlStates.SyntaxError, "EXECUTE needs plugin = <name>");
-            def = def with { Plugin = plugin.ToLowerInvariant() == plugin ? plugin : plugin, Config = execute.Where(kv => kv.Key != "plugin").ToDictionary() };
+            def = def with { Plugin = plugin, Config = execute.Where(kv => kv.Key != "plugin").ToDictionary() };
         }
         if (host.Registry.Plugin(def.Plugin) is null)
             throw new WasqlException(SqlStates.UndefinedObject, $"plugin \"{def.Plugin}\" does not exist") { Hint = "create it first with CREATE PLUGIN" };

@@ -194,7 +194,10 @@ internal static class PluginDdlParser
                 if (negative) v = Next();
                 if (v.Kind is not (TokenKind.String or TokenKind.Dollar or TokenKind.Number or TokenKind.Word))
                     throw Error($"syntax error at or near \"{Show(v)}\": expected a value for {key}", v);
-                if (!map.TryAdd(key, negative ? "-" + v.Value : v.Value)) throw Error($"{key} is given twice", keyToken);
+                // Unquoted words fold to lower case, like identifiers (EXECUTE (plugin = Audit) names plugin "audit");
+                // quote a value to keep its case.
+                var value = v.Kind == TokenKind.Word ? v.Value.ToLowerInvariant() : v.Value;
+                if (!map.TryAdd(key, negative ? "-" + value : value)) throw Error($"{key} is given twice", keyToken);
             } while (AcceptPunct(","));
             var close = Next();
             if (!close.IsPunct(")")) throw Error($"syntax error at or near \"{Show(close)}\": expected ',' or ')'", close);
