@@ -1,4 +1,5 @@
-// What calls can do, found once per module by scanning every body: which defined functions may grow linear memory
+// What functions do, found once per module by scanning every body: which globals each one uses (so their cells can
+// be loaded once per call), and which defined functions may grow linear memory
 // (memory.grow, a call to an import or through a table, or a call to such a function; propagated over the call
 // graph), and which make no wasm calls at all (leaves). The compiler uses it to keep the memory base and length in
 // registers across calls that cannot move them, and to skip the stack probe of small leaves.
@@ -15,12 +16,17 @@ internal sealed class CallEffects
 
     private readonly bool[] _mayGrowMemory;
     private readonly bool[] _isLeaf;
+    private readonly int[][] _globalsUsed;
 
-    private CallEffects(bool[] mayGrow, bool[] leaf)
+    private CallEffects(bool[] mayGrow, bool[] leaf, int[][] globalsUsed)
     {
         _mayGrowMemory = mayGrow;
         _isLeaf = leaf;
+        _globalsUsed = globalsUsed;
     }
+
+    /// <summary>The globals defined function <paramref name="definedIndex"/> reads or writes, ascending.</summary>
+    public int[] GlobalsUsed(int definedIndex) => _globalsUsed[definedIndex];
 
     /// <summary>True when calling defined function <paramref name="definedIndex"/> may grow (and so move) memory.</summary>
     public bool MayGrowMemory(int definedIndex) => _mayGrowMemory[definedIndex];
@@ -34,11 +40,14 @@ internal sealed class CallEffects
         var grows = new bool[n];
         var leaf = new bool[n];
         var callers = new List<int>?[n];
+        var globals = new int[n][];
+        var used = new SortedSet<int>();
         for (int i = 0; i < n; i++)
         {
             var body = m.Bodies[i];
             var r = new WasmReader(m.Bytes, body.CodeOffset, body.End);
             bool calls = false;
+            used.Clear();
             while (!r.AtEnd)
             {
                 var op = r.ReadOpcode();
@@ -57,10 +66,14 @@ internal sealed class CallEffects
                         calls = true;
                         grows[i] = true;
                         break;
+                    case Opcode.GlobalGet or Opcode.GlobalSet:
+                        used.Add((int)r.ReadU32());
+                        continue;
                 }
                 Immediates.Skip(ref r, op);
             }
             leaf[i] = !calls;
+            globals[i] = [.. used];
         }
         var work = new Stack<int>(Enumerable.Range(0, n).Where(i => grows[i]));
         while (work.Count > 0)
@@ -70,6 +83,6 @@ internal sealed class CallEffects
                     grows[c] = true;
                     work.Push(c);
                 }
-        return new CallEffects(grows, leaf);
+        return new CallEffects(grows, leaf, globals);
     }
 }

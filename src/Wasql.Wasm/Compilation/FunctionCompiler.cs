@@ -225,6 +225,7 @@ internal sealed partial class FunctionCompiler
             ReloadFuel();
         }
         EmitLimitCheck();
+        LoadGlobalCells();
         if (_env.HasMemory)
         {
             _memBase = _il.DeclareLocal(typeof(nint));
@@ -355,12 +356,36 @@ internal sealed partial class FunctionCompiler
         _ => nameof(Global.Ref),
     })!;
 
+    /// <summary>The Global object of global <paramref name="i"/>: from a local loaded in the prologue (the cell of an
+    /// instance never changes, only its value), which saves an array load and bounds check per access.</summary>
     private void EmitGlobalCell(uint i)
     {
+        if (_globalCells is not null && _globalCells.TryGetValue((int)i, out var cell))
+        {
+            _il.Emit(OpCodes.Ldloc, cell);
+            return;
+        }
         EmitCtx();
         _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Globals)));
         _il.EmitI4((int)i);
         _il.Emit(OpCodes.Ldelem_Ref);
+    }
+
+    private Dictionary<int, LocalBuilder>? _globalCells;
+
+    private void LoadGlobalCells()
+    {
+        var used = _env.Calls.GlobalsUsed((int)_funcIndex - _m.ImportedFunctionCount);
+        if (used.Length == 0) return;
+        var cells = new Dictionary<int, LocalBuilder>();
+        foreach (var g in used)
+        {
+            EmitGlobalCell((uint)g);
+            var local = _il.DeclareLocal(typeof(Global));
+            _il.Emit(OpCodes.Stloc, local);
+            cells[g] = local;
+        }
+        _globalCells = cells;
     }
 
     private void EmitGlobalGet(uint i)
