@@ -13,8 +13,8 @@
 //
 // It also counts statements per user in the plugin's shared store: key "count:<user>", a decimal integer.
 //
-//   CREATE PLUGIN audit FROM '.../audit.wasm' WITH (max_query_chars = '120');
-//   CREATE FILTER audit_all ON ALL EXECUTE audit;
+//   CREATE PLUGIN audit USING FILE '.../audit.wasm' WITH (max_query_chars = '120');
+//   CREATE FILTER audit_all (priority = 1) EXECUTE (plugin = audit);
 
 import { Context, CONTINUE, Level, Scope, OK, statusName } from "../../../sdk/assemblyscript/wasql_plugin";
 export { wasql_plugin_abi_v1 } from "../../../sdk/assemblyscript/wasql_plugin";

@@ -1,6 +1,6 @@
 /* mask_columns: an on_result plugin that masks the values of result columns whose names match the `columns`
  * configuration: comma-separated patterns, case-insensitive, `*` matches any run of characters and `?` one
- * character (default `*email*`). E.g. CREATE PLUGIN mask FROM '...' WITH (columns = 'email, *phone*, ssn').
+ * character (default `*email*`). E.g. CREATE PLUGIN mask USING FILE 'mask_columns.wasm' WITH (columns = 'email, *phone*, ssn').
  *
  *   alice@example.com  ->  a***@example.com   (email-like: local part and domain, no spaces)
  *   +1 555 0100        ->  +***               (any other non-empty text: its first character and ***)
