@@ -17,17 +17,11 @@ if [ ! -f "$asc" ]; then
     exit 1
 fi
 
-cd "$root"
-built=0
-for src in examples/plugins/*/plugin.ts; do
-    [ -f "$src" ] || continue
-    name=$(basename "$(dirname "$src")")
-    # Default runtime (incremental GC): instances are reused, so garbage must be collected.
-    node "$asc" "$src" -o "$out/$name.wasm" -O3 --noAssert
-    echo "built $out/$name.wasm ($(wc -c < "$out/$name.wasm") bytes) from $src"
-    built=$((built + 1))
-done
-if [ "$built" -eq 0 ]; then
-    echo "build-as.sh: no examples/plugins/*/plugin.ts found" >&2
-    exit 1
-fi
+cd "$root"   # asc finds node_modules from here
+# Default runtime (incremental GC): instances are reused, so garbage must be collected.
+build_one() {
+    node "$asc" "$1" -o "$2" -O3 --noAssert
+}
+plugins_dir="$root/examples/plugins"
+. "$plugins_dir/lib.sh"
+build_each ts AssemblyScript "$out"

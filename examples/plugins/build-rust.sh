@@ -10,23 +10,9 @@ fi
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 rustc=${RUSTC:-/usr/bin/rustc}
-mkdir -p "$out"
-status=0
-built=0
-for src in "$here"/*/plugin.rs; do
-    [ -f "$src" ] || continue
-    name=$(basename "$(dirname "$src")")
-    if "$rustc" --edition 2021 --crate-type cdylib --crate-name "$name" --target wasm32-unknown-unknown \
-            -O -C panic=abort -C strip=debuginfo "$src" -o "$out/$name.wasm"; then
-        echo "built $out/$name.wasm ($(wc -c < "$out/$name.wasm") bytes)"
-        built=$((built + 1))
-    else
-        echo "FAILED $name ($src)" >&2
-        status=1
-    fi
-done
-if [ "$built" -eq 0 ] && [ "$status" -eq 0 ]; then
-    echo "no Rust examples found under $here" >&2
-    status=1
-fi
-exit $status
+build_one() {
+    "$rustc" --edition 2021 --crate-type cdylib --crate-name "$3" --target wasm32-unknown-unknown \
+        -O -C panic=abort -C strip=debuginfo "$1" -o "$2"
+}
+. "$here/lib.sh"
+build_each rs Rust "$out"
