@@ -40,44 +40,40 @@ try
     var connections = configs.Select(c => Open(c.User)).ToArray();
     Console.WriteLine($"wasql plugin latency: {perRound} queries x {rounds} rounds per cell, Npgsql over loopback, simple protocol");
     foreach (var (qname, sql) in queries)
+        Report($"{qname}: {sql}", Interleaved((i, n) => MedianMicros(connections[i], sql, n), 300));
+    // The same in process (WasqlConnection.Execute, no network): the plugin's own cost, with far less noise.
+    Console.WriteLine($"\nin process (no network), same cells:");
+    var sessions = configs.Select(c =>
+    {
+        var s = db.Connect();
+        s.Session = new Wasql.Database.Extensions.SessionInfo(c.User, "127.0.0.1", "wasql");
+        return s;
+    }).ToArray();
+    foreach (var (qname, sql) in queries)
+        Report(qname, Interleaved((i, n) => MedianMicrosEmbedded(sessions[i], sql, n), 1000));
+    foreach (var s in sessions) s.Dispose();
+
+    // Median per configuration over the rounds; configurations alternate within a round, so noise hits all alike.
+    double[] Interleaved(Func<int, int, double> medianMicros, int warmupQueries)
     {
         var samples = configs.Select(_ => new List<double>()).ToArray();
         for (int round = -3; round < rounds; round++)   // negative rounds warm up (JIT tiers, pools)
             for (int i = 0; i < configs.Length; i++)
             {
-                double us = MedianMicros(connections[i], sql, round < 0 ? 300 : perRound);
+                double us = medianMicros(i, round < 0 ? warmupQueries : perRound);
                 if (round >= 0) samples[i].Add(us);
             }
-        var medians = samples.Select(s => Median(s)).ToArray();
-        Console.WriteLine($"\n{qname}: {sql}");
-        Console.WriteLine($"  {"configuration",-22} {"µs/query",10} {"added µs",10} {"ratio",7}");
-        for (int i = 0; i < configs.Length; i++)
-            Console.WriteLine($"  {configs[i].Name,-22} {medians[i],10:0.0} {medians[i] - medians[0],10:0.0} {medians[i] / medians[0],7:0.00}");
+        return samples.Select(s => Median(s)).ToArray();
     }
-    // The same in process (WasqlConnection.Execute, no network): the plugin's own cost, with far less noise.
-    Console.WriteLine($"\nin process (no network), same cells:");
-    foreach (var (qname, sql) in queries)
+
+    void Report(string title, double[] medians)
     {
-        var sessions = configs.Select(c =>
-        {
-            var s = db.Connect();
-            s.Session = new Wasql.Database.Extensions.SessionInfo(c.User, "127.0.0.1", "wasql");
-            return s;
-        }).ToArray();
-        var samples = configs.Select(_ => new List<double>()).ToArray();
-        for (int round = -3; round < rounds; round++)
-            for (int i = 0; i < configs.Length; i++)
-            {
-                double us = MedianMicrosEmbedded(sessions[i], sql, round < 0 ? 1000 : perRound);
-                if (round >= 0) samples[i].Add(us);
-            }
-        var medians = samples.Select(s => Median(s)).ToArray();
-        Console.WriteLine($"\n{qname}");
+        Console.WriteLine($"\n{title}");
         Console.WriteLine($"  {"configuration",-22} {"µs/query",10} {"added µs",10} {"ratio",7}");
         for (int i = 0; i < configs.Length; i++)
             Console.WriteLine($"  {configs[i].Name,-22} {medians[i],10:0.00} {medians[i] - medians[0],10:0.00} {medians[i] / medians[0],7:0.00}");
-        foreach (var s in sessions) s.Dispose();
     }
+
     // The masked values are really masked (a benchmark of a no-op would be meaningless).
     var masked = Scalar(connections[2], "SELECT email FROM people WHERE id = 7");
     if (masked is not "u***@example.com") throw new Exception($"masking did not run: {masked}");

@@ -60,6 +60,20 @@ internal sealed class SharedStore(int maxKeysPerScope)
         return s.Entries.Count < maxKeysPerScope;
     }
 
+    /// <summary>Replaces the live entry <paramref name="e"/> (new expiry) or adds one if there is room. Caller holds the lock.</summary>
+    private KvStatus Store(Space s, string key, Entry? e, byte[] value, long ttlMs)
+    {
+        if (e is not null)
+        {
+            e.Value = value;
+            e.Expires = ExpiryOf(ttlMs);
+            return KvStatus.Ok;
+        }
+        if (!HasRoom(s)) return KvStatus.Limit;
+        s.Entries[key] = new Entry(value, ExpiryOf(ttlMs));
+        return KvStatus.Ok;
+    }
+
     public byte[]? Get(string space, string key)
     {
         var s = SpaceOf(space);
@@ -69,18 +83,7 @@ internal sealed class SharedStore(int maxKeysPerScope)
     public KvStatus Set(string space, string key, byte[] value, long ttlMs)
     {
         var s = SpaceOf(space);
-        lock (s)
-        {
-            if (Live(s, key) is { } e)
-            {
-                e.Value = value;
-                e.Expires = ExpiryOf(ttlMs);
-                return KvStatus.Ok;
-            }
-            if (!HasRoom(s)) return KvStatus.Limit;
-            s.Entries[key] = new Entry(value, ExpiryOf(ttlMs));
-            return KvStatus.Ok;
-        }
+        lock (s) return Store(s, key, Live(s, key), value, ttlMs);
     }
 
     public KvStatus Delete(string space, string key)
@@ -97,15 +100,7 @@ internal sealed class SharedStore(int maxKeysPerScope)
         {
             var e = Live(s, key);
             if (expected is null ? e is not null : e is null || !e.Value.AsSpan().SequenceEqual(expected)) return KvStatus.CasMismatch;
-            if (e is not null)
-            {
-                e.Value = value;
-                e.Expires = ExpiryOf(ttlMs);
-                return KvStatus.Ok;
-            }
-            if (!HasRoom(s)) return KvStatus.Limit;
-            s.Entries[key] = new Entry(value, ExpiryOf(ttlMs));
-            return KvStatus.Ok;
+            return Store(s, key, e, value, ttlMs);
         }
     }
 
