@@ -149,16 +149,10 @@ public sealed class WireTests
 
     private static (int Exit, string Out, string Err) Psql(PluginServer server, string user, string script)
     {
-        var psi = new ProcessStartInfo("psql") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo("psql");
         foreach (var a in new[] { "-X", "-h", "127.0.0.1", "-p", server.Server.Port.ToString(), "-U", user, "-d", "wasql", "-v", "ON_ERROR_STOP=1", "-P", "pager=off" })
             psi.ArgumentList.Add(a);
         psi.Environment["PGSSLMODE"] = "disable";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.StandardInput.Write(script);
-        p.StandardInput.Close();
-        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("psql did not finish"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        return Wasql.Tests.Shared.ScriptedProcess.Run(psi, script);
     }
 }

@@ -39,23 +39,14 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>Runs psql with a script on stdin (no psqlrc, stop on error unless told otherwise).</summary>
     public (int Exit, string Out, string Err) Psql(string script, bool stopOnError = true, string user = "tester", string? password = null, string? sslMode = null)
     {
-        var psi = new ProcessStartInfo("psql")
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
+        var psi = new ProcessStartInfo("psql");
         foreach (var a in new[] { "-X", "-h", "127.0.0.1", "-p", Port.ToString(), "-U", user, "-d", "wasql", "-v", $"ON_ERROR_STOP={(stopOnError ? 1 : 0)}", "-P", "pager=off" })
             psi.ArgumentList.Add(a);
         psi.Environment["PGCONNECT_TIMEOUT"] = "10";
         psi.Environment["PGSSLMODE"] = sslMode ?? "disable";
         if (password is not null) psi.Environment["PGPASSWORD"] = password;
         else psi.Environment.Remove("PGPASSWORD");
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.StandardInput.Write(script);
-        p.StandardInput.Close();
-        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("psql did not finish"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        return Wasql.Tests.Shared.ScriptedProcess.Run(psi, script);
     }
 
     public static string Shared { get; } = FindShared();
