@@ -159,12 +159,12 @@ public sealed class WasqlConnection : IDisposable
     private QueryResult RunWithExtensions(StatementExtension[] extensions, PreparedSql prepared, IReadOnlyList<object?>? parameters)
     {
         var statement = new StatementContext(this, prepared, parameters);
-        var rewritten = new List<PreparedSql>();
+        List<PreparedSql>? rewritten = null;   // statements planned for rewrites, disposed at the end
         try
         {
             QueryResult? result = null;
             WasqlException? error = null;
-            try { RunBeforeHooks(extensions, statement, rewritten); }
+            try { RunBeforeHooks(extensions, statement, ref rewritten); }
             catch (WasqlException e) { error = e; }   // a denied statement still reaches after-hooks (audit sees it)
             if (error is null)
             {
@@ -183,23 +183,23 @@ public sealed class WasqlConnection : IDisposable
         }
         finally
         {
-            foreach (var p in rewritten) p.Dispose();
+            if (rewritten is not null) foreach (var p in rewritten) p.Dispose();
         }
     }
 
-    private void RunBeforeHooks(StatementExtension[] extensions, StatementContext statement, List<PreparedSql> rewritten)
+    private void RunBeforeHooks(StatementExtension[] extensions, StatementContext statement, ref List<PreparedSql>? rewritten)
     {
-            for (int i = 0; i < extensions.Length; i++)
-            {
-                if (extensions[i].Before(statement).RewrittenText is not { } text) continue;
-                if (statement.Rewrites >= Database.Options.MaxRewrites)
-                    throw new WasqlException(SqlStates.StatementTooComplex,
-                        $"statement rewritten more than {Database.Options.MaxRewrites} times (WasqlOptions.MaxRewrites); last text: {Shorten(text)}");
-                var next = PrepareInternal(SingleStatement(text), 0);
-                rewritten.Add(next);
-                statement.Rewritten(next);
-                i = -1;   // every extension sees the new text from the start
-            }
+        for (int i = 0; i < extensions.Length; i++)
+        {
+            if (extensions[i].Before(statement).RewrittenText is not { } text) continue;
+            if (statement.Rewrites >= Database.Options.MaxRewrites)
+                throw new WasqlException(SqlStates.StatementTooComplex,
+                    $"statement rewritten more than {Database.Options.MaxRewrites} times (WasqlOptions.MaxRewrites); last text: {Shorten(text)}");
+            var next = PrepareInternal(SingleStatement(text), 0);
+            (rewritten ??= []).Add(next);
+            statement.Rewritten(next);
+            i = -1;   // every extension sees the new text from the start
+        }
     }
 
     private static string Shorten(string s) => s.Length <= 200 ? s : s[..200] + "...";
