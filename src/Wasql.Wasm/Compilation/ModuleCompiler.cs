@@ -83,7 +83,10 @@ internal static class ModuleCompiler
             var ft = m.FunctionType((uint)(imported + i));
             var mb = tb.DefineMethod($"f{imported + i}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
                 ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context));
-            mb.SetImplementationFlags(ImplFlags(config) | (config.CollectibleCode || tiered ? 0 : MethodImplAttributes.AggressiveOptimization));
+            var body = m.Bodies[i];
+            bool tiny = !config.PreciseBacktraces && body.End - body.CodeOffset <= TinyBody;
+            mb.SetImplementationFlags(ImplFlags(config) | (config.CollectibleCode || tiered ? 0 : MethodImplAttributes.AggressiveOptimization)
+                | (tiny ? MethodImplAttributes.AggressiveInlining : 0));
             builders[i] = mb;
         }
 
@@ -109,6 +112,11 @@ internal static class ModuleCompiler
             methods[i] = type.GetMethod(builders[i].Name, BindingFlags.Public | BindingFlags.Static)!;
         return new CompiledModule { Type = type, Methods = methods, TypeIds = typeIds };
     }
+
+    /// <summary>Functions with at most this many bytes of wasm body are marked AggressiveInlining: RyuJIT's own
+    /// heuristics rarely inline them because the prologue (stack probe, memory registers) makes their IL look bigger
+    /// than the work they do. alloc_trees (malloc/free helpers) runs 7-10% faster; nothing measured got slower.</summary>
+    private const int TinyBody = 100;
 
     internal static MethodImplAttributes ImplFlags(EngineConfig c) =>
         (c.OptimizeImmediately ? MethodImplAttributes.AggressiveOptimization : 0) |
