@@ -111,6 +111,21 @@ public sealed class WireTests
         Assert.Equal(5, n);
     }
 
+    [Fact]
+    public async Task Replacing_a_plugin_hot_reloads_it_for_open_connections()
+    {
+        await using var server = new PluginServer();
+        using var admin = server.Connect("admin");
+        Execute(admin, $"CREATE PLUGIN gate USING BASE64 '{Guests.Base64(Guests.Wat("deny_all"))}'");
+        Execute(admin, "CREATE FILTER gate_app WITH_PATTERN (user_regex = '^app$') EXECUTE (plugin = gate)");
+        using var app = server.Connect("app");
+        Assert.Equal("42501", Fails(app, "SELECT 1").SqlState);
+        Execute(admin, $"CREATE OR REPLACE PLUGIN gate USING BASE64 '{Guests.Base64(Guests.Wat("allow_all"))}'");
+        Assert.Equal(1, Convert.ToInt32(Scalar(app, "SELECT 1")));   // same connection, new module
+        Execute(admin, $"CREATE OR REPLACE PLUGIN gate USING BASE64 '{Guests.Base64(Guests.Wat("deny_all"))}'");
+        Assert.Equal("42501", Fails(app, "SELECT 1").SqlState);
+    }
+
     [Theory]
     [InlineData("loop")]
     [InlineData("trap")]
