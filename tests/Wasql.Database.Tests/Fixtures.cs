@@ -3,19 +3,9 @@ namespace Wasql.Database.Tests;
 
 internal static class Fixtures
 {
-    public static string Shared { get; } = FindShared();
+    public static string Shared => Wasql.Tests.Shared.TestPaths.Shared;
 
-    private static string FindShared()
-    {
-        var env = Environment.GetEnvironmentVariable("WASQL_SHARED");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return env;
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Wasql.slnx")))
-                return Path.GetFullPath(Path.Combine(d.FullName, "..", "shared"));
-        throw new InvalidOperationException("cannot find shared/ (set WASQL_SHARED)");
-    }
-
-    public static string GcdFixturePath => Path.Combine(Shared, "fixtures", "arrow-udf", "databend_gcd.wasm");
+    public static string GcdFixturePath => Wasql.Tests.Shared.TestPaths.ArrowUdfFixture("databend_gcd.wasm");
     public static string GcdFixtureBase64 { get; } = Convert.ToBase64String(File.ReadAllBytes(GcdFixturePath));
 
     public static string TempDb() => Path.Combine(Path.GetTempPath(), $"wasql-test-{Guid.NewGuid():N}.db");

@@ -6,7 +6,7 @@ namespace Wasql.Plugins.Tests;
 
 internal static class Guests
 {
-    private static readonly string s_repo = FindRepo();
+    private static readonly string s_repo = Wasql.Tests.Shared.TestPaths.Repo;
     private static readonly Lazy<string> s_examples = new(BuildExamples);
 
     public static string Repo => s_repo;
@@ -55,12 +55,5 @@ internal static class Guests
         if (!p.WaitForExit(300_000)) { p.Kill(true); throw new TimeoutException($"{tool} did not finish"); }
         if (p.ExitCode != 0)
             throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({p.ExitCode}); run scripts/setup.sh to install the toolchains.\n{stdout.Result}\n{stderr.Result}");
-    }
-
-    private static string FindRepo()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Wasql.slnx"))) return d.FullName;
-        throw new InvalidOperationException("cannot find the repository root (Wasql.slnx)");
     }
 }

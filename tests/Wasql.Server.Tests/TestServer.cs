@@ -49,17 +49,7 @@ internal sealed class TestServer : IAsyncDisposable
         return Wasql.Tests.Shared.ScriptedProcess.Run(psi, script);
     }
 
-    public static string Shared { get; } = FindShared();
+    public static string Shared => Wasql.Tests.Shared.TestPaths.Shared;
 
-    private static string FindShared()
-    {
-        var env = Environment.GetEnvironmentVariable("WASQL_SHARED");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return env;
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Wasql.slnx")))
-                return Path.GetFullPath(Path.Combine(d.FullName, "..", "shared"));
-        throw new InvalidOperationException("cannot find shared/ (set WASQL_SHARED)");
-    }
-
-    public static string GcdWasm => Path.Combine(Shared, "fixtures", "arrow-udf", "databend_gcd.wasm");
+    public static string GcdWasm => Wasql.Tests.Shared.TestPaths.ArrowUdfFixture("databend_gcd.wasm");
 }

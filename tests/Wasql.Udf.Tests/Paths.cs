@@ -8,18 +8,11 @@ namespace Wasql.Udf.Tests;
 
 internal static class Paths
 {
-    public static string Repo { get; } = FindRepo();
-    public static string Shared { get; } = Environment.GetEnvironmentVariable("WASQL_SHARED") is { Length: > 0 } s ? s : Path.Combine(Repo, "..", "shared");
-    public static string Fixture(string name) => Path.Combine(Shared, "fixtures", "arrow-udf", name);
+    public static string Repo => Wasql.Tests.Shared.TestPaths.Repo;
+    public static string Shared => Wasql.Tests.Shared.TestPaths.Shared;
+    public static string Fixture(string name) => Wasql.Tests.Shared.TestPaths.ArrowUdfFixture(name);
     public static string Sdk => Path.Combine(Repo, "sdk");
     public static string Guests => Path.Combine(AppContext.BaseDirectory, "guests");
-
-    private static string FindRepo()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Wasql.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Wasql.slnx not found above " + AppContext.BaseDirectory);
-    }
 }
 
 internal static class Toolchain

@@ -9,16 +9,9 @@ public static class NodeRunner
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => Wasql.Tests.Shared.TestPaths.Repo;
 
     public static string ScriptDir => Path.Combine(RepoRoot, "tests", "Wasql.Arrow.Tests", "interop");
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Wasql.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"no Wasql.slnx above {AppContext.BaseDirectory}");
-    }
 
     /// <summary>Runs `node interop/script args...` and returns its stdout; fails the test on any error.</summary>
     public static string Run(string script, params string[] args)

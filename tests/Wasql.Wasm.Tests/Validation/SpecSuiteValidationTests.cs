@@ -21,17 +21,7 @@ public sealed class SpecSuiteValidationTests(ITestOutputHelper output)
     };
 
     /// <summary>The shared folder: $WASQL_SHARED, else ../shared next to the folder holding Wasql.slnx.</summary>
-    internal static string? SharedDirectory()
-    {
-        var env = Environment.GetEnvironmentVariable("WASQL_SHARED");
-        if (!string.IsNullOrEmpty(env)) return env;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Wasql.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-        }
-        return null;
-    }
+    internal static string? SharedDirectory() => Wasql.Tests.Shared.TestPaths.Shared;
 
     private static string SuiteDirectory() => Path.Combine(SharedDirectory() ?? "", "wasm-testsuite");
 
