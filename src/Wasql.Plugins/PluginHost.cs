@@ -25,7 +25,7 @@ public sealed class PluginHost : StatementExtension, IDisposable
         Options = options;
         Runtime = new UdfRuntime(options.ToUdfLimits());
         Log = new PluginLog(options.LogCapacity, options.LogSink);
-        Store = new SharedStore(options.MaxKeysPerScope);
+        Store = new SharedStore(options.MaxKeysPerScope, options.MaxBytesPerScope);
         Registry = new PluginRegistry(this);
     }
 

@@ -21,6 +21,10 @@ public sealed class PluginOptions
     /// <summary>Keys one namespace of the shared store may hold. Default 100,000.</summary>
     public int MaxKeysPerScope { get; init; } = 100_000;
 
+    /// <summary>Bytes (keys and values, approximately) one namespace of the shared store may hold; past it writes
+    /// return LIMIT, so no plugin can exhaust the host's memory through the store. Default 64 MiB.</summary>
+    public long MaxBytesPerScope { get; init; } = 64L << 20;
+
     /// <summary>Consecutive failures after which a filter is disabled, unless the filter sets <c>max_failures</c>. Default 5.</summary>
     public int DefaultMaxFailures { get; init; } = 5;
 

@@ -13,6 +13,7 @@ namespace Wasql.Plugins.Results;
 internal sealed class ResultColumns(QueryResult original)
 {
     private object?[][]? _rows;   // copy-on-write of the original rows
+    private Dictionary<int, byte[]>? _ipc;   // encoded columns: the buffer protocol asks twice when a buffer is too small
 
     public bool Changed => _rows is not null;
     public int RowCount => original.Rows.Count;
@@ -22,6 +23,12 @@ internal sealed class ResultColumns(QueryResult original)
 
     /// <summary>Column <paramref name="index"/> (or every column for -1) as an Arrow IPC stream.</summary>
     public byte[] ToIpc(int index)
+    {
+        if (_ipc is not null && _ipc.TryGetValue(index, out var cached)) return cached;
+        return (_ipc ??= [])[index] = Encode(index);
+    }
+
+    private byte[] Encode(int index)
     {
         var columns = new List<(string, ArrowArray)>();
         if (index < 0)
@@ -89,6 +96,7 @@ internal sealed class ResultColumns(QueryResult original)
         var column = batch.Column(0);
         if (!IsAccepted(column.Type.Id)) throw new ArgumentException($"unsupported column type {column.Type}");
         var rows = _rows ??= original.Rows.Select(r => (object?[])r.Clone()).ToArray();
+        _ipc = null;   // encodings of this column (and of the whole result) are stale
         for (int r = 0; r < rows.Length; r++) rows[r][index] = ToSqlite(column.GetObject(r));
     }
 
