@@ -111,6 +111,16 @@ public sealed class EmbeddedTests : IDisposable
         Assert.Contains(_host.RecentLog(), l => l.Plugin == "tags" && l.Filter == "tag_all" && l.Message == "tag=UPDATE 2" && l.Level == PluginLogLevel.Notice);
     }
 
+    [Fact]
+    public void A_flooding_logger_is_capped_per_call()
+    {
+        Plugin("flood", "log_flood");
+        _c.Execute("CREATE FILTER flood_all EXECUTE (plugin = flood)");
+        var r = _c.Execute("SELECT 1");   // the guest returns 0 only if exactly 100 lines were accepted
+        Assert.Equal(100, r.Notices.Count);
+        Assert.All(r.Notices, n => Assert.Equal("spam", n));
+    }
+
     [Theory]
     [InlineData("loop", "deadline")]
     [InlineData("trap", "unreachable")]

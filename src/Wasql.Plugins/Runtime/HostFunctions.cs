@@ -12,7 +12,7 @@ namespace Wasql.Plugins.Runtime;
 internal static class HostFunctions
 {
     public const int Ok = 0, NotFound = 1, BadArgument = 2, BufferTooSmall = 3, BadHandle = 4, CasMismatch = 5, NotAllowed = 6, Limit = 7;
-    private const int MaxText = 4096, MaxKey = 1024, MaxValue = 64 * 1024;
+    private const int MaxText = 4096, MaxKey = 1024, MaxValue = 64 * 1024, MaxLogLinesPerCall = 100;
     private static readonly UTF8Encoding s_strict = new(false, true);
 
     /// <summary>A guest argument error: becomes its status at the boundary.</summary>
@@ -50,6 +50,7 @@ internal static class HostFunctions
         Def("wasql_log", (Func<Caller, int, int, int, int, int>)((c, ctx, level, p, l) => Guard(c, ctx, call =>
         {
             if (level is < 0 or > 4) return BadArgument;
+            if (++call.LogLines > MaxLogLinesPerCall) return Limit;   // a looping logger cannot flood the log or the client
             var text = Cut(ReadText(c, p, l, int.MaxValue));
             host.Log.Write(new PluginLogEntry(DateTime.UtcNow, (PluginLogLevel)level, call.Plugin.Name, call.Filter.Name, call.Statement.Session.User, text));
             if (level == (int)PluginLogLevel.Notice) call.Statement.AddNotice(text);

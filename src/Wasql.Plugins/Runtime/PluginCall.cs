@@ -38,6 +38,8 @@ internal sealed class PluginCall
     public string? DenySqlState { get; set; }
     public string? DenyMessage { get; set; }
     public string? NewQuery { get; set; }
+    /// <summary>wasql_log calls so far (capped per call).</summary>
+    public int LogLines { get; set; }
 
     public string HookName => Hook == Hook.OnQuery ? "on_query" : "on_result";
 
