@@ -22,5 +22,8 @@ spec() { dotnet run --project tests/Wasql.SpecTests -c Release --no-build -- "$W
 echo "== WebAssembly spec suite, metered (fuel) and with nearly every block outlined (function splitting)"
 spec --fuel 1000000000 --split-budget 40 | tail -n 1
 
+echo "== WebAssembly spec suite, tiered (every function runs baseline code, then optimized code after 2 calls)"
+spec --tier-up 2 | tail -n 1
+
 echo "== WebAssembly spec suite"
 spec

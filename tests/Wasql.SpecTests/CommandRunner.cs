@@ -22,6 +22,9 @@ public sealed class RunOptions
     public long Fuel { get; set; }
     /// <summary>Engine's function split budget (0: engine default); a small value outlines nearly every block.</summary>
     public int SplitBudget { get; set; }
+    /// <summary>When positive, every module is tiered and a function is recompiled optimized (on the calling thread)
+    /// after this many calls and loop iterations, so commands run baseline and optimized code alike.</summary>
+    public int TierUp { get; set; }
 }
 
 /// <summary>The tallies and diagnostics of one file.</summary>
@@ -82,6 +85,13 @@ public sealed class CommandRunner
         {
             _engine.Config.FunctionSplitBudget = options.SplitBudget;
             _engine.Config.SplitPartially = true; // outline whatever fits, to exercise region code everywhere
+        }
+        if (options.TierUp > 0)
+        {
+            _engine.Config.TieredCodeThreshold = 0;
+            _engine.Config.TierUpCalls = options.TierUp;
+            _engine.Config.TierUpInBackground = false;
+            _engine.Config.InlineFunctionBytes = 0;   // small functions too start in the baseline
         }
         _store = new Store(_engine);
         _linker = new Linker(_engine);

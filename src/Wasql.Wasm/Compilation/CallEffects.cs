@@ -17,13 +17,19 @@ internal sealed class CallEffects
     private readonly bool[] _mayGrowMemory;
     private readonly bool[] _isLeaf;
     private readonly int[][] _globalsUsed;
+    private readonly int[][] _callees;
 
-    private CallEffects(bool[] mayGrow, bool[] leaf, int[][] globalsUsed)
+    private CallEffects(bool[] mayGrow, bool[] leaf, int[][] globalsUsed, int[][] callees)
     {
         _mayGrowMemory = mayGrow;
         _isLeaf = leaf;
         _globalsUsed = globalsUsed;
+        _callees = callees;
     }
+
+    /// <summary>The defined functions defined function <paramref name="definedIndex"/> calls directly, in the order
+    /// of their first call site, each once.</summary>
+    public int[] Callees(int definedIndex) => _callees[definedIndex];
 
     /// <summary>The globals defined function <paramref name="definedIndex"/> reads or writes, ascending.</summary>
     public int[] GlobalsUsed(int definedIndex) => _globalsUsed[definedIndex];
@@ -41,13 +47,18 @@ internal sealed class CallEffects
         var leaf = new bool[n];
         var callers = new List<int>?[n];
         var globals = new int[n][];
+        var callees = new int[n][];
         var used = new SortedSet<int>();
+        var called = new List<int>();
+        var seen = new HashSet<int>();
         for (int i = 0; i < n; i++)
         {
             var body = m.Bodies[i];
             var r = new WasmReader(m.Bytes, body.CodeOffset, body.End);
             bool calls = false;
             used.Clear();
+            called.Clear();
+            seen.Clear();
             while (!r.AtEnd)
             {
                 var op = r.ReadOpcode();
@@ -60,7 +71,11 @@ internal sealed class CallEffects
                         calls = true;
                         uint target = r.ReadU32();
                         if (target < imported) grows[i] = true;   // a host function may grow memory
-                        else (callers[target - imported] ??= []).Add(i);
+                        else
+                        {
+                            (callers[target - imported] ??= []).Add(i);
+                            if (seen.Add((int)(target - imported))) called.Add((int)(target - imported));
+                        }
                         continue;
                     case Opcode.CallIndirect:
                         calls = true;
@@ -74,6 +89,7 @@ internal sealed class CallEffects
             }
             leaf[i] = !calls;
             globals[i] = [.. used];
+            callees[i] = [.. called];
         }
         var work = new Stack<int>(Enumerable.Range(0, n).Where(i => grows[i]));
         while (work.Count > 0)
@@ -83,6 +99,6 @@ internal sealed class CallEffects
                     grows[c] = true;
                     work.Push(c);
                 }
-        return new CallEffects(grows, leaf, globals);
+        return new CallEffects(grows, leaf, globals, callees);
     }
 }

@@ -21,7 +21,19 @@ internal sealed partial class FunctionCompiler
             EmitCtx();
             var extras = PushExtraResultAddresses(ft);
             int callee = (int)(funcIndex - _m.ImportedFunctionCount);
-            _il.Emit(OpCodes.Call, _env.Methods[callee]);
+            if (_env.CallsDirectly(callee)) _il.Emit(OpCodes.Call, _env.Methods[callee]);
+            else
+            {
+                // Tiered module: through the callee's current entry (baseline, later optimized code).
+                _il.Emit(OpCodes.Ldloc, _tierCode!);
+                if (callee != 0)
+                {
+                    _il.EmitI4(callee * IntPtr.Size);
+                    _il.Emit(OpCodes.Add);
+                }
+                _il.Emit(OpCodes.Ldind_I);
+                _il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context), null);
+            }
             FinishCall(ft, extras, reloadMemory: _env.Calls.MayGrowMemory(callee));
             return;
         }

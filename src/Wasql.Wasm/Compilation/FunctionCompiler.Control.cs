@@ -3,6 +3,7 @@
 // reloads them, so every CIL label sees one consistent stack shape.
 using System.Reflection.Emit;
 using Wasql.Wasm.Binary;
+using Wasql.Wasm.Runtime;
 
 namespace Wasql.Wasm.Compilation;
 
@@ -36,6 +37,12 @@ internal sealed partial class FunctionCompiler
             f.LoopStart = _il.DefineLabel();
             _il.MarkLabel(f.LoopStart);
             EmitLimitCheck();
+            if (_baseline)
+            {
+                EmitCtx();
+                _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Tiers)));
+                EmitCountDown();
+            }
         }
         else if (op == Opcode.If)
         {

@@ -39,10 +39,15 @@ internal sealed partial class FunctionCompiler
     /// <summary>The value of an f32/f64.const just emitted (see EmitFloatArithmetic).</summary>
     private double? _lastFloatConst, _precedingFloatConst;
     private readonly bool _fuel, _interruptible;
+    /// <summary>Baseline code of a tiered module: never split, counts its calls and loop iterations (TierUpCompiler).</summary>
+    private readonly bool _baseline;
+    /// <summary>In a tiered module, TierState.CodeTable (where calls go), loaded once per method.</summary>
+    private LocalBuilder? _tierCode;
 
-    public FunctionCompiler(CompileEnv env, uint funcIndex, ILGenerator il, RegionMode? mode = null)
+    public FunctionCompiler(CompileEnv env, uint funcIndex, ILGenerator il, RegionMode? mode = null, bool baseline = false)
     {
         _mode = mode;
+        _baseline = baseline;
         _env = env;
         _m = env.Module;
         _funcIndex = funcIndex;
@@ -70,7 +75,8 @@ internal sealed partial class FunctionCompiler
         WasmReader r;
         if (_mode is null)
         {
-            _plan = _env.PlanFor(_body);
+            // RyuJIT's MinOpts copes with any size, so baseline code is never split.
+            _plan = _baseline ? RegionPlan.None : _env.PlanFor(_body);
             if (!_plan.IsEmpty)
             {
                 _frame = _env.NewFrame(_funcIndex, _localTypes);
@@ -206,6 +212,7 @@ internal sealed partial class FunctionCompiler
     private void EmitPrologue()
     {
         int defined = (int)_funcIndex - _m.ImportedFunctionCount;
+        if (_baseline) EmitForwardWhenOptimized(defined);
         bool smallLeaf = _mode is null && _plan.IsEmpty && _env.Calls.IsLeaf(defined) && _localTypes.Length <= CallEffects.SmallLeafLocals;
         if (!smallLeaf)
         {
@@ -225,6 +232,19 @@ internal sealed partial class FunctionCompiler
             ReloadFuel();
         }
         EmitLimitCheck();
+        if (_env.Tiered)
+        {
+            _tierCode = _il.DeclareLocal(typeof(nint));
+            EmitCtx();
+            _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Tiers)));
+            if (_baseline)
+            {
+                _il.Emit(OpCodes.Dup);
+                EmitCountDown(atEntry: true);
+            }
+            _il.Emit(OpCodes.Ldfld, typeof(TierState).GetField(nameof(TierState.CodeTable))!);
+            _il.Emit(OpCodes.Stloc, _tierCode);
+        }
         LoadGlobalCells();
         if (_env.HasMemory)
         {
@@ -232,6 +252,69 @@ internal sealed partial class FunctionCompiler
             _memLen = _il.DeclareLocal(typeof(long));
             ReloadMemory();
         }
+    }
+
+    /// <summary>Baseline prologue: once the optimized code is ready, run it instead (calls that reach the baseline
+    /// through a table or an export hold its pointer).</summary>
+    private void EmitForwardWhenOptimized(int defined)
+    {
+        var code = _il.DeclareLocal(typeof(nint));
+        var stay = _il.DefineLabel();
+        EmitCtx();
+        _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Tiers)));
+        _il.Emit(OpCodes.Ldfld, typeof(TierState).GetField(nameof(TierState.Optimized))!);
+        _il.EmitI4(defined);
+        _il.Emit(OpCodes.Ldelem_I);
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stloc, code);
+        _il.Emit(OpCodes.Brfalse, stay);
+        int args = ClrTypes.ParamsOf(_type, ClrTypes.Context).Length;
+        for (int a = 0; a < args; a++) _il.EmitLdarg((short)a);
+        _il.Emit(OpCodes.Ldloc, code);
+        _il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, ClrTypes.ReturnOf(_type), ClrTypes.ParamsOf(_type, ClrTypes.Context), null);
+        _il.Emit(OpCodes.Ret);
+        _il.MarkLabel(stay);
+    }
+
+    /// <summary>Baseline code at entry and loop heads, with the TierState on the stack (consumed): count down, and
+    /// ask for optimized code when the count reaches 0.</summary>
+    private void EmitCountDown(bool atEntry = false)
+    {
+        int defined = (int)_funcIndex - _m.ImportedFunctionCount;
+        var count = _temps.Rent(typeof(int));
+        var done = _il.DefineLabel();
+        var state = _temps.Rent(typeof(TierState));
+        _il.Emit(OpCodes.Stloc, state);
+        _il.Emit(OpCodes.Ldloc, state);
+        _il.Emit(OpCodes.Ldfld, typeof(TierState).GetField(nameof(TierState.Counts))!);
+        _il.EmitI4(defined);
+        _il.Emit(OpCodes.Ldelema, typeof(int));
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Ldind_I4);
+        _il.Emit(OpCodes.Ldc_I4_1);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stloc, count);
+        _il.Emit(OpCodes.Stind_I4);
+        if (atEntry && _env.Engine.Config.TierUpCalls > 1)
+        {
+            var notFirst = _il.DefineLabel();
+            _il.Emit(OpCodes.Ldloc, count);
+            _il.EmitI4(_env.Engine.Config.TierUpCalls - 1);
+            _il.Emit(OpCodes.Bne_Un, notFirst);
+            _il.Emit(OpCodes.Ldloc, state);
+            _il.EmitI4(defined);
+            _il.Emit(OpCodes.Call, typeof(TierState).GetMethod(nameof(TierState.Entered))!);
+            _il.MarkLabel(notFirst);
+        }
+        _il.Emit(OpCodes.Ldloc, count);
+        _il.Emit(OpCodes.Brtrue, done);
+        _il.Emit(OpCodes.Ldloc, state);
+        _il.EmitI4(defined);
+        _il.Emit(OpCodes.Call, typeof(TierState).GetMethod(nameof(TierState.Hot))!);
+        _il.MarkLabel(done);
+        _temps.Return(count);
+        _temps.Return(state);
     }
 
     private void EmitCtx() => _il.EmitLdarg(_ctxArg);

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using Wasql.Wasm.Model;
+using Wasql.Wasm.Runtime;
 
 namespace Wasql.Wasm.Compilation;
 
@@ -14,6 +15,8 @@ internal sealed class CompiledModule
     public required MethodInfo[] Methods { get; init; }
     /// <summary>Canonical (engine-wide) id of every type in the module's type section.</summary>
     public required int[] TypeIds { get; init; }
+    /// <summary>Entry pointers and call counts of a module the engine tiers; null when every function is optimized.</summary>
+    public TierState? Tiers { get; init; }
 
     private static readonly ConditionalWeakTable<Type, ModuleInfo> s_owners = new();
 
@@ -69,40 +72,40 @@ internal static class ModuleCompiler
         var config = engine.Config;
         var asm = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(name),
             config.CollectibleCode ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run);
-        // Collectible code is never tiered; non-collectible code is, unless the module is small enough that compiling
-        // it all fully optimized costs less than tiering's warm-up (EngineConfig.TieredCodeThreshold).
-        bool tiered = !config.CollectibleCode && m.Bodies.Sum(b => (long)(b.End - b.CodeOffset)) >= config.TieredCodeThreshold;
+        long codeBytes = m.Bodies.Sum(b => (long)(b.End - b.CodeOffset));
+        // Collectible code is never tiered by .NET, so a big module is tiered by the engine (TierUpCompiler) unless
+        // told otherwise. Non-collectible code is tiered by .NET, unless the module is small enough that compiling it
+        // all fully optimized costs less than tiering's warm-up (EngineConfig.TieredCodeThreshold).
+        bool big = codeBytes >= config.TieredCodeThreshold;
+        bool engineTiered = config.CollectibleCode && config.BaselineTier && !config.OptimizeImmediately && big;
+        bool dotnetTiered = !config.CollectibleCode && big;
         var mod = asm.DefineDynamicModule(name);
         var tb = mod.DefineType("WasmCode", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract | TypeAttributes.Class);
 
         var typeIds = m.Types.Select(engine.Types.IdOf).ToArray();
         int imported = m.ImportedFunctionCount;
+        var tiny = new bool[m.DefinedFunctionCount];
+        var baseline = new bool[m.DefinedFunctionCount];
         var builders = new MethodBuilder[m.DefinedFunctionCount];
         for (int i = 0; i < builders.Length; i++)
         {
             var ft = m.FunctionType((uint)(imported + i));
-            var mb = tb.DefineMethod($"f{imported + i}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
-                ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context));
             var body = m.Bodies[i];
-            bool tiny = !config.PreciseBacktraces && body.End - body.CodeOffset <= TinyBody;
-            mb.SetImplementationFlags(ImplFlags(config) | (config.CollectibleCode || tiered ? 0 : MethodImplAttributes.AggressiveOptimization)
-                | (tiny ? MethodImplAttributes.AggressiveInlining : 0));
+            tiny[i] = !config.PreciseBacktraces && body.End - body.CodeOffset <= config.InlineFunctionBytes;
+            // Tiny functions skip the baseline: their optimized code is cheap to make, and callers inline it.
+            baseline[i] = engineTiered && !tiny[i];
+            var mb = tb.DefineMethod($"{(baseline[i] ? 'b' : 'f')}{imported + i}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
+                ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context));
+            mb.SetImplementationFlags(baseline[i] ? BaselineFlags : ImplFlags(config)
+                | (config.CollectibleCode || dotnetTiered ? 0 : MethodImplAttributes.AggressiveOptimization)
+                | (tiny[i] ? MethodImplAttributes.AggressiveInlining : 0));
             builders[i] = mb;
         }
 
-        var env = new CompileEnv(engine, m, builders, typeIds, mod, tb);
+        var calls = CallEffects.Analyze(m);
+        var env = new CompileEnv(engine, m, builders, typeIds, mod, tb, calls, engineTiered ? tiny : null);
         for (int i = 0; i < builders.Length; i++)
-        {
-            try
-            {
-                new FunctionCompiler(env, (uint)(imported + i), builders[i].GetILGenerator()).Compile();
-            }
-            catch (WasmException) { throw; }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                throw new WasmException($"internal compiler error in {m.FunctionDisplayName((uint)(imported + i))}: {e.Message}", e);
-            }
-        }
+            CompileFunction(env, (uint)(imported + i), builders[i].GetILGenerator(), baseline[i]);
 
         env.CreateFrames();
         var type = tb.CreateType();
@@ -110,13 +113,36 @@ internal static class ModuleCompiler
         var methods = new MethodInfo[builders.Length];
         for (int i = 0; i < methods.Length; i++)
             methods[i] = type.GetMethod(builders[i].Name, BindingFlags.Public | BindingFlags.Static)!;
-        return new CompiledModule { Type = type, Methods = methods, TypeIds = typeIds };
+
+        TierState? tiers = null;
+        if (engineTiered)
+        {
+            tiers = new TierState(methods.Length, config.TierUpCalls);
+            for (int i = 0; i < methods.Length; i++)
+            {
+                tiers.Code[i] = methods[i].MethodHandle.GetFunctionPointer();
+                if (!baseline[i]) tiers.Optimized[i] = tiers.Code[i];
+            }
+            tiers.Compiler = new TierUpCompiler(engine, m, mod, methods, typeIds, calls, tiny, tiers);
+        }
+        return new CompiledModule { Type = type, Methods = methods, TypeIds = typeIds, Tiers = tiers };
     }
 
-    /// <summary>Functions with at most this many bytes of wasm body are marked AggressiveInlining: RyuJIT's own
-    /// heuristics rarely inline them because the prologue (stack probe, memory registers) makes their IL look bigger
-    /// than the work they do. alloc_trees (malloc/free helpers) runs 7-10% faster; nothing measured got slower.</summary>
-    private const int TinyBody = 100;
+    internal static void CompileFunction(CompileEnv env, uint funcIndex, ILGenerator il, bool baseline)
+    {
+        try
+        {
+            new FunctionCompiler(env, funcIndex, il, baseline: baseline).Compile();
+        }
+        catch (WasmException) { throw; }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new WasmException($"internal compiler error in {env.Module.FunctionDisplayName(funcIndex)}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Baseline code: RyuJIT's MinOpts, about four times cheaper to compile than full optimization.</summary>
+    private const MethodImplAttributes BaselineFlags = MethodImplAttributes.NoOptimization | MethodImplAttributes.NoInlining;
 
     internal static MethodImplAttributes ImplFlags(EngineConfig c) =>
         (c.OptimizeImmediately ? MethodImplAttributes.AggressiveOptimization : 0) |
@@ -127,17 +153,25 @@ internal static class ModuleCompiler
 }
 
 /// <summary>What every function compiler of one module shares.</summary>
-internal sealed class CompileEnv(Engine engine, ModuleInfo module, MethodBuilder[] methods, int[] typeIds, ModuleBuilder moduleBuilder, TypeBuilder code)
+internal sealed class CompileEnv(Engine engine, ModuleInfo module, MethodInfo[] methods, int[] typeIds, ModuleBuilder moduleBuilder,
+    TypeBuilder code, CallEffects calls, bool[]? tieredTiny)
 {
     private readonly List<FrameLayout> _frames = [];
     private int _regionCount;
 
     public Engine Engine { get; } = engine;
     public ModuleInfo Module { get; } = module;
-    public MethodBuilder[] Methods { get; } = methods;
+    /// <summary>Each defined function's method in the module's main type (what direct calls target).</summary>
+    public MethodInfo[] Methods { get; } = methods;
     public int[] TypeIds { get; } = typeIds;
     public bool HasMemory => Module.Memories.Count > 0;
-    public CallEffects Calls { get; } = CallEffects.Analyze(module);
+    public CallEffects Calls { get; } = calls;
+
+    /// <summary>The module is tiered (TierUpCompiler): calls go through <see cref="TierState.Code"/>.</summary>
+    public bool Tiered => tieredTiny is not null;
+
+    /// <summary>In a tiered module, calls to a tiny function stay direct (it has optimized code only, and inlines).</summary>
+    public bool CallsDirectly(int definedIndex) => tieredTiny is null || tieredTiny[definedIndex];
 
     /// <summary>Which constructs of a function to outline (none for the vast majority of functions).</summary>
     public RegionPlan PlanFor(FunctionBody body)

@@ -18,11 +18,12 @@ internal static class Backtrace
         {
             var method = frame.GetMethod();
             if (method is null || !CompiledModule.TryGetOwner(method.DeclaringType, out var module)) continue;
-            // f{index} is a function; r{index}_{k} a region outlined from it (reported once, as the function).
+            // f{index} is a function (b{index} its baseline code in a tiered module); r{index}_{k} a region outlined
+            // from it (reported once, as the function).
             var name = method.Name.AsSpan();
             int underscore = name.IndexOf('_');
             var digits = name[0] == 'r' && underscore > 0 ? name[1..underscore] : name[1..];
-            if (name.Length < 2 || name[0] is not ('f' or 'r') || !uint.TryParse(digits, out uint index)) continue;
+            if (name.Length < 2 || name[0] is not ('f' or 'b' or 'r') || !uint.TryParse(digits, out uint index)) continue;
             string display = (module!.ModuleName is { } mn ? mn + "!" : "") + module.FunctionDisplayName(index);
             bool isRegion = name[0] == 'r';
             if (!(lastWasRegion && frames.Count > 0 && frames[^1] == display)) frames.Add(display);

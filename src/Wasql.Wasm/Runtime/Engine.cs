@@ -41,10 +41,33 @@ public sealed class EngineConfig
     /// </summary>
     public bool CollectibleCode { get; set; } = true;
 
-    /// <summary>With <see cref="CollectibleCode"/> off, modules with at least this many bytes of function bodies are
-    /// tiered; smaller ones are still compiled fully optimized on first call (their JIT is cheap, and tiering's warm-up
-    /// would cost more than it saves). Default 256 KiB: SQLite (925 KB) is tiered, small programs are not.</summary>
+    /// <summary>Modules with at least this many bytes of function bodies are tiered (by the engine, see
+    /// <see cref="BaselineTier"/>, or by .NET when <see cref="CollectibleCode"/> is off); smaller ones are compiled fully
+    /// optimized on each function's first call (their JIT is cheap, and tiering's warm-up would cost more than it saves).
+    /// Default 256 KiB: SQLite (925 KB) is tiered, small programs are not.</summary>
     public int TieredCodeThreshold { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// True (default): a module of at least <see cref="TieredCodeThreshold"/> bytes of code starts with baseline code
+    /// (RyuJIT MinOpts: about four times cheaper to compile, slower to run), and each function is compiled again fully
+    /// optimized after <see cref="TierUpCalls"/> calls and loop iterations. Most of a big program's functions run a few
+    /// times and never pay for full optimization. Ignored with <see cref="OptimizeImmediately"/> or when
+    /// <see cref="CollectibleCode"/> is off (.NET tiers that code itself).
+    /// </summary>
+    public bool BaselineTier { get; set; } = true;
+
+    /// <summary>Functions whose wasm body has at most this many bytes are marked AggressiveInlining (RyuJIT's own
+    /// heuristics rarely inline them, because the prologue makes their IL look bigger than their work: alloc_trees runs
+    /// 7-10% faster) and skip the baseline tier (their optimized code is cheap to compile). Default 100; 0 turns both off.
+    /// Ignored with <see cref="PreciseBacktraces"/>.</summary>
+    public int InlineFunctionBytes { get; set; } = 100;
+
+    /// <summary>Calls plus loop iterations after which a baseline function is recompiled optimized.</summary>
+    public int TierUpCalls { get; set; } = 3000;
+
+    /// <summary>True (default): hot functions are recompiled on a thread-pool thread while the guest keeps running
+    /// their baseline code. False: on the calling thread, at once (deterministic; tests).</summary>
+    public bool TierUpInBackground { get; set; } = true;
 
     /// <summary>
     /// Keep every wasm function a separate native frame so trap backtraces list every function. Off by

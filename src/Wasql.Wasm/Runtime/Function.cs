@@ -13,8 +13,9 @@ public sealed class Function : Extern
 {
     /// <summary>First hidden argument of <see cref="Code"/>: a VmContext or a HostTarget.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)] public readonly object Target;
-    /// <summary>Entry point with the internal calling convention (params..., target, byref extra results...).</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)] public readonly nint Code;
+    /// <summary>Entry point with the internal calling convention (params..., target, byref extra results...). Changes
+    /// once for a function of a tiered module, from its baseline to its optimized code (TierState).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)] public nint Code;
     /// <summary>The engine-wide canonical id of <see cref="Type"/>, compared by call_indirect.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)] public readonly int TypeId;
 

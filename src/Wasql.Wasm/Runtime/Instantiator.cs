@@ -62,6 +62,8 @@ internal static class Instantiator
                 m.FunctionDisplayName(index));
         }
         ctx.Functions = functions;
+        ctx.Tiers = compiled.Tiers;
+        compiled.Tiers?.Register(functions, m.ImportedFunctionCount);
 
         for (int i = m.ImportedTableCount; i < m.Tables.Count; i++) tables[i] = new Table(m.Tables[i], null, store.Limits);
         ctx.Tables = tables;

@@ -16,6 +16,8 @@ public sealed class VmContext
     public ReadOnlyMemory<byte>[] Data = [];
     /// <summary>Element segments by index, as reference values; empty once dropped.</summary>
     public object?[][] Elements = [];
+    /// <summary>Entry pointers of a module the engine tiers (null otherwise); shared by its instances.</summary>
+    public TierState? Tiers;
     public required ExecState Exec;
     public required Instance Instance;
 }

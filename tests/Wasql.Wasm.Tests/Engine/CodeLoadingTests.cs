@@ -30,7 +30,11 @@ public class CodeLoadingTests
     [InlineData(false, 1 << 30)]   // small module, not collectible: fully optimized on first call
     public void Same_behaviour_in_every_code_loading_mode(bool collectible, int tieredThreshold)
     {
-        var engine = new Wasql.Wasm.Engine(new EngineConfig { CollectibleCode = collectible, TieredCodeThreshold = tieredThreshold, PreciseBacktraces = true });
+        var engine = new Wasql.Wasm.Engine(new EngineConfig
+        {
+            CollectibleCode = collectible, TieredCodeThreshold = tieredThreshold, PreciseBacktraces = true,
+            BaselineTier = false,   // the engine's own tiering has TieringTests
+        });
         var store = new Store(engine);
         var inst = new Linker(engine).Instantiate(store, Wasql.Wasm.Module.Compile(engine, WatTool.Assemble(Module, debugNames: true)));
         var fib = inst.GetFunction<Func<int, int>>("fib");
