@@ -48,10 +48,13 @@ foreach (var (budget, tiered) in budgets.SelectMany(b => tiers.Select(t => (b, t
     });
     var jitc = System.Runtime.JitInfo.GetCompilationTime();
     var sw = Stopwatch.StartNew();
+    Module.Validate(bytes);
+    double validate = sw.Elapsed.TotalMilliseconds;
+    sw.Restart();
     var module = Module.Compile(engine, bytes);
     double compile = sw.Elapsed.TotalMilliseconds;
     if (Environment.GetEnvironmentVariable("WASQL_BENCH_JIT") == "1")
-        Console.Error.WriteLine($"compile: JIT of the compiler itself {(System.Runtime.JitInfo.GetCompilationTime() - jitc).TotalMilliseconds:F0} ms");
+        Console.Error.WriteLine($"compile: decode + validate alone {validate:F0} ms; JIT of the compiler itself {(System.Runtime.JitInfo.GetCompilationTime() - jitc).TotalMilliseconds:F0} ms");
     var runs = new List<string>();
     string hash = "";
     for (int i = 0; i < runCount; i++)

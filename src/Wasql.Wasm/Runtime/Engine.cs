@@ -24,7 +24,8 @@ public sealed class EngineConfig
     /// <summary>
     /// After compiling a module, have a background thread JIT its functions ahead of their first call, so a
     /// big program does not pay for RyuJIT on its critical path (SQLite's first run: about 30% faster on two
-    /// cores). Off by default: it spends a core on functions that may never run; `wasql run` turns it on.
+    /// cores). Off by default: it spends a core on functions that may never run; `wasql run` turns it on. Not done for a
+    /// module the engine tiers (<see cref="BaselineTier"/>), which compiles callees ahead of their first call instead.
     /// </summary>
     public bool PrecompileInBackground { get; set; }
 
