@@ -75,6 +75,12 @@ internal sealed partial class FunctionCompiler
             _ => (4, ValType.I64, true), // I64Store32
         };
 
+        if (_baseline)
+        {
+            EmitBaselineMemoryAccess(op, offset, valueType, isStore);
+            return;
+        }
+
         LocalBuilder? value = null;
         if (isStore)
         {
@@ -129,6 +135,14 @@ internal sealed partial class FunctionCompiler
     /// </summary>
     private void EmitEffectiveAddress(uint offset, int size, int addressLocal = -1)
     {
+        if (_baseline)
+        {
+            _il.EmitI4((int)offset);
+            _il.EmitI4(size);
+            EmitCtx();
+            _il.Emit(OpCodes.Call, typeof(BaselineMemory).GetMethod(nameof(BaselineMemory.Address))!);
+            return;
+        }
         long end = (long)offset + size, checkedEnd = 0;
         _il.Emit(OpCodes.Conv_U8);
         if (addressLocal >= 0 && _checkedEnds.TryGetValue(addressLocal, out checkedEnd) && end <= checkedEnd)
@@ -155,8 +169,27 @@ internal sealed partial class FunctionCompiler
         }
     }
 
+    /// <summary>Baseline code: the whole access is one helper call (address, [value,] offset, ctx). MinOpts would not
+    /// inline the bounds check anyway, and the short IL is what makes baseline code cheap to JIT.</summary>
+    private void EmitBaselineMemoryAccess(Opcode op, uint offset, ValType valueType, bool isStore)
+    {
+        Pop();
+        if (isStore) Pop();
+        _il.EmitI4((int)offset);
+        EmitCtx();
+        _il.Emit(OpCodes.Call, BaselineMemory.For(op));
+        if (!isStore) Push(valueType);
+    }
+
     private void EmitMemorySize()
     {
+        if (_baseline)
+        {
+            EmitCtx();
+            _il.Emit(OpCodes.Call, typeof(BaselineMemory).GetMethod(nameof(BaselineMemory.Size))!);
+            Push(ValType.I32);
+            return;
+        }
         _il.Emit(OpCodes.Ldloc, _memLen!);
         _il.EmitI4(16);
         _il.Emit(OpCodes.Shr_Un);

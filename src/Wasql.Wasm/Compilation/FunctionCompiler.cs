@@ -246,7 +246,7 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Stloc, _tierCode);
         }
         LoadGlobalCells();
-        if (_env.HasMemory)
+        if (_env.HasMemory && !_baseline)   // baseline code reaches memory through BaselineMemory's helpers
         {
             _memBase = _il.DeclareLocal(typeof(nint));
             _memLen = _il.DeclareLocal(typeof(long));

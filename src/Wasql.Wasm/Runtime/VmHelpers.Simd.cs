@@ -13,7 +13,7 @@ namespace Wasql.Wasm.Runtime;
 
 public static unsafe partial class VmHelpers
 {
-    private const MethodImplOptions Inl = MethodImplOptions.AggressiveInlining;
+    private const MethodImplOptions Inl = MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization;
 
     // ---- constants, memory ----------------------------------------------------------------------
     [MethodImpl(Inl)] public static V V128Const(long low, long high) => Vector128.Create(low, high).AsByte();
@@ -373,14 +373,14 @@ public static unsafe partial class VmHelpers
     }
 
     // Float arithmetic with a constant operand, out of the JIT's sight (see FunctionCompiler.Simd.cs).
-    [MethodImpl(MethodImplOptions.NoInlining)] public static V F32x4AddNoFold(V a, V b) => F32x4Add(a, b);
-    [MethodImpl(MethodImplOptions.NoInlining)] public static V F32x4SubNoFold(V a, V b) => F32x4Sub(a, b);
-    [MethodImpl(MethodImplOptions.NoInlining)] public static V F32x4MulNoFold(V a, V b) => F32x4Mul(a, b);
-    [MethodImpl(MethodImplOptions.NoInlining)] public static V F32x4DivNoFold(V a, V b) => F32x4Div(a, b);
-    [MethodImpl(MethodImplOptions.NoInlining)] public static V F64x2AddNoFold(V a, V b) => F64x2Add(a, b);
-    [MethodImpl(MethodImplOptions.NoInlining)] public static V F64x2SubNoFold(V a, V b) => F64x2Sub(a, b);
-    [MethodImpl(MethodImplOptions.NoInlining)] public static V F64x2MulNoFold(V a, V b) => F64x2Mul(a, b);
-    [MethodImpl(MethodImplOptions.NoInlining)] public static V F64x2DivNoFold(V a, V b) => F64x2Div(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] public static V F32x4AddNoFold(V a, V b) => F32x4Add(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] public static V F32x4SubNoFold(V a, V b) => F32x4Sub(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] public static V F32x4MulNoFold(V a, V b) => F32x4Mul(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] public static V F32x4DivNoFold(V a, V b) => F32x4Div(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] public static V F64x2AddNoFold(V a, V b) => F64x2Add(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] public static V F64x2SubNoFold(V a, V b) => F64x2Sub(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] public static V F64x2MulNoFold(V a, V b) => F64x2Mul(a, b);
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] public static V F64x2DivNoFold(V a, V b) => F64x2Div(a, b);
 
     // ---- generated from the instruction table: comparisons, lane-wise arithmetic, shifts, lanes ------------
     [MethodImpl(Inl)] public static V I8x16Eq(V a, V b) => Vector128.Equals(a.AsSByte(), b.AsSByte()).AsByte();
