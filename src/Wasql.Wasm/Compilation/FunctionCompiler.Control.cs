@@ -37,12 +37,7 @@ internal sealed partial class FunctionCompiler
             f.LoopStart = _il.DefineLabel();
             _il.MarkLabel(f.LoopStart);
             EmitLimitCheck();
-            if (_baseline)
-            {
-                EmitCtx();
-                _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Tiers)));
-                EmitCountDown();
-            }
+            if (_baseline) EmitLoopTick();
         }
         else if (op == Opcode.If)
         {

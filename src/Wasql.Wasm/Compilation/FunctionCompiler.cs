@@ -43,6 +43,8 @@ internal sealed partial class FunctionCompiler
     private readonly bool _baseline;
     /// <summary>In a tiered module, TierState.CodeTable (where calls go), loaded once per method.</summary>
     private LocalBuilder? _tierCode;
+    /// <summary>Baseline code: loop iterations left in this call before the function asks for optimized code.</summary>
+    private LocalBuilder? _loopTicks;
 
     public FunctionCompiler(CompileEnv env, uint funcIndex, ILGenerator il, RegionMode? mode = null, bool baseline = false)
     {
@@ -212,7 +214,7 @@ internal sealed partial class FunctionCompiler
     private void EmitPrologue()
     {
         int defined = (int)_funcIndex - _m.ImportedFunctionCount;
-        if (_baseline) EmitForwardWhenOptimized(defined);
+        if (_baseline) EmitBaselineEntry(defined);
         bool smallLeaf = _mode is null && _plan.IsEmpty && _env.Calls.IsLeaf(defined) && _localTypes.Length <= CallEffects.SmallLeafLocals;
         if (!smallLeaf)
         {
@@ -237,11 +239,6 @@ internal sealed partial class FunctionCompiler
             _tierCode = _il.DeclareLocal(typeof(nint));
             EmitCtx();
             _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Tiers)));
-            if (_baseline)
-            {
-                _il.Emit(OpCodes.Dup);
-                EmitCountDown(atEntry: true);
-            }
             _il.Emit(OpCodes.Ldfld, typeof(TierState).GetField(nameof(TierState.CodeTable))!);
             _il.Emit(OpCodes.Stloc, _tierCode);
         }
@@ -254,17 +251,16 @@ internal sealed partial class FunctionCompiler
         }
     }
 
-    /// <summary>Baseline prologue: once the optimized code is ready, run it instead (calls that reach the baseline
-    /// through a table or an export hold its pointer).</summary>
-    private void EmitForwardWhenOptimized(int defined)
+    /// <summary>Baseline prologue: one call counts the call (TierState.EnterBaseline); once the optimized code is
+    /// ready it returns its address and the baseline forwards there (calls that reach the baseline through a table or
+    /// an export hold its pointer). Loop heads count down a local (EmitLoopTick), reset per call.</summary>
+    private void EmitBaselineEntry(int defined)
     {
         var code = _il.DeclareLocal(typeof(nint));
         var stay = _il.DefineLabel();
         EmitCtx();
-        _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Tiers)));
-        _il.Emit(OpCodes.Ldfld, typeof(TierState).GetField(nameof(TierState.Optimized))!);
         _il.EmitI4(defined);
-        _il.Emit(OpCodes.Ldelem_I);
+        _il.Emit(OpCodes.Call, typeof(TierState).GetMethod(nameof(TierState.EnterBaseline))!);
         _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Stloc, code);
         _il.Emit(OpCodes.Brfalse, stay);
@@ -274,47 +270,25 @@ internal sealed partial class FunctionCompiler
         _il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, ClrTypes.ReturnOf(_type), ClrTypes.ParamsOf(_type, ClrTypes.Context), null);
         _il.Emit(OpCodes.Ret);
         _il.MarkLabel(stay);
+        _loopTicks = _il.DeclareLocal(typeof(int));
+        _il.EmitI4(Math.Max(1, _env.Engine.Config.TierUpCalls));
+        _il.Emit(OpCodes.Stloc, _loopTicks);
     }
 
-    /// <summary>Baseline code at entry and loop heads, with the TierState on the stack (consumed): count down, and
-    /// ask for optimized code when the count reaches 0.</summary>
-    private void EmitCountDown(bool atEntry = false)
+    /// <summary>Baseline loop head: after TierUpCalls iterations within one call, ask for optimized code.</summary>
+    private void EmitLoopTick()
     {
-        int defined = (int)_funcIndex - _m.ImportedFunctionCount;
-        var count = _temps.Rent(typeof(int));
         var done = _il.DefineLabel();
-        var state = _temps.Rent(typeof(TierState));
-        _il.Emit(OpCodes.Stloc, state);
-        _il.Emit(OpCodes.Ldloc, state);
-        _il.Emit(OpCodes.Ldfld, typeof(TierState).GetField(nameof(TierState.Counts))!);
-        _il.EmitI4(defined);
-        _il.Emit(OpCodes.Ldelema, typeof(int));
-        _il.Emit(OpCodes.Dup);
-        _il.Emit(OpCodes.Ldind_I4);
+        _il.Emit(OpCodes.Ldloc, _loopTicks!);
         _il.Emit(OpCodes.Ldc_I4_1);
         _il.Emit(OpCodes.Sub);
         _il.Emit(OpCodes.Dup);
-        _il.Emit(OpCodes.Stloc, count);
-        _il.Emit(OpCodes.Stind_I4);
-        if (atEntry && _env.Engine.Config.TierUpCalls > 1)
-        {
-            var notFirst = _il.DefineLabel();
-            _il.Emit(OpCodes.Ldloc, count);
-            _il.EmitI4(_env.Engine.Config.TierUpCalls - 1);
-            _il.Emit(OpCodes.Bne_Un, notFirst);
-            _il.Emit(OpCodes.Ldloc, state);
-            _il.EmitI4(defined);
-            _il.Emit(OpCodes.Call, typeof(TierState).GetMethod(nameof(TierState.Entered))!);
-            _il.MarkLabel(notFirst);
-        }
-        _il.Emit(OpCodes.Ldloc, count);
+        _il.Emit(OpCodes.Stloc, _loopTicks!);
         _il.Emit(OpCodes.Brtrue, done);
-        _il.Emit(OpCodes.Ldloc, state);
-        _il.EmitI4(defined);
-        _il.Emit(OpCodes.Call, typeof(TierState).GetMethod(nameof(TierState.Hot))!);
+        EmitCtx();
+        _il.EmitI4((int)_funcIndex - _m.ImportedFunctionCount);
+        _il.Emit(OpCodes.Call, typeof(TierState).GetMethod(nameof(TierState.LoopHot))!);
         _il.MarkLabel(done);
-        _temps.Return(count);
-        _temps.Return(state);
     }
 
     private void EmitCtx() => _il.EmitLdarg(_ctxArg);

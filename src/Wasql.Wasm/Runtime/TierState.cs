@@ -17,7 +17,7 @@ public sealed class TierState
     /// <summary>Each defined function's optimized code, 0 until it is ready. A baseline body whose optimized code is
     /// ready forwards to it, so calls through tables and exports (which hold the baseline pointer) are promoted too.</summary>
     public readonly nint[] Optimized;
-    /// <summary>Calls and loop iterations left before a defined function is recompiled optimized (hits 0 once).</summary>
+    /// <summary>Calls left before a defined function is recompiled optimized (hits 0 once).</summary>
     public readonly int[] Counts;
 
     internal TierUpCompiler? Compiler;
@@ -40,12 +40,27 @@ public sealed class TierState
         Array.Fill(Counts, InitialCount);
     }
 
-    /// <summary>Called by baseline code on a function's first call: its callees are likely next, so their baseline
-    /// code is compiled ahead on the tier-up thread while it is idle.</summary>
-    public void Entered(int defined) => Compiler?.Warm(defined);
+    /// <summary>
+    /// Called on entry to a function's baseline code: the address of its optimized code once that is ready (the
+    /// baseline then forwards the call), else 0 after counting the call. On the first call, the callees' baseline code
+    /// is queued for compilation ahead of their first calls (they are likely next); when the count runs out, the
+    /// function is queued for optimization.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static nint EnterBaseline(VmContext ctx, int defined)
+    {
+        var t = ctx.Tiers!;
+        nint code = Volatile.Read(ref t.Optimized[defined]);
+        if (code != 0) return code;
+        int left = --t.Counts[defined];
+        if (left == 0) t.Compiler?.Request(defined);
+        else if (left == t.InitialCount - 1) t.Compiler?.Warm(defined);
+        return 0;
+    }
 
-    /// <summary>Called by baseline code when a function's count reaches 0.</summary>
-    public void Hot(int defined) => Compiler?.Request(defined);
+    /// <summary>Called by baseline code whose loops ran TierUpCalls iterations within one call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LoopHot(VmContext ctx, int defined) => ctx.Tiers!.Compiler?.Request(defined);
 
     internal void Register(Function[] functions, int importedCount)
     {
