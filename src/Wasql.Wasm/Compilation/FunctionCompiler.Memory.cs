@@ -169,15 +169,15 @@ internal sealed partial class FunctionCompiler
         }
     }
 
-    /// <summary>Baseline code: the whole access is one helper call (address, [value,] offset, ctx). MinOpts would not
+    /// <summary>Baseline code: the whole access is one helper call (address, [value,] [offset,] ctx). MinOpts would not
     /// inline the bounds check anyway, and the short IL is what makes baseline code cheap to JIT.</summary>
     private void EmitBaselineMemoryAccess(Opcode op, uint offset, ValType valueType, bool isStore)
     {
         Pop();
         if (isStore) Pop();
-        _il.EmitI4((int)offset);
+        if (offset != 0) _il.EmitI4((int)offset);
         EmitCtx();
-        _il.Emit(OpCodes.Call, BaselineMemory.For(op));
+        _il.Emit(OpCodes.Call, BaselineMemory.For(op, withOffset: offset != 0));
         if (!isStore) Push(valueType);
     }
 

@@ -216,7 +216,7 @@ internal sealed partial class FunctionCompiler
         int defined = (int)_funcIndex - _m.ImportedFunctionCount;
         if (_baseline) EmitBaselineEntry(defined);
         bool smallLeaf = _mode is null && _plan.IsEmpty && _env.Calls.IsLeaf(defined) && _localTypes.Length <= CallEffects.SmallLeafLocals;
-        if (!smallLeaf)
+        if (!smallLeaf && !_baseline)   // baseline code: EnterBaseline checks the stack
         {
             var probe = _il.DeclareLocal(typeof(int));
             var ok = _il.DefineLabel();

@@ -44,11 +44,14 @@ public sealed class TierState
     /// Called on entry to a function's baseline code: the address of its optimized code once that is ready (the
     /// baseline then forwards the call), else 0 after counting the call. On the first call, the callees' baseline code
     /// is queued for compilation ahead of their first calls (they are likely next); when the count runs out, the
-    /// function is queued for optimization.
+    /// function is queued for optimization. Also the baseline's stack guard.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static nint EnterBaseline(VmContext ctx, int defined)
+    public static unsafe nint EnterBaseline(VmContext ctx, int defined)
     {
+        // The stack guard of the caller, checked here a frame deeper (so a little early), to keep baseline code short.
+        int probe;
+        if ((nuint)(&probe) < ctx.Exec.StackLimit) VmHelpers.StackExhausted();
         var t = ctx.Tiers!;
         nint code = Volatile.Read(ref t.Optimized[defined]);
         if (code != 0) return code;
