@@ -32,10 +32,11 @@ for tool in "$CLANG" "$GCC" node npm python3 dotnet; do
   command -v "$tool" >/dev/null || { echo "run.sh: '$tool' is not installed" >&2; exit 1; }
 done
 
-cli="$root/src/Wasql.Cli/bin/Release/net10.0/wasql.dll"
+# wasql as it is installed: published, with the host's own code precompiled (ReadyToRun), not a plain build.
+cli="$out/wasql-cli/wasql.dll"
 if [[ $build_cli == 1 || ! -f "$cli" ]]; then
-  echo "== building wasql (Release)" >&2
-  dotnet build "$root/src/Wasql.Cli" -c Release -nologo -v q -clp:ErrorsOnly >&2
+  echo "== publishing wasql (Release, ReadyToRun)" >&2
+  dotnet publish "$root/src/Wasql.Cli" -c Release -r linux-x64 --self-contained false -o "$out/wasql-cli" -nologo -v q -clp:ErrorsOnly >&2
 fi
 
 # The SQLite amalgamation: reuse the test cache if present, else npm pack the pinned better-sqlite3 tarball.
