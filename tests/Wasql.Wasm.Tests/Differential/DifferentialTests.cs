@@ -13,15 +13,23 @@ using Engine = Wasql.Wasm.Engine;
 
 public sealed class DifferentialTests(ITestOutputHelper output)
 {
-    public static IEnumerable<object[]> ProgramNames() => Toolchain.Programs().Select(p => new object[] { p });
+    /// <summary>Each program twice: as compiled by default (fully optimized on first call), and tiered with every
+    /// function starting in baseline code and switching to optimized code after 3 calls or loop iterations, so calls
+    /// run in both tiers and across the switch.</summary>
+    public static IEnumerable<object[]> ProgramNames() =>
+        Toolchain.Programs().SelectMany(p => new[] { new object[] { p, false }, new object[] { p, true } });
+
+    private static Engine NewEngine(bool tiered) => new(tiered
+        ? new EngineConfig { TieredCodeThreshold = 0, InlineFunctionBytes = 0, TierUpCalls = 3, TierUpInBackground = false }
+        : new EngineConfig());
 
     [Theory]
     [MemberData(nameof(ProgramNames))]
-    public void ExportsMatchV8(string program)
+    public void ExportsMatchV8(string program, bool tiered)
     {
         string wasmPath = Toolchain.WasmPath(program);
         byte[] bytes = File.ReadAllBytes(wasmPath);
-        var engine = new Engine();
+        var engine = NewEngine(tiered);
         var module = Module.Compile(engine, bytes);
         var cases = CaseGenerator.ForModule(module, seed: CaseGenerator.StableSeed(program));
         Assert.True(cases.Count > 0, $"{program}: no exported functions to test");
@@ -29,7 +37,8 @@ public sealed class DifferentialTests(ITestOutputHelper output)
         var ours = RunOurs(engine, module, cases);
         var theirs = RunV8(wasmPath, cases);
         int calls = Compare(program, cases, ours, theirs);
-        output.WriteLine($"{program}: {calls} calls, {ours.Count(o => o.Trap is not null)} traps, all equal to V8");
+        if (tiered) Assert.True(module.Compiled.Tiers!.OptimizedCount > 0, $"{program}: nothing was promoted");
+        output.WriteLine($"{program}{(tiered ? " (tiered)" : "")}: {calls} calls, {ours.Count(o => o.Trap is not null)} traps, all equal to V8");
     }
 
     /// <summary>Sorts 20000 ints in both engines and compares the sorted array in memory byte by byte.</summary>
