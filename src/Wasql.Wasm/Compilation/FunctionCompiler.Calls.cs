@@ -21,7 +21,8 @@ internal sealed partial class FunctionCompiler
             EmitCtx();
             var extras = PushExtraResultAddresses(ft);
             int callee = (int)(funcIndex - _m.ImportedFunctionCount);
-            if (_env.CallsDirectly(callee)) _il.Emit(OpCodes.Call, _env.Methods[callee]);
+            // Baseline code inlines nothing, and a tiered module's baseline may live in another assembly than its callee.
+            if (_env.CallsDirectly(callee) && !_baseline) _il.Emit(OpCodes.Call, _env.Methods[callee]);
             else
             {
                 // Tiered module: through the callee's current entry (baseline, later optimized code).

@@ -70,8 +70,6 @@ internal static class ModuleCompiler
         int id = Interlocked.Increment(ref s_counter);
         string name = $"wasm{id}_{Sanitize(m.ModuleName)}";
         var config = engine.Config;
-        var asm = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(name),
-            config.CollectibleCode ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run);
         long codeBytes = m.Bodies.Sum(b => (long)(b.End - b.CodeOffset));
         // Collectible code is never tiered by .NET, so a big module is tiered by the engine (TierUpCompiler) unless
         // told otherwise. Non-collectible code is tiered by .NET, unless the module is small enough that compiling it
@@ -79,22 +77,49 @@ internal static class ModuleCompiler
         bool big = codeBytes >= config.TieredCodeThreshold;
         bool engineTiered = config.CollectibleCode && config.BaselineTier && !config.OptimizeImmediately && big;
         bool dotnetTiered = !config.CollectibleCode && big;
-        var mod = asm.DefineDynamicModule(name);
-        var tb = mod.DefineType("WasmCode", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract | TypeAttributes.Class);
 
         var typeIds = m.Types.Select(engine.Types.IdOf).ToArray();
-        int imported = m.ImportedFunctionCount;
-        var tiny = new bool[m.DefinedFunctionCount];
-        var baseline = new bool[m.DefinedFunctionCount];
-        var builders = new MethodBuilder[m.DefinedFunctionCount];
-        for (int i = 0; i < builders.Length; i++)
+        int imported = m.ImportedFunctionCount, n = m.DefinedFunctionCount;
+        var tiny = new bool[n];
+        var baseline = new bool[n];
+        for (int i = 0; i < n; i++)
         {
-            var ft = m.FunctionType((uint)(imported + i));
             var body = m.Bodies[i];
             tiny[i] = !config.PreciseBacktraces && body.End - body.CodeOffset <= config.InlineFunctionBytes;
             // Tiny functions skip the baseline: their optimized code is cheap to make, and callers inline it.
             baseline[i] = engineTiered && !tiny[i];
-            var mb = tb.DefineMethod($"{(baseline[i] ? 'b' : 'f')}{imported + i}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
+        }
+
+        // A tiered module is emitted into two dynamic assemblies on two threads: its baseline code calls every
+        // function through TierState.Code, so the halves never reference each other. Part 0 holds the tiny
+        // functions (optimized code that calls other tiny functions directly) and the later tier-ups.
+        int parts = engineTiered && baseline.Any(b => b) ? 2 : 1;
+        var part = new int[n];
+        if (parts == 2)
+        {
+            long size0 = 0, size1 = 0;
+            for (int i = 0; i < n; i++)
+            {
+                long size = m.Bodies[i].End - m.Bodies[i].CodeOffset;
+                if (baseline[i] && size1 < size0) { part[i] = 1; size1 += size; }
+                else size0 += size;
+            }
+        }
+        var units = new CodeUnit[parts];
+        for (int p = 0; p < parts; p++)
+        {
+            string partName = parts == 1 ? name : $"{name}_{p}";
+            var asm = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(partName),
+                config.CollectibleCode ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run);
+            var mod = asm.DefineDynamicModule(partName);
+            units[p] = new CodeUnit(mod, mod.DefineType("WasmCode", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract | TypeAttributes.Class));
+        }
+
+        var builders = new MethodBuilder[n];
+        for (int i = 0; i < n; i++)
+        {
+            var ft = m.FunctionType((uint)(imported + i));
+            var mb = units[part[i]].Type.DefineMethod($"{(baseline[i] ? 'b' : 'f')}{imported + i}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
                 ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context));
             mb.SetImplementationFlags(baseline[i] ? BaselineFlags : ImplFlags(config)
                 | (config.CollectibleCode || dotnetTiered ? 0 : MethodImplAttributes.AggressiveOptimization)
@@ -103,32 +128,47 @@ internal static class ModuleCompiler
         }
 
         var calls = CallEffects.Analyze(m);
-        var env = new CompileEnv(engine, m, builders, typeIds, mod, tb, calls, engineTiered ? tiny : null);
-        for (int i = 0; i < builders.Length; i++)
-            CompileFunction(env, (uint)(imported + i), builders[i].GetILGenerator(), baseline[i]);
+        Type EmitPart(int p)
+        {
+            var env = new CompileEnv(engine, m, builders, typeIds, units[p].Module, units[p].Type, calls, engineTiered ? tiny : null);
+            for (int i = 0; i < n; i++)
+                if (part[i] == p) CompileFunction(env, (uint)(imported + i), builders[i].GetILGenerator(), baseline[i]);
+            env.CreateFrames();
+            var created = units[p].Type.CreateType();
+            CompiledModule.RegisterOwner(created, m);
+            return created;
+        }
+        var types = new Type[parts];
+        if (parts == 1) types[0] = EmitPart(0);
+        else
+        {
+            var second = Task.Run(() => EmitPart(1));
+            try { types[0] = EmitPart(0); }
+            finally { second.Wait(); }   // observe its failure too; rethrown below without the AggregateException wrapper
+            types[1] = second.GetAwaiter().GetResult();
+        }
 
-        env.CreateFrames();
-        var type = tb.CreateType();
-        CompiledModule.RegisterOwner(type, m);
-        // One listing: looking each method up by name costs ~20 µs on a type with thousands of methods.
-        var byName = type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly).ToDictionary(mi => mi.Name);
-        var methods = new MethodInfo[builders.Length];
-        for (int i = 0; i < methods.Length; i++)
-            methods[i] = byName[builders[i].Name];
+        // One listing per type: looking each method up by name costs ~20 µs on a type with thousands of methods.
+        var byName = types.Select(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly).ToDictionary(mi => mi.Name)).ToArray();
+        var methods = new MethodInfo[n];
+        for (int i = 0; i < n; i++)
+            methods[i] = byName[part[i]][builders[i].Name];
 
         TierState? tiers = null;
         if (engineTiered)
         {
-            tiers = new TierState(methods.Length, config.TierUpCalls);
-            for (int i = 0; i < methods.Length; i++)
+            tiers = new TierState(n, config.TierUpCalls);
+            for (int i = 0; i < n; i++)
             {
                 tiers.Code[i] = methods[i].MethodHandle.GetFunctionPointer();
                 if (!baseline[i]) tiers.Optimized[i] = tiers.Code[i];
             }
-            tiers.Compiler = new TierUpCompiler(engine, m, mod, methods, typeIds, calls, tiny, tiers);
+            tiers.Compiler = new TierUpCompiler(engine, m, units[0].Module, methods, typeIds, calls, tiny, tiers);
         }
-        return new CompiledModule { Type = type, Methods = methods, TypeIds = typeIds, Tiers = tiers };
+        return new CompiledModule { Type = types[0], Methods = methods, TypeIds = typeIds, Tiers = tiers };
     }
+
+    private readonly record struct CodeUnit(ModuleBuilder Module, TypeBuilder Type);
 
     internal static void CompileFunction(CompileEnv env, uint funcIndex, ILGenerator il, bool baseline)
     {
