@@ -24,10 +24,6 @@ internal sealed class TierUpCompiler(Engine engine, ModuleInfo module, ModuleBui
     private readonly object _emitLock = new();
     private int _draining;
 
-    /// <summary>Functions recompiled so far, and the time spent emitting and JIT-compiling them (diagnostics).</summary>
-    public int Promoted;
-    public long PromotionTicks;
-
     public void Request(int defined)
     {
         if (Interlocked.Exchange(ref _requested[defined], 1) != 0) return;
@@ -86,7 +82,6 @@ internal sealed class TierUpCompiler(Engine engine, ModuleInfo module, ModuleBui
 
     private void Promote(int defined)
     {
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         nint code;
         try
         {
@@ -98,8 +93,6 @@ internal sealed class TierUpCompiler(Engine engine, ModuleInfo module, ModuleBui
             return;
         }
         state.Publish(defined, code);
-        Interlocked.Increment(ref Promoted);
-        Interlocked.Add(ref PromotionTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
     }
 
     private nint Emit(int defined)
