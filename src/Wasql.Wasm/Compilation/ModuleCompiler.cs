@@ -142,7 +142,8 @@ internal static class ModuleCompiler
         if (parts == 1) types[0] = EmitPart(0);
         else
         {
-            var second = Task.Run(() => EmitPart(1));
+            // A thread of its own: a host that compiles on thread-pool threads must not wait on the pool for it.
+            var second = Task.Factory.StartNew(() => EmitPart(1), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             try { types[0] = EmitPart(0); }
             finally { second.Wait(); }   // observe its failure too; rethrown below without the AggregateException wrapper
             types[1] = second.GetAwaiter().GetResult();
