@@ -1,6 +1,7 @@
 // UDF benchmarks: (a) the Databend fixture's wasm_gcd over a 1024-row batch end to end (IPC write, guest call,
 // IPC read) vs the same loop in C#; (b) a direct-ABI gcd per row (session typed delegate, pooled delegate, boxed
-// Invoke) vs a C# delegate per row. Median of several timed rounds after warm-up.
+// Invoke) vs a C# delegate per row. Median of several timed rounds after warm-up. (c) a cold start: loading the
+// fixture (958 KB of code) and its first batches, with the engine's tiering on and off.
 using System.Diagnostics;
 using Wasql.Arrow.Arrays;
 using Wasql.Arrow.Types;
@@ -72,3 +73,31 @@ long Boxed() { for (int i = 0; i < N; i++) { boxedArgs[0] = a[i]; boxedArgs[1] =
 for (int w = 0; w < 5; w++) { Rows(csDelegate); Rows(fast); Rows(pooled); Boxed(); }
 double d0 = Median(() => Rows(csDelegate)), d1 = Median(() => Rows(fast)), d2 = Median(() => Rows(pooled)), d3 = Median(Boxed);
 Console.WriteLine($"(b) gcd per row: C# delegate {d0:F1} ns, direct session delegate {d1:F1} ns ({d1 / d0:F2}x), pooled delegate {d2:F1} ns ({d2 / d0:F2}x), boxed Invoke {d3:F1} ns ({d3 / d0:F2}x)");
+
+// (c) cold start: load + first batch + the next 99, each configuration in a fresh runtime, alternating (after one
+// throwaway round that JIT-compiles the host's own code)
+byte[] fixture = File.ReadAllBytes(Path.Combine(shared, "fixtures", "arrow-udf", "databend_gcd.wasm"));
+(double Load, double First, double Next99) Cold(bool tiered)
+{
+    using var cold = new UdfRuntime(configureEngine: c => c.BaselineTier = tiered);
+    var sw = Stopwatch.StartNew();
+    var m = cold.Load(fixture, "databend_gcd");
+    double load = sw.Elapsed.TotalMilliseconds;
+    var f = m.GetFunction("wasm_gcd", "int4", "int4");
+    sw.Restart();
+    f.CallScalar(batch);
+    double first = sw.Elapsed.TotalMilliseconds;
+    sw.Restart();
+    for (int i = 0; i < 99; i++) f.CallScalar(batch);
+    return (load, first, sw.Elapsed.TotalMilliseconds);
+}
+Cold(true);
+var coldRuns = new Dictionary<bool, List<(double Load, double First, double Next99)>> { [true] = [], [false] = [] };
+for (int round = 0; round < 5; round++)
+    foreach (bool tiered in new[] { true, false }) coldRuns[tiered].Add(Cold(tiered));
+foreach (bool tiered in new[] { true, false })
+{
+    var runs = coldRuns[tiered];
+    double Med(Func<(double Load, double First, double Next99), double> pick) => runs.Select(pick).Order().ElementAt(runs.Count / 2);
+    Console.WriteLine($"(c) cold start, tiering {(tiered ? "on " : "off")}: load {Med(r => r.Load):F1} ms, first batch {Med(r => r.First):F1} ms, next 99 batches {Med(r => r.Next99):F1} ms");
+}

@@ -7,16 +7,18 @@ namespace Wasql.Udf;
 /// <summary>Holds the wasm engine and limits shared by every UDF module. Thread-safe; create one per database.</summary>
 public sealed class UdfRuntime : IDisposable
 {
-    /// <summary>Creates a runtime with <paramref name="limits"/> (default <see cref="UdfLimits.Default"/>).</summary>
-    public UdfRuntime(UdfLimits? limits = null)
+    /// <summary>Creates a runtime with <paramref name="limits"/> (default <see cref="UdfLimits.Default"/>).
+    /// <paramref name="configureEngine"/> may tune how modules are compiled (for instance
+    /// <see cref="EngineConfig.BaselineTier"/>); the checks the limits need are switched on after it.</summary>
+    public UdfRuntime(UdfLimits? limits = null, Action<EngineConfig>? configureEngine = null)
     {
         Limits = limits ?? UdfLimits.Default;
         if (Limits.MaxInstancesPerModule < 1) throw new ArgumentOutOfRangeException(nameof(limits), "MaxInstancesPerModule must be at least 1");
-        Engine = new Engine(new EngineConfig
-        {
-            ConsumeFuel = Limits.FuelPerCall is not null,
-            Interruptible = Limits.Deadline is not null,
-        });
+        var config = new EngineConfig();
+        configureEngine?.Invoke(config);
+        config.ConsumeFuel = Limits.FuelPerCall is not null;
+        config.Interruptible = Limits.Deadline is not null;
+        Engine = new Engine(config);
         if (Limits.Deadline is TimeSpan d) Watchdog = new Pooling.Watchdog(d);
     }
 

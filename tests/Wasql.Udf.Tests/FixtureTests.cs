@@ -150,6 +150,20 @@ public sealed class FixtureTests : IDisposable
     }
 
     [Fact]
+    public void EngineCanBeTunedButKeepsTheChecksTheLimitsNeed()
+    {
+        using var rt = new UdfRuntime(new UdfLimits { Deadline = TimeSpan.FromSeconds(5) }, c =>
+        {
+            c.BaselineTier = false;
+            c.Interruptible = false;   // the deadline needs it: switched back on
+        });
+        Assert.False(rt.Engine.Config.BaselineTier);
+        Assert.True(rt.Engine.Config.Interruptible);
+        var m = rt.Load(File.ReadAllBytes(Paths.Fixture("databend_gcd.wasm")), "gcd");
+        Assert.Equal(5, m.GetFunction("wasm_gcd", "int4", "int4").Invoke(25, 15));
+    }
+
+    [Fact]
     public void ConcurrentCallsStayWithinPoolCap()
     {
         using var rt = new UdfRuntime(new UdfLimits { MaxInstancesPerModule = 3 });
