@@ -35,7 +35,8 @@ public class TieringTests
               (then (i32.div_u (i32.const 1) (local.get 0)))
               (else (i32.add (i32.const 1) (call $deep (i32.sub (local.get 0) (i32.const 1)))))))
           (func $forever (export "forever") (param i32) (result i32)
-            (i32.add (i32.const 1) (call $forever (local.get 0)))))
+            (i32.add (i32.const 1) (call $forever (local.get 0))))
+          (func (export "spin") (loop $l (br $l))))
         """;
 
     private static EngineConfig Tiered(int tierUpCalls, bool background = false) => new()
@@ -158,6 +159,26 @@ public class TieringTests
             Assert.Equal(TrapCode.StackExhausted, Assert.Throws<TrapException>(() => forever(0)).Code);
             Assert.Equal(4950L, inst.GetFunction<Func<int, long>>("sum")(100));
         }
+    }
+
+    [Theory]
+    [InlineData(1_000_000)]   // the loop stays in baseline code
+    [InlineData(5)]           // promoted after 5 iterations; the next call spins in optimized code
+    public void Interruption_and_fuel_stop_a_spinning_guest_in_either_tier(int tierUp)
+    {
+        var config = Tiered(tierUp);
+        config.Interruptible = true;
+        config.ConsumeFuel = true;
+        var (store, inst, tiers) = Load(config);
+        var spin = inst.GetFunction<Action>("spin");
+        store.SetFuel(100_000);
+        Assert.Equal(TrapCode.OutOfFuel, Assert.Throws<TrapException>(spin).Code);
+        Assert.Equal(tierUp == 5, tiers.OptimizedCount > 0);
+        store.SetFuel(long.MaxValue);
+        using var timer = new Timer(_ => store.Interrupt("deadline exceeded"), null, 100, Timeout.Infinite);
+        Assert.Equal(TrapCode.Interrupted, Assert.Throws<TrapException>(spin).Code);
+        store.ClearInterrupt();
+        Assert.Equal(4950L, inst.GetFunction<Func<int, long>>("sum")(100));
     }
 
     [Fact]
