@@ -51,7 +51,7 @@ public sealed class EngineConfig
     /// <summary>
     /// True (default): a module of at least <see cref="TieredCodeThreshold"/> bytes of code starts with baseline code
     /// (RyuJIT MinOpts: about four times cheaper to compile, slower to run), and each function is compiled again fully
-    /// optimized after <see cref="TierUpCalls"/> calls and loop iterations. Most of a big program's functions run a few
+    /// optimized after <see cref="TierUpCalls"/> calls, or as many loop iterations in one call. Most of a big program's functions run a few
     /// times and never pay for full optimization. Ignored with <see cref="OptimizeImmediately"/> or when
     /// <see cref="CollectibleCode"/> is off (.NET tiers that code itself).
     /// </summary>
@@ -63,11 +63,13 @@ public sealed class EngineConfig
     /// Ignored with <see cref="PreciseBacktraces"/>.</summary>
     public int InlineFunctionBytes { get; set; } = 100;
 
-    /// <summary>Calls plus loop iterations after which a baseline function is recompiled optimized.</summary>
+    /// <summary>Calls, or loop iterations within one call, after which a baseline function is recompiled optimized
+    /// (in the background by default; until then its calls keep running the baseline).</summary>
     public int TierUpCalls { get; set; } = 3000;
 
     /// <summary>True (default): hot functions are recompiled on a thread-pool thread while the guest keeps running
-    /// their baseline code. False: on the calling thread, at once (deterministic; tests).</summary>
+    /// their baseline code, and a function's callees are compiled ahead on its first call. False: on the calling
+    /// thread, at once (deterministic; tests), and nothing ahead.</summary>
     public bool TierUpInBackground { get; set; } = true;
 
     /// <summary>
