@@ -8,6 +8,7 @@ internal static class Instantiator
 {
     public static Instance Instantiate(Store store, Module module, Extern[] imports)
     {
+        ObjectDisposedException.ThrowIf(store.IsDisposed, store);
         if (module.Engine != store.Engine) throw new LinkException("the module was compiled by a different engine than the store's");
         var m = module.Info;
         var instance = new Instance(module, store);
@@ -67,7 +68,7 @@ internal static class Instantiator
 
         for (int i = m.ImportedTableCount; i < m.Tables.Count; i++) tables[i] = new Table(m.Tables[i], null, store.Limits);
         ctx.Tables = tables;
-        if (memory is null && m.Memories.Count > 0) memory = new Memory(m.Memories[0], store.Limits);
+        if (memory is null && m.Memories.Count > 0) memory = store.Track(new Memory(m.Memories[0], store.Limits));
         ctx.Memory = memory;
         instance.DefaultMemory = memory;
 
