@@ -30,6 +30,9 @@ internal static class Instantiator
                     var expected = m.Types[(int)imp.TypeIndex];
                     if (e is not Function f) throw Incompatible(what, "a function", e);
                     if (!f.Type.Equals(expected)) throw new LinkException($"incompatible import type for {what}: expected function {expected}, got {f.Type}");
+                    // A function runs against its own store's limits, fuel and data: it cannot serve another store.
+                    if (f.Store != store)
+                        throw new LinkException($"import {what}: the function belongs to another store (define host functions on the store you instantiate into)");
                     functions[fi++] = f.BindCaller(instance);
                     break;
                 case ExternKind.Table:

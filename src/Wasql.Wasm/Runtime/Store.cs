@@ -38,7 +38,9 @@ public sealed class Store : IDisposable
 
     public long GetFuel() => Exec.Fuel;
 
-    /// <summary>Asks running guest code to stop with an Interrupted trap (needs <see cref="EngineConfig.Interruptible"/>).</summary>
+    /// <summary>Asks running guest code to stop with an Interrupted trap (needs <see cref="EngineConfig.Interruptible"/>).
+    /// The flag is sticky: raised while no guest code runs, it stops the next call at its first check, and every call
+    /// after that, until <see cref="ClearInterrupt"/> (so a cancelled store stays cancelled).</summary>
     public void Interrupt(string reason = "interrupted")
     {
         Exec.InterruptReason = reason;

@@ -223,6 +223,19 @@ public class EmbeddingApiTests
     }
 
     [Fact]
+    public void HostFunctionsOfOneStoreDoNotLinkIntoAnother()
+    {
+        var engine = new Wasm.Engine();
+        var storeA = new Store(engine);
+        var linker = new Linker(engine);
+        linker.DefineFunction(storeA, "env", "f", (Action)(() => { }));
+        var module = Module.Compile(engine, WatTool.Assemble("(module (import \"env\" \"f\" (func)))"));
+        linker.Instantiate(storeA, module);
+        var e = Assert.Throws<LinkException>(() => linker.Instantiate(new Store(engine), module));
+        Assert.Contains("another store", e.Message);
+    }
+
+    [Fact]
     public void MissingAndMismatchedImportsAreLinkErrors()
     {
         var engine = new Wasm.Engine();
