@@ -109,7 +109,9 @@ public sealed unsafe class Memory : Extern, IDisposable
         return (int)old;
     }
 
-    /// <summary>A view of [offset, offset+length). Invalid after the memory grows.</summary>
+    /// <summary>A view of [offset, offset+length). Invalid after the memory grows. Every Read*/Write* helper goes
+    /// through it, so a guest pointer outside the memory is an <see cref="ArgumentOutOfRangeException"/> naming the range
+    /// (inside a host function that becomes a HostError trap for the guest).</summary>
     public Span<byte> GetSpan(long offset, int length)
     {
         if (offset < 0 || length < 0 || offset + length > Length)
@@ -128,6 +130,16 @@ public sealed unsafe class Memory : Extern, IDisposable
     public void WriteInt64(long offset, long v) => BinaryPrimitives.WriteInt64LittleEndian(GetSpan(offset, 8), v);
     public float ReadSingle(long offset) => BinaryPrimitives.ReadSingleLittleEndian(GetSpan(offset, 4));
     public double ReadDouble(long offset) => BinaryPrimitives.ReadDoubleLittleEndian(GetSpan(offset, 8));
+    public void WriteSingle(long offset, float v) => BinaryPrimitives.WriteSingleLittleEndian(GetSpan(offset, 4), v);
+    public void WriteDouble(long offset, double v) => BinaryPrimitives.WriteDoubleLittleEndian(GetSpan(offset, 8), v);
+
+    /// <summary>Writes <paramref name="value"/> as UTF-8 (no terminator) and returns the number of bytes written.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">the bytes do not fit in the memory at <paramref name="offset"/></exception>
+    public int WriteString(long offset, string value)
+    {
+        int n = System.Text.Encoding.UTF8.GetByteCount(value);
+        return System.Text.Encoding.UTF8.GetBytes(value, GetSpan(offset, n));
+    }
 
     /// <summary>Reads a UTF-8 string of a given byte length.</summary>
     public string ReadString(long offset, int length) => System.Text.Encoding.UTF8.GetString(GetSpan(offset, length));

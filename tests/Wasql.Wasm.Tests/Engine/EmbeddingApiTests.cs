@@ -236,6 +236,32 @@ public class EmbeddingApiTests
     }
 
     [Fact]
+    public void MemoryWritesMatchReadsAndBadPointersAreClearErrors()
+    {
+        var memory = Memory.Create(new Store(new Wasm.Engine()), new MemoryType(new Limits(1, null)));
+        memory.WriteSingle(8, 1.5f);
+        memory.WriteDouble(16, -2.25);
+        int n = memory.WriteString(32, "héllo");
+        Assert.Equal((1.5f, -2.25, 6, "héllo"), (memory.ReadSingle(8), memory.ReadDouble(16), n, memory.ReadString(32, n)));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => memory.ReadString(Memory.PageSize - 2, 10));
+        Assert.Contains("outside the memory", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => memory.WriteString(Memory.PageSize - 1, "ab"));
+    }
+
+    [Fact]
+    public void ABadGuestPointerInAHostFunctionTrapsTheGuest()
+    {
+        var (_, _, inst) = Load("""
+            (module (import "env" "log" (func $log (param i32 i32))) (memory 1)
+              (func (export "run") (call $log (i32.const 65530) (i32.const 100))))
+            """, (store, linker) => linker.DefineFunction(store, "env", "log",
+            (Action<Caller, int, int>)((caller, ptr, len) => caller.GetMemory()!.ReadString(ptr, len))));
+        var trap = Assert.Throws<TrapException>(() => inst.GetFunction<Action>("run")());
+        Assert.Equal(TrapCode.HostError, trap.Code);
+        Assert.IsType<ArgumentOutOfRangeException>(trap.InnerException);
+    }
+
+    [Fact]
     public void MissingAndMismatchedImportsAreLinkErrors()
     {
         var engine = new Wasm.Engine();
