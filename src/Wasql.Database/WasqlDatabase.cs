@@ -37,6 +37,8 @@ public sealed class WasqlDatabase : IDisposable
         if (!memory)
             Pragma(_keeper, "PRAGMA journal_mode=WAL");
         CatalogStore.EnsureSchema(_keeper);
+        Security.SecurityCatalog.EnsureSchema(_keeper);
+        SecurityState.Reload(_keeper);
         Registry = new FunctionRegistry(this);
         Registry.Reload(_keeper);
     }
@@ -89,6 +91,10 @@ public sealed class WasqlDatabase : IDisposable
 
     internal string ConnectionString { get; }
     internal FunctionRegistry Registry { get; }
+    internal Security.SecurityState SecurityState { get; } = new();
+
+    /// <summary>The roles of this database (name, superuser flag, SCRAM verifier), for authentication.</summary>
+    public IReadOnlyDictionary<string, Security.RoleInfo> Roles => SecurityState.Snapshot.Roles;
 
     /// <summary>Opens a session: its own SQLite connection with every catalog function registered. Not thread-safe
     /// itself; open as many as needed, from any threads.</summary>

@@ -208,7 +208,12 @@ public sealed class EmbeddedTests : IDisposable
     {
         Plugin("p", "allow_all");
         _c.Execute("CREATE FILTER f WITH_PATTERN (kinds = 'select') EXECUTE (plugin = p)");
-        _c.Execute("UPDATE wasql_plugins SET module = x'00112233' WHERE name = 'p'");
+        // Damaged outside SQL (SQL statements cannot write the catalog): through the raw SQLite connection.
+        using (var raw = _c.SqliteConnection.CreateCommand())
+        {
+            raw.CommandText = "UPDATE wasql_plugins SET module = x'00112233' WHERE name = 'p'";
+            raw.ExecuteNonQuery();
+        }
         Reopen();
         Assert.StartsWith("plugin p: stored module is corrupt", Assert.Single(_host.LoadErrors));
         Assert.StartsWith("error: stored module is corrupt", (string)_c.Execute("SHOW PLUGINS").Rows[0][6]!);
