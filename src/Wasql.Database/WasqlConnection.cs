@@ -28,7 +28,18 @@ public sealed class WasqlConnection : IDisposable
         _functions = new ConnectionFunctions(this);
         _functions.Sync();
         Authorizer = new Security.SessionAuthorizer(this);
+        Transaction = new Transactions.SessionTransaction(this, database.WriterLock);
+        LockTimeout = database.Options.LockTimeout;
+        // Internal cases SQLite still reports as busy (a checkpoint, another process on the file) wait this long.
+        raw.sqlite3_busy_timeout(Handle, (int)Math.Min(int.MaxValue, database.Options.BusyTimeout.TotalMilliseconds));
     }
+
+    internal Transactions.SessionTransaction Transaction { get; }
+
+    /// <summary>How long a write waits for the database's writer lock (held by another session's write or write
+    /// transaction) before failing with SQLSTATE 55P03. Zero or negative: no limit. Default
+    /// <see cref="WasqlOptions.LockTimeout"/>.</summary>
+    public TimeSpan LockTimeout { get; set; }
 
     internal Security.SessionAuthorizer Authorizer { get; }
 
@@ -74,7 +85,10 @@ public sealed class WasqlConnection : IDisposable
     public bool ExtensionsEnabled { get; set; } = true;
 
     /// <summary>True inside an explicit transaction (after BEGIN, before COMMIT/ROLLBACK).</summary>
-    public bool InTransaction => raw.sqlite3_get_autocommit(Handle) == 0;
+    public bool InTransaction => Transaction.InTransaction;
+
+    /// <summary>True inside a READ ONLY transaction (writes fail with SQLSTATE 25006).</summary>
+    public bool InReadOnlyTransaction => Transaction.ReadOnly;
 
     /// <summary>Runs every statement of <paramref name="sql"/> (separated by ';') in order and returns one result per
     /// statement. Stops at the first error, which is thrown (earlier statements stay applied, as in Postgres' simple
@@ -162,7 +176,7 @@ public sealed class WasqlConnection : IDisposable
             var extensions = ExtensionsEnabled ? Database.Extensions : [];
             if (prepared.Extension is { RequiresSuperuser: true } && !Role.Superuser)
                 throw new WasqlException(SqlStates.InsufficientPrivilege, $"permission denied: {prepared.Extension.Verb} is reserved to superusers");
-            var result = prepared.Extension is { } claimed ? claimed.Execute(this, parameters)
+            var result = prepared.Extension is { } claimed ? RunClaimed(claimed, parameters)
                 : extensions.Length == 0 ? Run(prepared, parameters)
                 : RunWithExtensions(extensions, prepared, parameters);
             if (CatalogChangedInTransaction && !InTransaction)
@@ -181,7 +195,24 @@ public sealed class WasqlConnection : IDisposable
         }
     }
 
+    /// <summary>An extension's own command (plugin DDL): it writes the catalog, so it takes the writer lock.</summary>
+    private QueryResult RunClaimed(ExtensionCommand claimed, IReadOnlyList<object?>? parameters)
+    {
+        Transaction.BeforeStatement(writes: !claimed.Verb.StartsWith("SHOW", StringComparison.Ordinal) && !claimed.Verb.StartsWith("EXPLAIN", StringComparison.Ordinal));
+        try { return claimed.Execute(this, parameters); }
+        finally { Transaction.AfterStatement(); }
+    }
+
     private QueryResult Run(PreparedSql prepared, IReadOnlyList<object?>? parameters)
+    {
+        if (prepared.Transaction is { } control) return Transaction.Control(control);
+        bool writes = prepared.Command is { } c ? !c.Verb.StartsWith("SHOW", StringComparison.Ordinal) : prepared.Writes;
+        Transaction.BeforeStatement(writes);
+        try { return RunStatement(prepared, parameters); }
+        finally { Transaction.AfterStatement(); }
+    }
+
+    private QueryResult RunStatement(PreparedSql prepared, IReadOnlyList<object?>? parameters)
     {
         if (prepared.Command is { } command)
         {
@@ -253,6 +284,7 @@ public sealed class WasqlConnection : IDisposable
         if (_disposed) return;
         _disposed = true;
         _functions.Dispose();
-        _sqlite.Dispose();
+        _sqlite.Dispose();              // rolls back an open transaction first
+        Transaction.Dispose();
     }
 }

@@ -91,6 +91,8 @@ public sealed class WasqlDatabase : IDisposable
 
     internal string ConnectionString { get; }
     internal FunctionRegistry Registry { get; }
+    /// <summary>One writer at a time, queued (see <see cref="Transactions.WriterLock"/>).</summary>
+    internal Transactions.WriterLock WriterLock { get; } = new();
     internal Security.SecurityState SecurityState { get; } = new();
 
     /// <summary>The roles of this database (name, superuser flag, SCRAM verifier), for authentication.</summary>

@@ -60,6 +60,7 @@ public static class SqlStates
     public const string ExternalRoutineException = "38000";
     public const string QueryCanceled = "57014";
     public const string LockNotAvailable = "55P03";
+    public const string SerializationFailure = "40001";
     public const string ReadOnlyTransaction = "25006";
     public const string ActiveSqlTransaction = "25001";
     public const string NoActiveSqlTransaction = "25P01";

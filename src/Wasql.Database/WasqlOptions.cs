@@ -29,7 +29,13 @@ public sealed class WasqlOptions
     /// </summary>
     public long MaxResultBytes { get; set; } = 256L << 20;
 
-    /// <summary>How long a statement waits on a lock held by another connection before failing (SQLite busy timeout). Default 5 s.</summary>
+    /// <summary>How long a write waits for the database's writer lock (one writer at a time, as SQLite allows) before
+    /// failing with SQLSTATE 55P03; sessions can change it (<see cref="WasqlConnection.LockTimeout"/>, the server's
+    /// <c>SET lock_timeout</c>). Default 5 s.</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long SQLite itself retries a busy file (WAL checkpoints, another process on the same file) before
+    /// failing (SQLite busy timeout). Default 5 s.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How many times extensions (query plugins) may rewrite one statement before it fails with SQLSTATE 54001.

@@ -13,6 +13,9 @@ internal static partial class ErrorMapper
 
     private static bool _noErrorOffset;
 
+    /// <summary>SQLITE_BUSY_SNAPSHOT: a read transaction's snapshot is older than the last commit, so it cannot write.</summary>
+    private const int SqliteBusySnapshot = 517;
+
     public static WasqlException FromSqlite(WasqlConnection connection, int rc, string sql, int baseOffset)
     {
         var db = connection.Handle;
@@ -38,6 +41,13 @@ internal static partial class ErrorMapper
             return new WasqlException(SqlStates.InsufficientPrivilege, denial, position);
         if (primary == raw.SQLITE_INTERRUPT || connection.CancelRequested)
             return new WasqlException(SqlStates.QueryCanceled, "canceling statement due to user request");
+        if (raw.sqlite3_extended_errcode(db) == SqliteBusySnapshot)
+            return new WasqlException(SqlStates.SerializationFailure,
+                "could not serialize access due to concurrent update (the transaction's snapshot is stale)") { Hint = "Retry the transaction." };
+        if (primary is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
+            return new WasqlException(SqlStates.LockNotAvailable, $"could not obtain a lock on the database file within the busy timeout (SQLite: {message})");
+        if (primary == raw.SQLITE_READONLY && connection.InReadOnlyTransaction)
+            return new WasqlException(SqlStates.ReadOnlyTransaction, "cannot write in a read-only transaction", position);
         return new WasqlException(StateOf(primary, message), message, position);
     }
 

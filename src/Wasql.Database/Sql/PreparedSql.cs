@@ -27,6 +27,10 @@ internal sealed class PreparedSql : IDisposable
     public int ParameterCount { get; private init; }
     public IReadOnlyList<ColumnInfo> Columns { get; private set; } = [];
     public string Verb { get; private init; } = "";
+    /// <summary>BEGIN / COMMIT / ROLLBACK / SET TRANSACTION: run by the session's transaction handling, not SQLite.</summary>
+    public TransactionStatement? Transaction { get; private init; }
+    /// <summary>True when running the statement may write (it then needs the database's writer lock).</summary>
+    public bool Writes { get; private init; }
     /// <summary>Tables and views the statement creates, drops or renames: their owners change when it succeeds.</summary>
     public IReadOnlyList<Security.OwnershipChange> OwnershipChanges { get; private init; } = [];
 
@@ -64,6 +68,9 @@ internal sealed class PreparedSql : IDisposable
                 },
             };
 
+        if (TransactionStatement.TryParse(text) is { } control)
+            return new PreparedSql(connection, text, offset) { Transaction = control, Verb = CommandTags.Verb(text) };
+
         var sql = Rewrite(text);
         connection.Authorizer.TakeOwnershipChanges(); // left over from re-planning earlier statements
         int rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var stmt, out var tail);
@@ -92,6 +99,8 @@ internal sealed class PreparedSql : IDisposable
             Verb = p.Verb,
             SqliteText = sql,
             OwnershipChanges = ownership,
+            // SAVEPOINT outside a transaction opens one that may write later.
+            Writes = raw.sqlite3_stmt_readonly(stmt) == 0 || p.Verb == "SAVEPOINT",
             ParameterCount = Math.Max(max, positional),
             Columns = ReadColumns(stmt),
         }.With(stmt, names);

@@ -22,6 +22,11 @@ public interface ISqlSession : IDisposable
     SqlResult ExecuteInternal(string sql, IReadOnlyList<object?>? parameters = null);
     ISqlStatement Prepare(string sql);
     bool InTransaction { get; }
+    /// <summary>True inside a READ ONLY transaction.</summary>
+    bool InReadOnlyTransaction { get; }
+    /// <summary>How long a write waits for another session's write to finish before failing with 55P03 (zero: no
+    /// limit); the session's <c>lock_timeout</c>.</summary>
+    TimeSpan LockTimeout { get; set; }
     /// <summary>Interrupts the running statement (from another thread).</summary>
     void Cancel();
 }

@@ -58,6 +58,8 @@ public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
         });
         public ISqlStatement Prepare(string sql) => Wrap(() => new Statement(c.Prepare(sql)));
         public bool InTransaction => c.InTransaction;
+        public bool InReadOnlyTransaction => c.InReadOnlyTransaction;
+        public TimeSpan LockTimeout { get => c.LockTimeout; set => c.LockTimeout = value; }
         public void Cancel() => c.Cancel();
         public void Dispose() => c.Dispose();
     }

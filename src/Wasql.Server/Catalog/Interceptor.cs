@@ -86,7 +86,7 @@ internal static partial class Interceptor
                     c.Notices.Add(("WARNING", "25001", "there is already a transaction in progress"));
                     return Tag("BEGIN");
                 }
-                c.Session.Execute("BEGIN");
+                c.Session.Execute(sql);          // the database reads the access mode (READ ONLY)
                 return Tag("BEGIN");
             case "COMMIT": case "END": case "ROLLBACK": case "ABORT":
                 {

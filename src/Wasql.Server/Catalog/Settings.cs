@@ -21,6 +21,8 @@ internal static partial class Settings
         ["lc_messages"] = "C", ["lc_monetary"] = "C", ["lc_numeric"] = "C", ["lc_time"] = "C", ["default_transaction_read_only"] = "off",
     };
 
+    private const string LockTimeout = "lock_timeout";
+
     private static readonly HashSet<string> Reported = new(StringComparer.OrdinalIgnoreCase)
         { "application_name", "DateStyle", "IntervalStyle", "TimeZone", "client_encoding", "standard_conforming_strings", "is_superuser" };
 
@@ -30,6 +32,10 @@ internal static partial class Settings
     {
         if (name.Equals("statement_timeout", StringComparison.OrdinalIgnoreCase))
             return ((long)c.StatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        if (name.Equals(LockTimeout, StringComparison.OrdinalIgnoreCase))
+            return ((long)c.Session.LockTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        if (name.Equals("transaction_read_only", StringComparison.OrdinalIgnoreCase))
+            return c.Session.InReadOnlyTransaction ? "on" : "off";
         return c.Settings.TryGetValue(name, out var v) ? v : Defaults.GetValueOrDefault(name) ?? "";
     }
 
@@ -47,6 +53,13 @@ internal static partial class Settings
         if (!m.Success)
         {
             // SET TRANSACTION / SESSION CHARACTERISTICS (SQLite is serializable), SET SESSION AUTHORIZATION DEFAULT (pool reset)
+            if (SetTransactionRegex().IsMatch(sql))
+            {
+                // SET TRANSACTION READ ONLY | READ WRITE: the database applies the access mode to the open transaction.
+                if (c.Session.InTransaction) return c.Session.Execute(sql);
+                c.Notices.Add(("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks"));
+                return Interceptor.Tag("SET");
+            }
             if (SetTxRegex().IsMatch(sql)) return Interceptor.Tag("SET");
             throw new SqlError("42601", $"syntax error in SET: {(sql.Length > 80 ? sql[..80] + "..." : sql)}", 1);
         }
@@ -65,7 +78,9 @@ internal static partial class Settings
         {
             foreach (var k in c.Settings.Keys.ToList()) if (k != "database") c.Settings.Remove(k);
             c.StatementTimeout = c.Server.Options.StatementTimeout;
+            c.Session.LockTimeout = c.DefaultLockTimeout;
         }
+        else if (name.Equals(LockTimeout, StringComparison.OrdinalIgnoreCase)) c.Session.LockTimeout = c.DefaultLockTimeout;
         else Apply(c, name, name.Equals("statement_timeout", StringComparison.OrdinalIgnoreCase)
             ? ((long)c.Server.Options.StatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : Defaults.GetValueOrDefault(name) ?? "");
         return Interceptor.Tag("RESET");
@@ -75,7 +90,12 @@ internal static partial class Settings
     {
         if (name.Equals("statement_timeout", StringComparison.OrdinalIgnoreCase))
         {
-            c.StatementTimeout = ParseDuration(value);
+            c.StatementTimeout = ParseDuration(name, value);
+            return;
+        }
+        if (name.Equals(LockTimeout, StringComparison.OrdinalIgnoreCase))
+        {
+            c.Session.LockTimeout = value.Equals("DEFAULT", StringComparison.OrdinalIgnoreCase) ? c.DefaultLockTimeout : ParseDuration(name, value);
             return;
         }
         if (name.Equals("client_encoding", StringComparison.OrdinalIgnoreCase) &&
@@ -95,10 +115,10 @@ internal static partial class Settings
         }
     }
 
-    private static TimeSpan ParseDuration(string v)
+    private static TimeSpan ParseDuration(string name, string v)
     {
         var m = DurationRegex().Match(v.Trim());
-        if (!m.Success) throw new SqlError("22023", $"invalid value for parameter \"statement_timeout\": \"{v}\"");
+        if (!m.Success) throw new SqlError("22023", $"invalid value for parameter \"{name}\": \"{v}\"");
         double n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         return m.Groups[2].Value.ToLowerInvariant() switch
         {
@@ -118,6 +138,8 @@ internal static partial class Settings
     private static partial Regex SetRegex();
     [GeneratedRegex(@"^\s*SET\s+(SESSION\s+CHARACTERISTICS|TRANSACTION|SESSION\s+AUTHORIZATION\s+DEFAULT|ROLE\s+NONE)\b", RegexOptions.IgnoreCase)]
     private static partial Regex SetTxRegex();
+    [GeneratedRegex(@"^\s*SET\s+TRANSACTION\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SetTransactionRegex();
     [GeneratedRegex(@"^\s*RESET\s+([A-Za-z_][A-Za-z0-9_.]*)\s*;?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex ResetRegex();
     [GeneratedRegex(@"^'?(\d+(?:\.\d+)?)\s*(ms|s|min|h|d|us)?'?$", RegexOptions.IgnoreCase)]

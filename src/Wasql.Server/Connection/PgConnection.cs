@@ -29,6 +29,8 @@ internal sealed partial class PgConnection : IDisposable
     internal readonly Dictionary<string, string> Settings = new(StringComparer.OrdinalIgnoreCase);
     internal readonly List<(string Severity, string State, string Message)> Notices = [];
     internal TimeSpan StatementTimeout;
+    /// <summary>The session's lock_timeout before any SET (what RESET restores).</summary>
+    internal TimeSpan DefaultLockTimeout;
 
     public int ProcessId { get; }
     public int SecretKey { get; }
@@ -210,6 +212,7 @@ internal sealed partial class PgConnection : IDisposable
         try { _session = await _worker.Run(() => _server.Backend.Connect(client)); }
         catch (SqlError e) { throw new ProtocolException("could not open the database: " + e.Message, "3D000"); }
         Settings["database"] = database;
+        DefaultLockTimeout = _session.LockTimeout;
         foreach (var (name, value) in ReportedParameters())
             _out.ParameterStatus(name, value);
         _out.BackendKeyData(ProcessId, SecretKey);
