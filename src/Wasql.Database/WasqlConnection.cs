@@ -113,6 +113,19 @@ public sealed class WasqlConnection : IDisposable
         return ExecutePrepared(prepared, parameters);
     }
 
+    private Copy.ICopyChannel? _copyChannel;
+
+    /// <summary>Runs one COPY statement (<c>COPY t FROM STDIN</c>, <c>COPY t|(query) TO STDOUT</c>) exchanging its
+    /// rows through <paramref name="channel"/>: like any statement it takes the writer lock when it writes, goes
+    /// through extensions (kind <c>copy</c>) and runs in one transaction (or the enclosing one) with nothing loaded
+    /// when it fails.</summary>
+    public QueryResult ExecuteCopy(string sql, Copy.ICopyChannel channel)
+    {
+        _copyChannel = channel;
+        try { return Execute(sql); }
+        finally { _copyChannel = null; }
+    }
+
     /// <summary>Prepares one statement for repeated execution. Dispose the statement when done.</summary>
     public WasqlStatement Prepare(string sql) => new(this, PrepareInternal(SingleStatement(sql), 0));
 
@@ -224,7 +237,8 @@ public sealed class WasqlConnection : IDisposable
         }
         Security.CommandPrivileges.CheckStatementText(this, prepared.Text);
         QueryResult result;
-        using (Authorizer.Checking()) result = prepared.Run(parameters);
+        using (Authorizer.Checking())
+            result = prepared.Copy is { } copy ? Copy.CopyRunner.Run(this, prepared, copy, _copyChannel) : prepared.Run(parameters);
         Security.SecurityDdl.ApplyOwnership(this, prepared.OwnershipChanges);
         return result;
     }

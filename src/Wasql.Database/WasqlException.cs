@@ -25,14 +25,20 @@ public class WasqlException : Exception
     /// <summary>A hint for the user (e.g. what to install when a compiler is missing), when any.</summary>
     public string? Hint { get; init; }
 
+    /// <summary>Where the error happened (PostgreSQL's CONTEXT), e.g. <c>COPY t, line 3</c>, when known.</summary>
+    public string? Where { get; init; }
+
     /// <summary>Notices raised while the statement ran (e.g. by query plugins), sent to the client before the error.</summary>
     public IReadOnlyList<string> Notices { get; init; } = [];
 
     internal WasqlException WithPosition(int? position) =>
-        new(SqlState, Message, position, InnerException) { Detail = Detail, Hint = Hint, Notices = Notices };
+        new(SqlState, Message, position, InnerException) { Detail = Detail, Hint = Hint, Notices = Notices, Where = Where };
+
+    internal WasqlException WithWhere(string where) =>
+        new(SqlState, Message, Position, InnerException) { Detail = Detail, Hint = Hint, Notices = Notices, Where = where };
 
     internal WasqlException WithNotices(IReadOnlyList<string> notices) =>
-        notices.Count == 0 ? this : new(SqlState, Message, Position, InnerException) { Detail = Detail, Hint = Hint, Notices = [.. Notices, .. notices] };
+        notices.Count == 0 ? this : new(SqlState, Message, Position, InnerException) { Detail = Detail, Hint = Hint, Notices = [.. Notices, .. notices], Where = Where };
 }
 
 /// <summary>The SQLSTATE codes this layer reports (Postgres meanings).</summary>

@@ -29,6 +29,11 @@ internal sealed class PreparedSql : IDisposable
     public string Verb { get; private init; } = "";
     /// <summary>BEGIN / COMMIT / ROLLBACK / SET TRANSACTION: run by the session's transaction handling, not SQLite.</summary>
     public TransactionStatement? Transaction { get; private init; }
+    /// <summary>A COPY: <see cref="SqliteText"/> is the INSERT (FROM) or SELECT (TO) it runs, so privileges and the
+    /// tables extensions see are those of that statement.</summary>
+    public Copy.CopyStatement? Copy { get; private init; }
+    /// <summary>A COPY's columns in data order, with their declared types.</summary>
+    public IReadOnlyList<ColumnInfo> CopyColumns { get; private init; } = [];
     /// <summary>True when running the statement may write (it then needs the database's writer lock).</summary>
     public bool Writes { get; private init; }
     /// <summary>Tables and views the statement creates, drops or renames: their owners change when it succeeds.</summary>
@@ -68,6 +73,22 @@ internal sealed class PreparedSql : IDisposable
                 },
             };
 
+        Copy.CopyStatement? copy;
+        try { copy = CopyParser.TryParse(text); }
+        catch (WasqlException e) { throw e.WithPosition(e.Position is { } pos ? pos + offset : null); }
+        if (copy is not null)
+        {
+            var (innerSql, insertColumns) = CopySql(connection, copy);
+            var inner = Prepare(connection, innerSql, offset);
+            if (copy.Direction == Wasql.Database.Copy.CopyDirection.To && inner.Columns.Count == 0)
+                throw new WasqlException(SqlStates.FeatureNotSupported, "COPY (query) TO needs a query that returns rows");
+            return new PreparedSql(connection, text, offset)
+            {
+                Copy = copy, Verb = "COPY", SqliteText = inner.SqliteText, Writes = inner.Writes,
+                CopyColumns = insertColumns ?? inner.Columns,
+                ParameterCount = inner.ParameterCount, OwnershipChanges = inner.OwnershipChanges,
+            }.With(inner.TakeStatement(), inner._parameterNamesBuffer);
+        }
         if (TransactionStatement.TryParse(text) is { } control)
             return new PreparedSql(connection, text, offset) { Transaction = control, Verb = CommandTags.Verb(text) };
 
@@ -114,6 +135,105 @@ internal sealed class PreparedSql : IDisposable
     }
 
     private string[] _parameterNamesBuffer = [];
+
+    private sqlite3_stmt TakeStatement()
+    {
+        var stmt = _stmt ?? throw new WasqlException(SqlStates.SyntaxError, "COPY needs a statement");
+        _stmt = null;
+        return stmt;
+    }
+
+    /// <summary>The statement a COPY runs: INSERT of its columns (FROM) or SELECT of them or its query (TO). For FROM,
+    /// the columns are resolved here (all of the table's, in order, when none are listed) so that the INSERT names them.</summary>
+    private static (string Sql, IReadOnlyList<ColumnInfo>? Columns) CopySql(WasqlConnection connection, Copy.CopyStatement copy)
+    {
+        if (copy.Query is { } query) return (query, null);
+        var table = copy.Table!;
+        if (table.StartsWith("public.", StringComparison.Ordinal)) table = table["public.".Length..];   // psql's default schema
+        var all = TableColumns(connection, table);
+        if (all.Count == 0) throw new WasqlException(SqlStates.UndefinedTable, $"relation \"{copy.Table}\" does not exist");
+        var columns = new List<ColumnInfo>();
+        foreach (var name in copy.Columns)
+            columns.Add(all.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new WasqlException(SqlStates.UndefinedColumn, $"column \"{name}\" of relation \"{copy.Table}\" does not exist"));
+        if (columns.Count == 0) columns = all;
+        var list = string.Join(", ", columns.Select(c => Quote(c.Name)));
+        return copy.Direction == Wasql.Database.Copy.CopyDirection.From
+            ? ($"INSERT INTO {QuoteTable(table)} ({list}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})", columns)
+            : ($"SELECT {list} FROM {QuoteTable(table)}", null);
+    }
+
+    private static List<ColumnInfo> TableColumns(WasqlConnection connection, string table)
+    {
+        var columns = new List<ColumnInfo>();
+        var dot = table.IndexOf('.');
+        var sql = dot < 0 ? "SELECT name, type FROM pragma_table_info(?1)" : "SELECT name, type FROM pragma_table_info(?1, ?2)";
+        int rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var stmt);
+        if (rc != raw.SQLITE_OK) throw ErrorMapper.FromSqlite(connection, rc, sql, 0);
+        using (stmt)
+        {
+            if (dot < 0) raw.sqlite3_bind_text(stmt, 1, table);
+            else { raw.sqlite3_bind_text(stmt, 1, table[(dot + 1)..]); raw.sqlite3_bind_text(stmt, 2, table[..dot]); }
+            while (raw.sqlite3_step(stmt) == raw.SQLITE_ROW)
+            {
+                var type = raw.sqlite3_column_text(stmt, 1).utf8_to_string();
+                columns.Add(new ColumnInfo(raw.sqlite3_column_text(stmt, 0).utf8_to_string(), string.IsNullOrEmpty(type) ? null : type));
+            }
+        }
+        return columns;
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+    private static string QuoteTable(string table) =>
+        table.IndexOf('.') is var dot and >= 0 ? Quote(table[..dot]) + "." + Quote(table[(dot + 1)..]) : Quote(table);
+
+    /// <summary>Runs the statement once with <paramref name="values"/> and no result (COPY FROM's per-row INSERT).</summary>
+    public void StepOnce(IReadOnlyList<object?> values)
+    {
+        var stmt = _stmt!;
+        raw.sqlite3_reset(stmt);
+        Bind(stmt, values);
+        int rc = raw.sqlite3_step(stmt);
+        raw.sqlite3_reset(stmt);
+        if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW) throw ErrorMapper.FromSqlite(_connection, rc, Text, Offset);
+    }
+
+    /// <summary>Steps the statement and yields its rows one at a time (COPY TO): nothing is held but the current row.</summary>
+    public IEnumerable<object?[]> Stream()
+    {
+        var stmt = _stmt!;
+        raw.sqlite3_reset(stmt);
+        raw.sqlite3_clear_bindings(stmt);
+        int n = raw.sqlite3_column_count(stmt);
+        try
+        {
+            while (true)
+            {
+                int rc = raw.sqlite3_step(stmt);
+                if (rc == raw.SQLITE_DONE) yield break;
+                if (rc != raw.SQLITE_ROW) throw ErrorMapper.FromSqlite(_connection, rc, Text, Offset);
+                yield return ReadRow(stmt, n);
+            }
+        }
+        finally { raw.sqlite3_reset(stmt); }
+    }
+
+    private static object?[] ReadRow(sqlite3_stmt stmt, int n)
+    {
+        var row = new object?[n];
+        for (int i = 0; i < n; i++)
+        {
+            row[i] = raw.sqlite3_column_type(stmt, i) switch
+            {
+                raw.SQLITE_INTEGER => raw.sqlite3_column_int64(stmt, i),
+                raw.SQLITE_FLOAT => raw.sqlite3_column_double(stmt, i),
+                raw.SQLITE_TEXT => raw.sqlite3_column_text(stmt, i).utf8_to_string(),
+                raw.SQLITE_BLOB => raw.sqlite3_column_blob(stmt, i).ToArray(),
+                _ => null,
+            };
+        }
+        return row;
+    }
 
     /// <summary>Postgres spellings SQLite lacks.</summary>
     private static string Rewrite(string text)

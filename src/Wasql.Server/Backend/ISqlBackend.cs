@@ -21,6 +21,8 @@ public interface ISqlSession : IDisposable
     /// not see it.</summary>
     SqlResult ExecuteInternal(string sql, IReadOnlyList<object?>? parameters = null);
     ISqlStatement Prepare(string sql);
+    /// <summary>Runs a COPY statement exchanging its rows through <paramref name="channel"/>.</summary>
+    SqlResult ExecuteCopy(string sql, Wasql.Database.Copy.ICopyChannel channel);
     bool InTransaction { get; }
     /// <summary>True inside a READ ONLY transaction.</summary>
     bool InReadOnlyTransaction { get; }
@@ -66,6 +68,8 @@ public sealed class SqlError(string sqlState, string message, int? position = nu
     public int? Position { get; } = position;
     public string? Detail { get; init; }
     public string? Hint { get; init; }
+    /// <summary>Where it happened (PostgreSQL's CONTEXT), e.g. "COPY t, line 3".</summary>
+    public string? Where { get; init; }
     /// <summary>Notices raised before the statement failed.</summary>
     public IReadOnlyList<string> Notices { get; init; } = [];
 }

@@ -26,7 +26,7 @@ public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
     internal static T Wrap<T>(Func<T> f)
     {
         try { return f(); }
-        catch (WasqlException e) { throw new SqlError(e.SqlState, e.Message, e.Position, e) { Detail = e.Detail, Hint = e.Hint, Notices = e.Notices }; }
+        catch (WasqlException e) { throw new SqlError(e.SqlState, e.Message, e.Position, e) { Detail = e.Detail, Hint = e.Hint, Notices = e.Notices, Where = e.Where }; }
     }
 
     private static SqlResult Convert(QueryResult r) => new()
@@ -56,6 +56,7 @@ public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
             try { return Convert(c.Execute(sql, parameters)); }
             finally { c.ExtensionsEnabled = enabled; }
         });
+        public SqlResult ExecuteCopy(string sql, Wasql.Database.Copy.ICopyChannel channel) => Wrap(() => Convert(c.ExecuteCopy(sql, channel)));
         public ISqlStatement Prepare(string sql) => Wrap(() => new Statement(c.Prepare(sql)));
         public bool InTransaction => c.InTransaction;
         public bool InReadOnlyTransaction => c.InReadOnlyTransaction;

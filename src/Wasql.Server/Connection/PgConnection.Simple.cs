@@ -30,7 +30,7 @@ internal sealed partial class PgConnection
         foreach (var piece in pieces)
         {
             SqlResult result;
-            try { result = await RunAsync(piece.Sql, null, stop); }
+            try { result = Interceptor.FirstWord(piece.Sql) == "COPY" ? await CopyAsync(piece.Sql, stop) : await RunAsync(piece.Sql, null, stop); }
             catch (SqlError e)
             {
                 WriteError(e, piece.Offset);

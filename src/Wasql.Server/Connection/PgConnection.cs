@@ -319,7 +319,7 @@ internal sealed partial class PgConnection : IDisposable
     {
         WriteNotices();
         int? pos = e.Position is > 0 ? e.Position + offset : null;
-        _out.ErrorOrNotice(true, "ERROR", e.SqlState, e.Message, pos, e.Detail, e.Hint);
+        _out.ErrorOrNotice(true, "ERROR", e.SqlState, e.Message, pos, e.Detail, e.Hint, e.Where);
     }
 
     private void WriteNotices()
@@ -400,6 +400,7 @@ internal sealed partial class PgConnection : IDisposable
             if (!_running || _cancelReason != 0) return;
             _cancelReason = reason;
             try { _session?.Cancel(); } catch (Exception) { }
+            try { _copyCancel?.Cancel(); } catch (ObjectDisposedException) { }
         }
     }
 

@@ -48,6 +48,8 @@ internal sealed class MessageWriter(Stream stream) : IDisposable
     public void Advance(int n) => _pos += n;
     /// <summary>Drops everything written after <paramref name="mark"/> (a <see cref="Pending"/> value), e.g. a half-built row.</summary>
     public void Truncate(int mark) { _pos = mark; _msgStart = -1; }
+    /// <summary>The bytes written after <paramref name="mark"/> (valid until the next write).</summary>
+    public ReadOnlySpan<byte> WrittenSince(int mark) => _buf.AsSpan(mark, _pos - mark);
 
     private void Ensure(int n)
     {
@@ -95,7 +97,7 @@ internal sealed class MessageWriter(Stream stream) : IDisposable
     }
 
     /// <summary>ErrorResponse ('E') or NoticeResponse ('N').</summary>
-    public void ErrorOrNotice(bool error, string severity, string sqlState, string message, int? position = null, string? detail = null, string? hint = null)
+    public void ErrorOrNotice(bool error, string severity, string sqlState, string message, int? position = null, string? detail = null, string? hint = null, string? where = null)
     {
         Start(error ? (byte)'E' : (byte)'N');
         Byte((byte)'S'); CString(severity);
@@ -104,6 +106,7 @@ internal sealed class MessageWriter(Stream stream) : IDisposable
         Byte((byte)'M'); CString(message);
         if (detail is not null) { Byte((byte)'D'); CString(detail); }
         if (hint is not null) { Byte((byte)'H'); CString(hint); }
+        if (where is not null) { Byte((byte)'W'); CString(where); }
         if (position is > 0) { Byte((byte)'P'); CString(position.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         Byte(0);
         End();
