@@ -22,8 +22,9 @@ internal sealed partial class PgConnection
         var run = RunAsync(sql, () => _session!.ExecuteCopy(sql, channel), stop);
         try
         {
-            if (await Task.WhenAny(channel.Started, run) == run)
-                return await run;   // failed (or finished) before any data moved: a plain error
+            await Task.WhenAny(channel.Started, run);
+            if (!channel.Started.IsCompleted)
+                return await run;   // failed before any data moved: a plain error (a short COPY TO may finish first)
             var (statement, columns) = await channel.Started;
             short format = statement.Options.Format == CopyFormat.Binary ? (short)1 : (short)0;
             _out.Start(statement.Direction == CopyDirection.From ? (byte)'G' : (byte)'H');

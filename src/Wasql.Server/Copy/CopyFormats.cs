@@ -148,7 +148,7 @@ internal sealed class CsvDecoder(CopyOptions o) : CopyDecoder
                 if (input.More()) continue;
                 if (input.Available.Length == 0) return false;
                 end = Scan(input.Available, input.Buffer, input.Start, out lines, atEof: true);
-                if (end < 0) throw BadFormat("unterminated CSV quoted field");
+                if (end < 0) { Line++; throw BadFormat("unterminated CSV quoted field"); }
                 break;
             }
             long first = Line + 1;
