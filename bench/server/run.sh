@@ -2,19 +2,22 @@
 # Server benchmark: pgbench point reads (select-only custom script) against `wasql serve` and against a
 # real PostgreSQL 15 started here on loopback as the postgres user, same data (ROWS accounts), same client
 # count, in -M simple and -M extended. Prints a markdown table of TPS and average latency.
-#   bench/server/run.sh [--quick] [--clients N] [--seconds S]
+# Then (write_benchmarks) many writers: an autocommit UPDATE and a TPC-B-like transaction at 8 and 32 clients, and
+# COPY FROM STDIN of 1M rows through psql's \copy, both servers.
+#   bench/server/run.sh [--quick] [--clients N] [--seconds S] [--writes-only]
 # Installs postgresql-15 / postgresql-contrib (pgbench) with apt-get when missing. Loopback only.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="${WASQL_BENCH_OUT:-$(mktemp -d /tmp/wasql-server-bench-XXXXXX)}"
 chmod 755 "$out"
-clients=8; threads=2; seconds=15; rows=100000
+clients=8; threads=2; seconds=15; rows=100000; reads=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) seconds=5; rows=20000 ;;
         --clients) clients="$2"; shift ;;
         --seconds) seconds="$2"; shift ;;
+        --writes-only) reads=0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -59,6 +62,7 @@ CREATE TABLE pgbench_accounts(aid integer PRIMARY KEY, bid integer, abalance int
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows)
 INSERT INTO pgbench_accounts SELECT i, (i - 1) / 100000 + 1, i % 1000, 'x' FROM n;
 SQL
+read_benchmarks() {
 cat > "$out/select.sql" <<SQL
 \set aid random(1, $rows)
 SELECT abalance FROM pgbench_accounts WHERE aid = :aid;
@@ -97,3 +101,84 @@ for mode in ("simple", "extended", "prepared"):
     w, p = r[("wasql", mode)], r[("postgres", mode)]
     print(f"| -M {mode} | {w[0]:,.0f} | {w[1]:.3f} | {p[0]:,.0f} | {p[1]:.3f} | {w[0] / p[0]:.2f} |")
 PY
+}
+
+# ---------------- writes: many writers and COPY (issue #21) ----------------
+write_benchmarks() {
+    local copyrows=1000000
+    for port_user in "$pport postgres postgres" "$wport bench wasql"; do
+        set -- $port_user
+        psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U "$2" -d "$3" >/dev/null <<SQL
+CREATE TABLE acc(aid INTEGER PRIMARY KEY, bal INTEGER NOT NULL);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows) INSERT INTO acc SELECT i, 0 FROM n;
+CREATE TABLE load(id INTEGER PRIMARY KEY, name TEXT, amount BIGINT, note TEXT);
+SQL
+    done
+    cat > "$out/update.sql" <<SQL
+\set aid random(1, $rows)
+\set delta random(-5000, 5000)
+UPDATE acc SET bal = bal + :delta WHERE aid = :aid;
+SQL
+    cat > "$out/tpcb.sql" <<SQL
+\set aid random(1, $rows)
+\set delta random(-5000, 5000)
+BEGIN;
+UPDATE acc SET bal = bal + :delta WHERE aid = :aid;
+SELECT bal FROM acc WHERE aid = :aid;
+COMMIT;
+SQL
+    python3 - "$copyrows" > "$out/load.txt" <<'PY'
+import sys
+for i in range(1, int(sys.argv[1]) + 1):
+    note = "\\N" if i % 10 == 0 else f"note {i}, with \\t tab and \"quotes\""
+    sys.stdout.write(f"{i}\tname-{i}\t{i * 37}\t{note}\n")
+PY
+    local wresults=()
+    for script in update tpcb; do
+        for c in 8 32; do
+            for target in "wasql $wport bench wasql" "postgres $pport postgres postgres"; do
+                set -- $target
+                local log="$out/pgbench-$1-$script-$c.log"
+                "$pgbin/pgbench" -n -h 127.0.0.1 -p "$2" -U "$3" -M simple -c "$c" -j "$threads" -T "$seconds" -f "$out/$script.sql" "$4" > "$log" 2>&1 || true
+                local tps failed aborted
+                tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$log"); tps=${tps:-0}
+                failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$log"); failed=${failed:-0}
+                aborted=$(grep -c 'aborted in command' "$log" || true)
+                wresults+=("$1 $script $c $tps $failed $aborted")
+            done
+        done
+    done
+    for target in "wasql $wport bench wasql" "postgres $pport postgres postgres"; do
+        set -- $target
+        local t0 t1
+        t0=$(date +%s.%N)
+        psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$2" -U "$3" -d "$4" -c "\\copy load from '$out/load.txt'" >/dev/null
+        t1=$(date +%s.%N)
+        wresults+=("$1 copy 1 $(python3 -c "print($copyrows / ($t1 - $t0))") 0 0")
+    done
+    local wload
+    wload=$(cut -d' ' -f1-3 /proc/loadavg)
+    python3 - "$seconds" "$rows" "$copyrows" "$wload" "${wresults[@]}" <<'PY'
+import sys
+seconds, rows, copyrows, load = sys.argv[1:5]
+r = {}
+for line in sys.argv[5:]:
+    name, script, c, tps, failed, aborted = line.split()
+    r[(name, script, c)] = (float(tps), int(failed), int(aborted))
+print(f"\npgbench -M simple, {seconds} s per run, table acc of {rows} rows; load average at the end {load}.\n")
+print("| script | clients | Wasql TPS | Wasql failed / aborted clients | PostgreSQL 15 TPS | PostgreSQL failed | Wasql/PostgreSQL |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+names = {"update": "`UPDATE acc SET bal = bal + :delta WHERE aid = :aid` (autocommit)",
+         "tpcb": "`BEGIN; UPDATE ...; SELECT bal ...; COMMIT;`"}
+for script in ("update", "tpcb"):
+    for c in ("8", "32"):
+        w, p = r[("wasql", script, c)], r[("postgres", script, c)]
+        print(f"| {names[script]} | {c} | {w[0]:,.0f} | {w[1]} / {w[2]} | {p[0]:,.0f} | {p[1]} | {w[0] / p[0]:.2f} |")
+w, p = r[("wasql", "copy", "1")], r[("postgres", "copy", "1")]
+print(f"\nCOPY FROM STDIN (psql \\copy, text format, {copyrows} rows of 4 columns): Wasql {w[0]:,.0f} rows/s, "
+      f"PostgreSQL 15 {p[0]:,.0f} rows/s, ratio {w[0] / p[0]:.2f}.")
+PY
+}
+
+[[ $reads == 1 ]] && read_benchmarks
+write_benchmarks

@@ -26,7 +26,7 @@ internal static class CopyParser
                 if (tok.IsPunct("(")) depth++;
                 else if (tok.IsPunct(")") && --depth == 0) { query = text[start..tok.Offset].Trim(); break; }
             }
-            if (query.Length == 0) throw t.Error("COPY needs a query between the parentheses", t.Peek);
+            if (string.IsNullOrEmpty(query)) throw t.Error("COPY needs a query between the parentheses", t.Peek);
         }
         else
         {
