@@ -132,6 +132,18 @@ public sealed class ConcurrentWriterTests
             Assert.Equal("25006", e.SqlState);
             await Exec(reader, "ROLLBACK");
         }
+        // Several reads in one Query run as one implicit transaction: a read-only one, so it does not queue either.
+        using (var raw = new RawClient(s.Port))
+        {
+            raw.Send(RawClient.Startup());
+            raw.ReadUntilReady();
+            raw.Send(RawClient.Msg('Q', "SET lock_timeout = '200ms'"));
+            raw.ReadUntilReady();
+            raw.Send(RawClient.Msg('Q', "SELECT 1; SELECT v FROM t"));
+            var replies = raw.ReadUntilReady();
+            Assert.DoesNotContain(replies, m => m.Type == 'E');
+            Assert.Equal(2, replies.Count(m => m.Type == 'D'));
+        }
         await Exec(writer, "COMMIT");
         await using var count = new NpgsqlCommand("SELECT count(*) FROM t", reader);
         Assert.Equal(1L, Convert.ToInt64(await count.ExecuteScalarAsync()));

@@ -6,14 +6,18 @@ namespace Wasql.Database.Transactions;
 /// A FIFO mutex with a bounded wait. Invariant: at most one holder; a waiter is granted the lock only by the holder's
 /// <see cref="Release"/> handing it over (so later arrivals never overtake earlier ones), and a waiter that gives up
 /// removes itself unless the hand-over already happened, in which case it keeps the lock (never lost).
+/// Each waiter sleeps on its own event, so a release wakes exactly the next writer (no thundering herd at 32 clients).
 /// Not re-entrant: the session tracks whether it holds the lock.
 /// </summary>
 internal sealed class WriterLock
 {
-    private sealed class Waiter { public bool Granted; }
+    private sealed class Waiter
+    {
+        public readonly ManualResetEventSlim Granted = new(false);
+    }
 
     /// <summary>How often a waiter re-checks its cancellation flag.</summary>
-    private static readonly TimeSpan CancelPoll = TimeSpan.FromMilliseconds(50);
+    private const int CancelPollMs = 50;
 
     private readonly object _gate = new();
     private readonly LinkedList<Waiter> _queue = new();
@@ -23,25 +27,31 @@ internal sealed class WriterLock
     /// limit). Returns false on timeout or when <paramref name="cancelled"/> turns true while waiting.</summary>
     public bool TryEnter(TimeSpan timeout, Func<bool> cancelled)
     {
+        var me = new Waiter();
+        LinkedListNode<Waiter> node;
         lock (_gate)
         {
             if (!_held && _queue.Count == 0) { _held = true; return true; }
-            var me = new Waiter();
-            var node = _queue.AddLast(me);
-            long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue
-                : Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds);
-            while (!me.Granted)
+            node = _queue.AddLast(me);
+        }
+        long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue
+            : Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds);
+        try
+        {
+            while (true)
             {
                 long left = deadline - Environment.TickCount64;
-                if (left <= 0 || cancelled())
+                if (left > 0 && !cancelled() && !me.Granted.Wait((int)Math.Min(left, CancelPollMs))) continue;
+                lock (_gate)
                 {
+                    if (me.Granted.IsSet) return true;    // Release handed it over (_held stays set for us)
+                    if (left > 0 && !cancelled()) continue;
                     _queue.Remove(node);
                     return false;
                 }
-                Monitor.Wait(_gate, (int)Math.Min(left, (long)CancelPoll.TotalMilliseconds));
             }
-            return true;   // Release removed our node and left _held set for us
         }
+        finally { me.Granted.Dispose(); }
     }
 
     /// <summary>Releases the lock, handing it to the longest waiter if any.</summary>
@@ -53,8 +63,7 @@ internal sealed class WriterLock
             if (_queue.First is { } next)
             {
                 _queue.RemoveFirst();
-                next.Value.Granted = true;   // _held stays true: ownership passes directly
-                Monitor.PulseAll(_gate);
+                next.Value.Granted.Set();   // _held stays true: ownership passes directly
             }
             else _held = false;
         }

@@ -23,7 +23,9 @@ internal sealed partial class PgConnection
                           pieces.All(p => !NoImplicitTransaction.Contains(Interceptor.FirstWord(p.Sql)));
         if (implicitTx)
         {
-            try { await RunOnWorkerAsync(() => _session!.ExecuteInternal("BEGIN"), stop); }
+            // Only reads: a READ ONLY transaction, which does not queue behind writers.
+            var begin = pieces.All(p => ReadOnlyWords.Contains(Interceptor.FirstWord(p.Sql))) ? "BEGIN READ ONLY" : "BEGIN";
+            try { await RunOnWorkerAsync(() => _session!.ExecuteInternal(begin), stop); }
             catch (SqlError) { implicitTx = false; }
         }
         bool failed = false;
@@ -65,6 +67,8 @@ internal sealed partial class PgConnection
     }
 
     internal readonly List<(string, string)> _changedReported = [];
+
+    private static readonly HashSet<string> ReadOnlyWords = ["SELECT", "VALUES", "SHOW", "TABLE"];
 
     private static readonly HashSet<string> NoImplicitTransaction =
         ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "VACUUM", "PRAGMA", "ATTACH", "DETACH", "DISCARD"];
