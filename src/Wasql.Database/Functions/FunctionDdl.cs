@@ -65,7 +65,8 @@ internal static class FunctionDdl
                 if (c.IsTable)
                     throw new WasqlException(SqlStates.FeatureNotSupported, $"LANGUAGE {c.Language} supports scalar functions only; build table functions as arrow-udf modules", c.LanguagePosition);
                 source = c.Body;
-                wasm = SourceCompiler.Compile(db.Options, c.Language, c.Name, c.ArgumentTypes, c.ReturnType, c.Body, c.SourcePosition);
+                wasm = SourceCompiler.Compile(db, c.Language, c.Name, c.ArgumentTypes, c.ReturnType, c.Body, c.SourcePosition,
+                    () => connection.CancelRequested);
                 abi = "direct";
                 export = c.Name;
                 break;
