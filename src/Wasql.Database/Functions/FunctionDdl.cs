@@ -126,14 +126,7 @@ internal static class FunctionDdl
                 throw new WasqlException(SqlStates.InvalidParameterValue, "invalid base64 in USING BASE64", c.SourcePosition);
             }
         }
-        if (c.FilePath is { } path)
-        {
-            try { return File.ReadAllBytes(path); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new WasqlException(SqlStates.UndefinedFile, $"could not read file \"{path}\": {e.Message}", c.SourcePosition);
-            }
-        }
+        if (c.FilePath is { } path) return ModuleFile.Read(path, position: c.SourcePosition);
         throw new WasqlException(SqlStates.InvalidFunctionDefinition, "LANGUAGE wasm needs USING BASE64 '...' or USING FILE '/path/module.wasm'", c.LanguagePosition);
     }
 
