@@ -81,7 +81,7 @@ public sealed class CompilerSandboxTests
     }
 
     [Fact]
-    public void SandboxHasNoHomeWorkOrNetworkFiles()
+    public void SandboxHidesHostDirectories()
     {
         if (!Ready(Clang)) return;
         var (db, cache) = Open();

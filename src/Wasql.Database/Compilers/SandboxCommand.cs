@@ -54,6 +54,7 @@ internal static class SandboxCommand
             "--bind", scratch, ScratchMount, "--chdir", ScratchMount,
             "--clearenv", "--setenv", "PATH", SandboxPath, "--setenv", "HOME", ScratchMount, "--setenv", "TMPDIR", ScratchMount,
             "--setenv", "LC_ALL", "C",
+            "--setenv", "MALLOC_ARENA_MAX", "2",   // glibc reserves 64 MiB of address space per thread arena otherwise
             "--", compiler,
         ]);
         argv.AddRange(args);

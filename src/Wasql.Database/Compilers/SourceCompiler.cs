@@ -26,7 +26,7 @@ internal static partial class SourceCompiler
         var limits = options.CompilerLimits;
         var (compiler, fileName, source, flags) = language == "rust"
             ? (options.RustCompiler, "udf.rs", RustSource(name, args, result, body, position),
-               new[] { "--edition", "2021", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "-O", "-C", "panic=abort", "-C", "strip=symbols", "-C", "debuginfo=0" })
+               new[] { "--edition", "2021", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "-O", "-C", "codegen-units=1", "-C", "panic=abort", "-C", "strip=symbols", "-C", "debuginfo=0" })
             : (options.CCompiler, "udf.c", CSource(body),
                new[] { "--target=wasm32", "-nostdlib", "-Wl,--no-entry", "-O2", "-fno-crash-diagnostics", "-Wl,--strip-all", $"-Wl,--export={name}" });
         var key = ModuleCodec.Sha256Hex(Encoding.UTF8.GetBytes($"{language}\n{compiler}\n{string.Join(" ", flags)}\n{source}"));
