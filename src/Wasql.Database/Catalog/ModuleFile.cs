@@ -60,7 +60,10 @@ public static class ModuleFile
         int fd = Native.open(path, Native.O_RDONLY | Native.O_NONBLOCK | Native.O_CLOEXEC);
         if (fd < 0) return null;
         var handle = new SafeFileHandle(fd, ownsHandle: true);
-        if (!Native.IsRegularOnRealFileSystem(fd))
+        bool regular;
+        try { regular = Native.IsRegularOnRealFileSystem(fd); }
+        catch (EntryPointNotFoundException) { regular = false; }   // a libc without statx (glibc < 2.28): refuse
+        if (!regular)
         {
             handle.Dispose();
             return null;
