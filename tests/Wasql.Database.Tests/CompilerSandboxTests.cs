@@ -206,6 +206,23 @@ public sealed class CompilerSandboxTests
     }
 
     [Fact]
+    public void CompilerOutputIsCapped()
+    {
+        if (!Ready(Clang)) return;
+        var (db, cache) = Open(o => o.CompilerLimits.MaxMessageChars = 200);
+        try
+        {
+            using var c = db.Connect();
+            var body = string.Join("\n", Enumerable.Range(0, 15).Select(i => $"int g{i}(void) {{ return undefined_{i}; }}"));
+            var e = Assert.Throws<WasqlException>(() => c.Execute($"CREATE FUNCTION capped(int) RETURNS int LANGUAGE c AS $$\n{body}\nint capped(int a) {{ return a; }} $$"));
+            Assert.Equal(SqlStates.InvalidFunctionDefinition, e.SqlState);
+            Assert.Matches(@"\.\.\. \(\d+ more characters of compiler output\)$", e.Detail);
+            Assert.True(e.Detail!.Length < 300, $"detail of {e.Detail.Length} characters");
+        }
+        finally { db.Dispose(); Directory.Delete(cache, true); }
+    }
+
+    [Fact]
     public void MissingSandboxRefusesUnlessUnsandboxedCompilesAreAllowed()
     {
         if (!File.Exists(Clang)) return;
