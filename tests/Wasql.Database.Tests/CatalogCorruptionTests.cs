@@ -118,5 +118,13 @@ public sealed class CatalogCorruptionTests : IDisposable
         Assert.Contains(db.ListFunctions(), f => f.Name == "arrow_gcd" && f.LoadError is not null);
         c.Execute($"CREATE FUNCTION later(float8) RETURNS float8 LANGUAGE wasm WITH (abi = 'direct', export = 'half') USING BASE64 '{Fixtures.DirectBase64}'");
         Assert.Equal(2.5, c.Execute("SELECT later(5.0)").Rows[0][0]);
+        // Creating the function again with its module stores the module again, which repairs the damaged row.
+        c.Execute($"CREATE OR REPLACE FUNCTION arrow_gcd(int, int) RETURNS int LANGUAGE wasm WITH (export = 'wasm_gcd') USING BASE64 '{Fixtures.GcdFixtureBase64}'");
+        c.Dispose();
+        db.Dispose();
+        using var reopened = WasqlDatabase.Open(_path);
+        Assert.Empty(reopened.LoadErrors);
+        using var c2 = reopened.Connect();
+        Assert.Equal(6L, c2.Execute("SELECT arrow_gcd(12, 18)").Rows[0][0]);
     }
 }

@@ -125,7 +125,11 @@ internal static class CatalogStore
     public static void InsertModule(SqliteConnection c, string sha256, byte[] wasm)
     {
         using var cmd = c.CreateCommand();
-        cmd.CommandText = $"INSERT OR IGNORE INTO {ModulesTable}(sha256, size, codec, data) VALUES ($s, $n, $c, $d)";
+        // Rewriting a row with the same hash stores the same content again, and heals a damaged row.
+        cmd.CommandText = $"""
+            INSERT INTO {ModulesTable}(sha256, size, codec, data) VALUES ($s, $n, $c, $d)
+            ON CONFLICT(sha256) DO UPDATE SET size = excluded.size, codec = excluded.codec, data = excluded.data
+            """;
         cmd.Parameters.AddWithValue("$s", sha256);
         cmd.Parameters.AddWithValue("$n", wasm.LongLength);
         cmd.Parameters.AddWithValue("$c", ModuleCodec.Name);
