@@ -38,6 +38,8 @@ public sealed class WasqlDatabase : IDisposable
         if (!memory)
             Pragma(_keeper, "PRAGMA journal_mode=WAL");
         CatalogStore.EnsureSchema(_keeper);
+        Security.SecurityCatalog.EnsureSchema(_keeper);
+        SecurityState.Reload(_keeper);
         Registry = new FunctionRegistry(this);
         Registry.Reload(_keeper);
     }
@@ -90,6 +92,10 @@ public sealed class WasqlDatabase : IDisposable
 
     internal string ConnectionString { get; }
     internal FunctionRegistry Registry { get; }
+    internal Security.SecurityState SecurityState { get; } = new();
+
+    /// <summary>The roles of this database (name, superuser flag, SCRAM verifier), for authentication.</summary>
+    public IReadOnlyDictionary<string, Security.RoleInfo> Roles => SecurityState.Snapshot.Roles;
 
     /// <summary>The cap on concurrent LANGUAGE rust / c compiles of this database.</summary>
     internal Compilers.CompileGate CompileGate { get; }

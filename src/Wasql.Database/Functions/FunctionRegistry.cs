@@ -39,6 +39,14 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
 
     public IReadOnlyList<WasqlFunctionInfo> List() => Functions.Select(f => f.Info).ToArray();
 
+    /// <summary>Whether <paramref name="name"/> is a table function of the catalog (read as an eponymous virtual table).</summary>
+    public bool IsTableFunction(string name)
+    {
+        foreach (var f in Functions)
+            if (f.IsTable && f.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
     /// <summary>Rebuilds the view from the catalog tables read on <paramref name="c"/> (after open, and after every
     /// committed or rolled-back change to functions).</summary>
     public void Reload(SqliteConnection c)
