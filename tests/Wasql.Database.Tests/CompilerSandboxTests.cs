@@ -103,7 +103,7 @@ public sealed class CompilerSandboxTests
     public void CPreprocessorBombIsStoppedByTheMemoryLimit()
     {
         if (!Ready(Clang)) return;
-        var (db, cache) = Open(o => { o.CompilerLimits.AddressSpaceBytes = 1L << 30; o.CompilerLimits.CpuSeconds = 120; });
+        var (db, cache) = Open(o => { o.CompilerLimits.AddressSpaceBytes = 1L << 30; o.CompilerLimits.CpuSeconds = 120; o.CompileTimeout = TimeSpan.FromMinutes(10); });
         try
         {
             using var c = db.Connect();
@@ -123,7 +123,7 @@ public sealed class CompilerSandboxTests
     public void RustMacroBombIsStoppedByALimit()
     {
         if (!Ready(Rustc)) return;
-        var (db, cache) = Open(o => { o.CompilerLimits.AddressSpaceBytes = 1L << 30; o.CompilerLimits.CpuSeconds = 120; });
+        var (db, cache) = Open(o => { o.CompilerLimits.AddressSpaceBytes = 1L << 30; o.CompilerLimits.CpuSeconds = 120; o.CompileTimeout = TimeSpan.FromMinutes(10); });
         try
         {
             using var c = db.Connect();
@@ -144,7 +144,8 @@ public sealed class CompilerSandboxTests
     {
         if (!Ready(Clang)) return;
         // 1 CPU second cannot expand 10^9 tokens; the default 2 GiB keeps the memory limit out of the way for that second.
-        var (db, cache) = Open(o => { o.CompilerLimits.CpuSeconds = 1; });
+        // A loaded machine stretches CPU seconds into wall-clock minutes: the wall-clock limit is set far away.
+        var (db, cache) = Open(o => { o.CompilerLimits.CpuSeconds = 1; o.CompileTimeout = TimeSpan.FromMinutes(10); });
         try
         {
             using var c = db.Connect();

@@ -100,10 +100,7 @@ internal static partial class SourceCompiler
     /// <summary>Without the sandbox the rlimits still apply (when prlimit exists).</summary>
     private static List<string> Unsandboxed(CompilerLimits limits, string executable, IEnumerable<string> args)
     {
-        var argv = new List<string>();
-        if (File.Exists(limits.PrlimitPath))
-            argv.AddRange([limits.PrlimitPath, $"--cpu={limits.CpuSeconds}:{limits.CpuSeconds + 5}", $"--as={limits.AddressSpaceBytes}",
-                $"--fsize={limits.FileSizeBytes}", $"--nproc={limits.MaxProcesses}", "--core=0", "--"]);
+        var argv = File.Exists(limits.PrlimitPath) ? SandboxCommand.Rlimits(limits) : [];
         argv.Add(executable);
         argv.AddRange(args);
         return argv;
