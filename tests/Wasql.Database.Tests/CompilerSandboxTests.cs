@@ -207,6 +207,23 @@ public sealed class CompilerSandboxTests
     }
 
     [Fact]
+    public void FunctionNameCannotSmuggleCompilerFlags()
+    {
+        var (db, cache) = Open();
+        try
+        {
+            using var c = db.Connect();
+            // Quoted identifiers may hold anything; a comma would split -Wl,--export=NAME into several linker flags.
+            var e = Assert.Throws<WasqlException>(() => c.Execute(
+                "CREATE FUNCTION \"f,--export-all,-o,/tmp/x\"(int) RETURNS int LANGUAGE c AS $$ int f(int a) { return a; } $$"));
+            Assert.Equal(SqlStates.InvalidFunctionDefinition, e.SqlState);
+            Assert.Contains("plain identifier", e.Message);
+            Assert.Empty(Directory.GetFiles(cache));
+        }
+        finally { db.Dispose(); Directory.Delete(cache, true); }
+    }
+
+    [Fact]
     public void CompilerOutputIsCapped()
     {
         if (!Ready(Clang)) return;

@@ -22,6 +22,11 @@ internal static partial class SourceCompiler
     public static byte[] Compile(WasqlDatabase database, string language, string name, IReadOnlyList<string> args, string result,
         string body, int position, Func<bool> canceled)
     {
+        // The name becomes a source identifier and part of a linker flag (-Wl,--export=NAME, where commas split
+        // flags), so only plain identifiers pass.
+        if (!Identifier().IsMatch(name))
+            throw new WasqlException(SqlStates.InvalidFunctionDefinition,
+                $"LANGUAGE {language} needs a function name that is a plain identifier (letters, digits, _), not \"{name}\"", position);
         var options = database.Options;
         var limits = options.CompilerLimits;
         var (compiler, fileName, source, flags) = language == "rust"
@@ -181,6 +186,9 @@ internal static partial class SourceCompiler
         "bytea" => result ? "Vec<u8>" : "&[u8]",
         _ => throw new WasqlException(SqlStates.FeatureNotSupported, $"type {sql} is not supported by LANGUAGE rust (direct ABI: int2, int4, int8, float4, float8, boolean, text, bytea)", position),
     };
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
+    private static partial Regex Identifier();
 
     [GeneratedRegex(@"(?m)^(\s*)(?:pub\s+)?fn\s")]
     private static partial Regex TopLevelFn();
