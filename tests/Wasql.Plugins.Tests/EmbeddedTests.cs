@@ -268,6 +268,11 @@ public sealed class EmbeddedTests : IDisposable
         Assert.Equal("22023", Fails("CREATE FILTER f WITH_PATTERN (client_address = '10.0.0.0/33') EXECUTE (plugin = deny)").SqlState);
         Assert.Equal("22023", Fails("CREATE FILTER f (fail = 'sometimes') EXECUTE (plugin = deny)").SqlState);
         Assert.Equal("22023", Fails("CREATE PLUGIN x USING BASE64 'not base64!'").SqlState);
+        foreach (var path in new[] { "/dev/zero", "/proc/self/environ", "/nonexistent/p.wasm", "/tmp" })
+        {
+            var unusable = Fails($"CREATE PLUGIN x USING FILE '{path}'");   // the shared USING FILE reader: one text for all
+            Assert.Equal(("58P01", $"plugin \"x\": could not read module file \"{path}\": not a readable regular file"), (unusable.SqlState, unusable.Message));
+        }
         _c.Execute("CREATE FILTER f EXECUTE (plugin = Deny)");   // unquoted names fold to lower case
         Assert.Equal("42704", Fails("CREATE FILTER g EXECUTE (plugin = 'Deny')").SqlState);
         Assert.Equal("2BP01", Fails("DROP PLUGIN deny").SqlState);
