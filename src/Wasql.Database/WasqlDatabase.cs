@@ -23,6 +23,7 @@ public sealed class WasqlDatabase : IDisposable
         Path = path;
         Options = options;
         Udfs = new UdfRuntime(options.UdfLimits);
+        CompileGate = new Compilers.CompileGate(options.CompilerLimits);
         var memory = path == ":memory:";
         ConnectionString = new SqliteConnectionStringBuilder
         {
@@ -98,6 +99,9 @@ public sealed class WasqlDatabase : IDisposable
     /// <summary>The roles of this database (name, superuser flag, SCRAM verifier), for authentication.</summary>
     public IReadOnlyDictionary<string, Security.RoleInfo> Roles => SecurityState.Snapshot.Roles;
 
+    /// <summary>The cap on concurrent LANGUAGE rust / c compiles of this database.</summary>
+    internal Compilers.CompileGate CompileGate { get; }
+
     /// <summary>Opens a session: its own SQLite connection with every catalog function registered. Not thread-safe
     /// itself; open as many as needed, from any threads.</summary>
     public WasqlConnection Connect()
@@ -134,5 +138,6 @@ public sealed class WasqlDatabase : IDisposable
         foreach (var extension in Extensions) (extension as IDisposable)?.Dispose();
         Registry.Dispose();
         Udfs.Dispose();
+        CompileGate.Dispose();
     }
 }

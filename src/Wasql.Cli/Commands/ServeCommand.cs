@@ -26,6 +26,7 @@ internal static class ServeCommand
             string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{opt} needs a value\n{Usage}");
             switch (opt)
             {
+                case "-h" or "--help": Console.Out.WriteLine(Usage); return 0;
                 case "--db": db = Value(); break;
                 case "--listen":
                     var l = Value();

@@ -51,9 +51,9 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
     /// committed or rolled-back change to functions).</summary>
     public void Reload(SqliteConnection c)
     {
-        var rows = CatalogStore.ReadFunctions(c);
+        var (rows, warnings) = CatalogStore.ReadFunctions(c);
         var list = new List<RegisteredFunction>();
-        var errors = new List<string>();
+        var errors = new List<string>(warnings);
         lock (_lock)
         {
             var used = new HashSet<string>();
@@ -76,7 +76,7 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
                     else size = CatalogStore.ModuleSize(c, row.ModuleSha256);
                     f = Bind(row, module, size);
                 }
-                catch (Exception e) when (e is InvalidDataException or UdfException or WasqlException)
+                catch (Exception e) when (e is InvalidDataException or UdfException or WasqlException or SqliteException)
                 {
                     var msg = $"function {row.Name}({string.Join(", ", row.ArgumentTypes)}): {Describe(e)}";
                     errors.Add(msg);
