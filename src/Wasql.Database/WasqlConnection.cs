@@ -219,7 +219,9 @@ public sealed class WasqlConnection : IDisposable
     private QueryResult Run(PreparedSql prepared, IReadOnlyList<object?>? parameters)
     {
         if (prepared.Transaction is { } control) return Transaction.Control(control);
-        bool writes = prepared.Command is { } c ? !c.Verb.StartsWith("SHOW", StringComparison.Ordinal) : prepared.Writes;
+        // CREATE/DROP FUNCTION may compile for minutes: it must not hold the writer lock meanwhile, so its short catalog
+        // write relies on SQLite's busy timeout instead. Role and grant DDL takes the lock like any write.
+        bool writes = prepared.Command is { } c ? c is SecurityCommand && !c.Verb.StartsWith("SHOW", StringComparison.Ordinal) : prepared.Writes;
         Transaction.BeforeStatement(writes);
         try { return RunStatement(prepared, parameters); }
         finally { Transaction.AfterStatement(); }
