@@ -17,8 +17,12 @@ public sealed class ServerOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Default statement_timeout; zero: none. Sessions change it with SET statement_timeout.</summary>
     public TimeSpan StatementTimeout { get; set; } = TimeSpan.Zero;
-    /// <summary>Startup and authentication must finish within this.</summary>
-    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>From the startup packet to ReadyForQuery (authentication included) a client has this long, then
+    /// it is dropped (Postgres' authentication_timeout).</summary>
+    public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>Largest message accepted before authentication succeeds. SCRAM's messages are a few hundred bytes;
+    /// a client that has not logged in cannot make the server reserve more than this per connection.</summary>
+    public const int MaxPreAuthMessageSize = 8 << 10;
     /// <summary>A client that does not read its results for this long is disconnected.</summary>
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>Reported as server_version; psql and drivers pick their catalog queries by it.</summary>

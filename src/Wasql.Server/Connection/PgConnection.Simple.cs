@@ -94,8 +94,10 @@ internal sealed partial class PgConnection
                 catch (Exception e) when (e is OverflowException or FormatException or SqlError or ArgumentException)
                 {
                     _out.Truncate(mark);
+                    // The value is quoted only when it can be: a NUL would end the error message's C string.
+                    var shown = ValueEncoder.AsString(v!) is var text && !text.Contains('\0') ? text + " " : "";
                     throw new SqlError(e is SqlError se ? se.SqlState : "22003",
-                        $"column \"{result.Columns[c].Name}\": cannot send value {ValueEncoder.AsString(v!)} as {PgType.Name(oids[c])}: {e.Message}");
+                        $"column \"{result.Columns[c].Name}\": cannot send value {shown}as {PgType.Name(oids[c])}: {e.Message}");
                 }
             }
             _out.End();

@@ -40,7 +40,7 @@ internal sealed partial class PgConnection : IDisposable
         _socket = socket;
         _options = server.Options;
         var stream = new NetworkStream(socket, ownsSocket: false);
-        _in = new MessageReader(stream, _options.MaxMessageSize);
+        _in = new MessageReader(stream, ServerOptions.MaxPreAuthMessageSize);
         _out = new MessageWriter(stream);
         ProcessId = processId;
         SecretKey = secretKey;
@@ -50,14 +50,17 @@ internal sealed partial class PgConnection : IDisposable
     internal ISqlSession Session => _session!;
     internal PgServer Server => _server;
 
-    public async Task RunAsync(CancellationToken stop)
+    /// <summary>Serves the client. On a full server (<paramref name="serverFull"/>) the startup still runs up to
+    /// the startup packet (SSLRequest answered, CancelRequest served) and the client then gets 53300, so it
+    /// reports the real reason instead of a broken SSL exchange.</summary>
+    public async Task RunAsync(CancellationToken stop, bool serverFull = false)
     {
         try
         {
             using (var startupCts = CancellationTokenSource.CreateLinkedTokenSource(stop))
             {
-                startupCts.CancelAfter(_options.StartupTimeout);
-                if (!await StartupAsync(startupCts.Token)) return;
+                startupCts.CancelAfter(_options.AuthenticationTimeout);
+                if (!await StartupAsync(serverFull, startupCts.Token)) return;
             }
             await MessageLoopAsync(stop);
         }
@@ -96,7 +99,7 @@ internal sealed partial class PgConnection : IDisposable
 
     // ---------------- startup and authentication ----------------
 
-    private async Task<bool> StartupAsync(CancellationToken ct)
+    private async Task<bool> StartupAsync(bool serverFull, CancellationToken ct)
     {
         while (true)
         {
@@ -134,6 +137,7 @@ internal sealed partial class PgConnection : IDisposable
                         return false;
                     }
             }
+            if (serverFull) throw new ProtocolException("sorry, too many clients already", "53300");
             if (_options.RequireTls && !_tls)
                 throw new ProtocolException("this server requires TLS (SSL mode require)", "28000");
             if (code >> 16 != 3)
@@ -161,6 +165,7 @@ internal sealed partial class PgConnection : IDisposable
             if (parameters.TryGetValue("replication", out var repl) && repl is not ("false" or "off" or "0"))
                 throw new ProtocolException("replication connections are not supported", "0A000");
             await AuthenticateAsync(user, ct);
+            _in.MaxMessageSize = _options.MaxMessageSize;
             await StartSessionAsync(parameters.GetValueOrDefault("database") ?? user, ct);
             return true;
         }
@@ -171,7 +176,7 @@ internal sealed partial class PgConnection : IDisposable
         if (_options.Auth == AuthMethod.ScramSha256)
         {
             var verifier = Scram.ParseVerifier(await Task.Run(() => _server.Users.GetVerifier(user), ct));
-            var exchange = new Scram.Exchange(verifier);
+            var exchange = new Scram.Exchange(verifier, _server.MockAuth.VerifierFor(user));
             _out.AuthenticationSasl(Scram.Mechanism);
             await _out.FlushAsync(ct);
             string clientFirst;

@@ -7,6 +7,10 @@ namespace Wasql.Server.Protocol;
 
 internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDisposable
 {
+    /// <summary>Largest typed message accepted now: small until the client has authenticated (a stranger must
+    /// not make the server reserve memory), the configured limit after.</summary>
+    public int MaxMessageSize { get; set; } = maxMessageSize;
+
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(8192);
     private int _start, _end;
     private readonly byte[] _header = new byte[5];
@@ -16,12 +20,15 @@ internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDispos
     /// <summary>Bytes already received but not consumed (must be none before a TLS handshake).</summary>
     public int Buffered => _end - _start;
 
+    /// <summary>Postgres' limit on a startup packet (MAX_STARTUP_PACKET_LENGTH).</summary>
+    public const int MaxStartupPacketSize = 10_000;
+
     /// <summary>Reads a startup-phase packet (length-prefixed, no type byte). Null on a clean EOF.</summary>
     public async ValueTask<Message?> ReadStartupAsync(CancellationToken ct)
     {
         if (!await FillAsync(4, ct, eofOk: true)) return null;
         int len = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start));
-        if (len < 8 || len > 10_000) throw new ProtocolException($"invalid startup packet length {len}");
+        if (len < 8 || len > MaxStartupPacketSize) throw new ProtocolException($"invalid startup packet length {len}");
         _start += 4;
         return await ReadBodyAsync(0, len - 4, ct);
     }
@@ -33,8 +40,8 @@ internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDispos
         byte type = _buffer[_start];
         int len = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1));
         if (len < 4) throw new ProtocolException($"invalid message length {len} for message type '{Printable(type)}'");
-        if (len - 4 > maxMessageSize)
-            throw new ProtocolException($"message of {len} bytes exceeds the limit of {maxMessageSize} bytes", "54000");
+        if (len - 4 > MaxMessageSize)
+            throw new ProtocolException($"message of {len} bytes exceeds the limit of {MaxMessageSize} bytes", "54000");
         _start += 5;
         return await ReadBodyAsync(type, len - 4, ct);
     }
