@@ -124,70 +124,123 @@ public sealed class WasqlConnection : IDisposable
         return PreparedSql.Prepare(this, text, offset);
     }
 
+    /// <summary>Runs one statement and returns a forward-only reader over its rows, which come from SQLite as they
+    /// are read (unless an extension needs the whole result). Dispose the reader to finish the statement.</summary>
+    public WasqlRowReader ExecuteReader(string sql, IReadOnlyList<object?>? parameters = null)
+    {
+        var prepared = PrepareOrDefer(SingleStatement(sql), 0);
+        try { return ExecuteReader(prepared, parameters, ownsPrepared: true); }
+        catch { prepared.Dispose(); throw; }
+    }
+
+    /// <summary>The bytes all sessions sharing this budget may hold together in buffered results (e.g. the server's
+    /// connections); past it a statement fails with 53200. Null: no shared limit.</summary>
+    public MemoryBudget? MemoryBudget { get; set; }
+
+    /// <summary>The reader whose rows still come from a live SQLite statement, if any.</summary>
+    private WasqlRowReader? _streaming;
+
+    internal void ReaderFinished(WasqlRowReader reader)
+    {
+        if (_streaming == reader) _streaming = null;
+    }
+
     internal QueryResult ExecutePrepared(PreparedSql prepared, IReadOnlyList<object?>? parameters)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var reader = ExecuteReader(prepared, parameters, ownsPrepared: false);
+        var result = reader.ReadToEnd();
+        result.Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        return result;
+    }
+
+    /// <summary>Starts a statement: claimed commands and Wasql's DDL run at once; a SQLite statement with result columns
+    /// streams; one without (INSERT, CREATE TABLE...) runs to completion here, so its effects do not wait for a Read.</summary>
+    internal WasqlRowReader ExecuteReader(PreparedSql prepared, IReadOnlyList<object?>? parameters, bool ownsPrepared)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _streaming?.Detach();          // one live SQLite statement per connection: the open one buffers its rest
         _functions.Sync();
         _cancelRequested = false;
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var extensions = ExtensionsEnabled && prepared.Extension is null ? Database.Extensions : [];
+        var statement = extensions.Length == 0 ? null : new StatementContext(this, prepared, parameters);
+        var run = new StatementRun(this, statement, extensions);
+        if (ownsPrepared) run.Own(prepared);
         try
         {
-            var extensions = ExtensionsEnabled ? Database.Extensions : [];
-            var result = prepared.Extension is { } claimed ? claimed.Execute(this, parameters)
-                : extensions.Length == 0 ? Run(prepared, parameters)
-                : RunWithExtensions(extensions, prepared, parameters);
-            if (CatalogChangedInTransaction && !InTransaction)
-            {
-                // The transaction that changed functions ended: its COMMIT kept them, a ROLLBACK undid them.
-                CatalogChangedInTransaction = false;
-                Database.Registry.Reload(_sqlite);
-            }
-            result.Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-            return result;
-        }
-        finally
-        {
-            _functions.EndStatement();
-            _cancelRequested = false;
-        }
-    }
-
-    private QueryResult Run(PreparedSql prepared, IReadOnlyList<object?>? parameters) =>
-        prepared.Command is { } command ? FunctionDdl.Execute(this, command, prepared) : prepared.Run(parameters);
-
-    /// <summary>Before-hooks (a rewrite re-plans and starts them again), the statement, after-hooks in reverse.</summary>
-    private QueryResult RunWithExtensions(StatementExtension[] extensions, PreparedSql prepared, IReadOnlyList<object?>? parameters)
-    {
-        var statement = new StatementContext(this, prepared, parameters);
-        List<PreparedSql>? rewritten = null;   // statements planned for rewrites, disposed at the end
-        try
-        {
-            QueryResult? result = null;
             WasqlException? error = null;
-            try { RunBeforeHooks(extensions, statement, ref rewritten); }
-            catch (WasqlException e) { error = e; }   // a denied statement still reaches after-hooks (audit sees it)
+            if (statement is not null)
+            {
+                try { RunBeforeHooks(extensions, statement, run); }
+                catch (WasqlException e) { error = e; }   // a denied statement still reaches after-hooks (audit sees it)
+            }
+            var current = statement?.Prepared ?? prepared;
+            RowSource? source = null;
             if (error is null)
             {
-                try { result = Run(statement.Prepared, parameters); }
+                try
+                {
+                    source = prepared.Extension is { } claimed ? new ResultRowSource(claimed.Execute(this, parameters))
+                        : current.Command is { } command ? new ResultRowSource(FunctionDdl.Execute(this, command, current))
+                        : current.Start(parameters);
+                }
                 catch (WasqlException e) { error = e; }
             }
-            var outcome = new StatementOutcome(result, error);
-            for (int i = extensions.Length - 1; i >= 0; i--) extensions[i].After(statement, outcome);
-            if (outcome.Error is { } failed) throw failed.WithNotices(statement.Notices);
-            outcome.Result!.Notices = statement.Notices;
-            return outcome.Result;
+            if (source is SqliteRowSource && source.Columns.Count > 0 && statement?.NeedsResult != true)
+            {
+                var streaming = new WasqlRowReader(this, run, source);
+                _streaming = streaming;
+                return streaming;
+            }
+            // Held whole: commands, statements without rows, and results an after-hook needs.
+            QueryResult? result = null;
+            if (error is null && source is not null)
+            {
+                try
+                {
+                    result = source is ResultRowSource held ? held.Result : Materialize(source, current, run);
+                }
+                catch (WasqlException e) { error = e; }
+            }
+            var outcome = run.After(result, error);
+            if (outcome.Error is { } failed) throw failed;
+            run.Complete(null, null);
+            return new WasqlRowReader(this, run, new ResultRowSource(outcome.Result!));
         }
-        catch (WasqlException e) when (statement.Notices.Count > 0 && e.Notices.Count == 0)
+        catch (WasqlException e)
         {
-            throw e.WithNotices(statement.Notices);
+            var final = run.Completed ? e : run.Complete(e, null) ?? e;
+            run.Dispose();
+            throw statement is not null && statement.Notices.Count > 0 && final.Notices.Count == 0 ? final.WithNotices(statement.Notices) : final;
         }
-        finally
+        catch
         {
-            if (rewritten is not null) foreach (var p in rewritten) p.Dispose();
+            if (!run.Completed) EndStatement();
+            run.Dispose();
+            throw;
         }
     }
 
-    private void RunBeforeHooks(StatementExtension[] extensions, StatementContext statement, ref List<PreparedSql>? rewritten)
+    private static QueryResult Materialize(RowSource source, PreparedSql prepared, StatementRun run)
+    {
+        var rows = run.ReadAll(source);
+        return new QueryResult(source.Columns.Count > 0 ? source.Columns : [], rows, source.RecordsAffected, source.Tag);
+    }
+
+    /// <summary>Per-statement state reset once a statement's SQLite work is over.</summary>
+    internal void EndStatement()
+    {
+        if (CatalogChangedInTransaction && !InTransaction)
+        {
+            // The transaction that changed functions ended: its COMMIT kept them, a ROLLBACK undid them.
+            CatalogChangedInTransaction = false;
+            Database.Registry.Reload(_sqlite);
+        }
+        _functions.EndStatement();
+        _cancelRequested = false;
+    }
+
+    private void RunBeforeHooks(StatementExtension[] extensions, StatementContext statement, StatementRun run)
     {
         for (int i = 0; i < extensions.Length; i++)
         {
@@ -196,7 +249,7 @@ public sealed class WasqlConnection : IDisposable
                 throw new WasqlException(SqlStates.StatementTooComplex,
                     $"statement rewritten more than {Database.Options.MaxRewrites} times (WasqlOptions.MaxRewrites); last text: {Shorten(text)}");
             var next = PrepareInternal(SingleStatement(text), 0);
-            (rewritten ??= []).Add(next);
+            run.Own(next);
             statement.Rewritten(next);
             i = -1;   // every extension sees the new text from the start
         }

@@ -25,6 +25,7 @@ public sealed class PgServer : IAsyncDisposable
         Options = options ?? new ServerOptions();
         Users = new UserStore(backend);
         _listener = new TcpListener(Options.Listen);
+        BufferBudget = new Wasql.Database.MemoryBudget(Options.MaxBufferedBytes);
     }
 
     public ISqlBackend Backend { get; }
@@ -32,6 +33,8 @@ public sealed class PgServer : IAsyncDisposable
     public UserStore Users { get; }
     /// <summary>Salts shown to unknown users during SCRAM (no user enumeration).</summary>
     internal MockAuth MockAuth { get; } = MockAuth.CreateRandom();
+    /// <summary>What all connections may hold together in buffered results (ServerOptions.MaxBufferedBytes).</summary>
+    public Wasql.Database.MemoryBudget BufferBudget { get; private set; } = null!;
     /// <summary>The bound port (after <see cref="Start"/>).</summary>
     public int Port => ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
     public int ConnectionCount => _connections.Count;

@@ -13,6 +13,9 @@ public sealed class ServerOptions
     public int MaxConnections { get; set; } = 100;
     /// <summary>Largest frontend message accepted (a CREATE FUNCTION with a base64 module must fit).</summary>
     public int MaxMessageSize { get; set; } = 64 << 20;
+    /// <summary>What all connections together may hold in buffered results (rows on their way out, results an
+    /// after-hook plugin needs whole); past it a statement fails with 53200 out_of_memory instead of the server growing.</summary>
+    public long MaxBufferedBytes { get; set; } = 1L << 30;
     /// <summary>A session idle (outside a query) longer than this is closed; zero: never.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Default statement_timeout; zero: none. Sessions change it with SET statement_timeout.</summary>

@@ -154,8 +154,10 @@ public sealed class ProtocolTests
         using var a = Login(s);
         using var b = Login(s);
         using var c = new RawClient(s.Port);
+        c.Send(RawClient.Startup());            // as in Postgres, the refusal answers the startup packet
         var m = c.Read();
         Assert.Equal("53300", RawClient.ErrorField(m!.Value.Body, 'C'));
+        Assert.Null(c.Read());
     }
 
     [Fact]

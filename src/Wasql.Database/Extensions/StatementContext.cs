@@ -38,6 +38,11 @@ public sealed class StatementContext
     /// <summary>True inside an explicit transaction.</summary>
     public bool InTransaction => Connection.InTransaction;
 
+    /// <summary>Set in <see cref="StatementExtension.Before"/> by an extension whose After needs the statement's whole
+    /// result (its rows). Then the rows are held in memory (within <see cref="WasqlOptions.MaxResultBytes"/>) until the
+    /// after-hooks ran; otherwise they are streamed to the reader as SQLite produces them.</summary>
+    public bool NeedsResult { get; set; }
+
     /// <summary>How many times the statement was rewritten so far.</summary>
     public int Rewrites { get; private set; }
 
