@@ -120,6 +120,7 @@ public sealed class WasqlConnection : IDisposable
 
     internal PreparedSql PrepareInternal(string text, int offset)
     {
+        _streaming?.Detach();          // Sync may re-register functions, which SQLite refuses while a statement is live
         _functions.Sync();
         return PreparedSql.Prepare(this, text, offset);
     }

@@ -20,8 +20,8 @@ public sealed class ServerOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Default statement_timeout; zero: none. Sessions change it with SET statement_timeout.</summary>
     public TimeSpan StatementTimeout { get; set; } = TimeSpan.Zero;
-    /// <summary>From the startup packet to ReadyForQuery (authentication included) a client has this long, then
-    /// it is dropped (Postgres' authentication_timeout).</summary>
+    /// <summary>From connecting to the end of authentication a client has this long, then it is dropped (Postgres'
+    /// authentication_timeout). Opening the session afterwards is the server's own work and is not counted.</summary>
     public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>Largest message accepted before authentication succeeds. SCRAM's messages are a few hundred bytes;
     /// a client that has not logged in cannot make the server reserve more than this per connection.</summary>

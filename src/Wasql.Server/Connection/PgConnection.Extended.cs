@@ -192,10 +192,10 @@ internal sealed partial class PgConnection
             else
             {
                 var res = await StartAsync(st.Sql, null, stop);   // intercepted statements have no side effects worth deferring
+                if (res.Columns.Count > 0) st.DescribedOids ??= PgType.ForColumns(res.Columns, res.Buffered);
                 await CloseRowsAsync(res);
                 if (res.Columns.Count == 0) { _out.NoData(); return; }
-                st.DescribedOids ??= PgType.ForColumns(res.Columns, res.Buffered);
-                WriteRowDescription(res.Columns, st.DescribedOids, _ => 0);
+                WriteRowDescription(res.Columns, st.DescribedOids!, _ => 0);
             }
         }
         else if (kind == (byte)'P')

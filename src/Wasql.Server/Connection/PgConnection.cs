@@ -60,7 +60,10 @@ internal sealed partial class PgConnection : IDisposable
             using (var startupCts = CancellationTokenSource.CreateLinkedTokenSource(stop))
             {
                 startupCts.CancelAfter(_options.AuthenticationTimeout);
-                if (!await StartupAsync(serverFull, startupCts.Token)) return;
+                if (await StartupAsync(serverFull, startupCts.Token) is not { } database) return;
+                // Opening the session is the server's own work (it may load and compile modules): like Postgres'
+                // authentication_timeout, the limit covers what the client controls, up to authentication.
+                await StartSessionAsync(database, stop);
             }
             await MessageLoopAsync(stop);
         }
@@ -99,12 +102,14 @@ internal sealed partial class PgConnection : IDisposable
 
     // ---------------- startup and authentication ----------------
 
-    private async Task<bool> StartupAsync(bool serverFull, CancellationToken ct)
+    /// <summary>Startup packet(s) and authentication; returns the database to open, or null when the client is done
+    /// (EOF, CancelRequest).</summary>
+    private async Task<string?> StartupAsync(bool serverFull, CancellationToken ct)
     {
         while (true)
         {
             using var msg = await _in.ReadStartupAsync(ct);
-            if (msg is null) return false;
+            if (msg is null) return null;
             var r = msg.Body;
             int code = r.Int32();
             switch (code)
@@ -134,7 +139,7 @@ internal sealed partial class PgConnection : IDisposable
                     {
                         int pid = r.Int32(), key = r.Int32();
                         _server.CancelBackend(pid, key);
-                        return false;
+                        return null;
                     }
             }
             if (serverFull) throw new ProtocolException("sorry, too many clients already", "53300");
@@ -166,8 +171,7 @@ internal sealed partial class PgConnection : IDisposable
                 throw new ProtocolException("replication connections are not supported", "0A000");
             await AuthenticateAsync(user, ct);
             _in.MaxMessageSize = _options.MaxMessageSize;
-            await StartSessionAsync(parameters.GetValueOrDefault("database") ?? user, ct);
-            return true;
+            return parameters.GetValueOrDefault("database") ?? user;
         }
     }
 
@@ -373,8 +377,12 @@ internal sealed partial class PgConnection : IDisposable
     private async Task CloseRowsAsync(RowStream? rows)
     {
         if (rows is null) return;
-        try { await RunOnWorkerAsync(() => { rows.Dispose(); return 0; }, CancellationToken.None); }
-        catch (SqlError) { }
+        if (!rows.CloseOnWorker) rows.Dispose();
+        else
+        {
+            try { await RunOnWorkerAsync(() => { rows.Dispose(); return 0; }, CancellationToken.None); }
+            catch (SqlError) { }
+        }
         foreach (var n in rows.TakeNotices()) Notices.Add(("NOTICE", "00000", n));
     }
 

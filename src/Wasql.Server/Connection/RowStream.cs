@@ -21,7 +21,11 @@ internal sealed class RowStream(ISqlReader reader, MemoryBudget? budget) : IDisp
     private long _reserved;
     private int _noticesTaken;
     private bool _disposed;
-    private bool _onUntakenRow;           // the reader stands on a row the last batch had no budget for
+    private bool _onUntakenRow;
+    private bool _readerDisposed;
+
+    /// <summary>Closing must run on the DB thread (the statement is still open).</summary>
+    public bool CloseOnWorker => !_readerDisposed;           // the reader stands on a row the last batch had no budget for
 
     public IReadOnlyList<SqlColumn> Columns { get; } = reader.Columns;
     /// <summary>The reader has no more rows (buffered ones may remain).</summary>
@@ -47,7 +51,14 @@ internal sealed class RowStream(ISqlReader reader, MemoryBudget? budget) : IDisp
         long bytes = 0;
         while (!ReaderDone && _batch.Count < MaxBatchRows && bytes < MaxBatchBytes)
         {
-            if (!_onUntakenRow && !reader.Read()) { ReaderDone = true; break; }
+            if (!_onUntakenRow && !reader.Read())
+            {
+                ReaderDone = true;
+                // Finished here, on the DB thread: closing the stream later needs no second trip to it.
+                _readerDisposed = true;
+                reader.Dispose();
+                break;
+            }
             _onUntakenRow = false;
             long size = reader.RowSize * HeldCopies;
             if (budget is not null && !budget.TryReserve(size))
@@ -76,12 +87,13 @@ internal sealed class RowStream(ISqlReader reader, MemoryBudget? budget) : IDisp
         _reserved = 0;
     }
 
-    /// <summary>Runs on the DB thread: finishes the statement and returns the reserved bytes.</summary>
+    /// <summary>Finishes the statement (on the DB thread unless <see cref="CloseOnWorker"/> is false) and returns the
+    /// reserved bytes.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         ReleaseBatch();
-        reader.Dispose();
+        if (!_readerDisposed) { _readerDisposed = true; reader.Dispose(); }
     }
 }
