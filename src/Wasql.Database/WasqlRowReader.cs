@@ -62,6 +62,7 @@ public sealed class WasqlRowReader : IDisposable
         catch (WasqlException e)
         {
             _done = true;
+            _connection.ReaderFinished(this);
             throw _run.Complete(e, null) ?? e;
         }
         if (row) { RowsRead++; _onRow = true; return true; }
