@@ -103,7 +103,7 @@ public sealed class WasqlConnection : IDisposable
         var pieces = StatementSplitter.Split(sql);
         if (pieces.Count > 1)
             throw new WasqlException(SqlStates.SyntaxError, "cannot insert multiple commands into a prepared statement",
-                pieces[1].Offset + 1);
+                pieces[1].Offset + 1) { Hint = "Execute and Prepare take one statement; run scripts with ExecuteBatch." };
         return pieces.Count == 0 ? "" : sql;
     }
 

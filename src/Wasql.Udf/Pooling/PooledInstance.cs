@@ -140,8 +140,10 @@ internal sealed class PooledInstance
 
     private bool NearMemoryCap() => Memory is { } m && m.Length + Wasql.Wasm.Memory.PageSize * 16L > _memoryCap;
 
+    /// <summary>Frees the instance at once (its linear memory too); only called when no call is running on it.</summary>
     public void Destroy()
     {
         try { Wasi.Dispose(); } catch (ObjectDisposedException) { }
+        Store.Dispose();
     }
 }
