@@ -16,6 +16,11 @@ public sealed class ResultStreamingTests
         Execute(admin, "INSERT INTO people WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40000) SELECT i, printf('user%d-%0100d@example.com', i, i) FROM n");
     }
 
+    /// <summary>The caps are what these tests are about, not the plugin deadline: a generous one keeps a first
+    /// (compiling) hook call on a loaded machine from failing them.</summary>
+    private static PluginServer Start() => new(new PluginOptions { Deadline = TimeSpan.FromSeconds(30) },
+        new Wasql.Database.WasqlOptions { MaxResultBytes = 1 << 20 });
+
     private static long CountRows(NpgsqlConnection c, string sql)
     {
         using var cmd = new NpgsqlCommand(sql, c);
@@ -28,7 +33,7 @@ public sealed class ResultStreamingTests
     [Fact]
     public async Task OnResultFilterKeepsTheCapOthersStream()
     {
-        await using var server = new PluginServer(database: new Wasql.Database.WasqlOptions { MaxResultBytes = 1 << 20 });
+        await using var server = Start();
         using var admin = server.Connect("admin");
         Fill(admin);
         Execute(admin, $"CREATE PLUGIN mask_columns USING FILE '{Guests.Example("mask_columns")}'");
@@ -47,7 +52,7 @@ public sealed class ResultStreamingTests
     [Fact]
     public async Task OnQueryOnlyFilterLeavesResultsStreaming()
     {
-        await using var server = new PluginServer(database: new Wasql.Database.WasqlOptions { MaxResultBytes = 1 << 20 });
+        await using var server = Start();
         using var admin = server.Connect("admin");
         Fill(admin);
         Execute(admin, $"CREATE PLUGIN deny_unbounded_writes USING FILE '{Guests.Example("deny_unbounded_writes")}'");

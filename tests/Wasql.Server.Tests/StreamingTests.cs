@@ -133,4 +133,25 @@ public sealed class StreamingTests
         Assert.Equal('Z', a.ReadUntilReady()[^1].Type);
         Assert.Equal(1_000_000, ((byte[])(await new NpgsqlCommand("SELECT zeroblob(1000000)", b).ExecuteScalarAsync())!).Length);
     }
+
+    [Fact]
+    public async Task MessageBeyondTheBudgetIsRefusedBeforeItIsRead()
+    {
+        await using var s = TestServer.Start(o => o.MaxBufferedBytes = 1 << 20);
+        using var c = new RawClient(s.Port);
+        c.Send(RawClient.Startup());
+        Assert.Equal('Z', c.ReadUntilReady()[^1].Type);
+        // A Query announcing 2 MB (under MaxMessageSize, over the budget): answered at once, not after 2 MB arrive.
+        c.Send([(byte)'Q', .. RawClient.BE((2 << 20) + 4), .. Encoding.ASCII.GetBytes("SELECT ")]);
+        var m = c.Read();
+        Assert.NotNull(m);
+        Assert.Equal("53200", RawClient.ErrorField(m!.Value.Body, 'C'));
+        Assert.Null(c.Read());
+        Assert.Equal(0, s.Server.BufferBudget.Held);
+        // Messages that fit are fine, also large ones.
+        await using var n = new NpgsqlConnection(s.ConnectionString());
+        await n.OpenAsync();
+        var text = new string('x', 300_000);
+        Assert.Equal(300_000L, await new NpgsqlCommand($"SELECT length('{text}')", n).ExecuteScalarAsync());
+    }
 }

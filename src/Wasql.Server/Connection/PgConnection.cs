@@ -171,6 +171,7 @@ internal sealed partial class PgConnection : IDisposable
                 throw new ProtocolException("replication connections are not supported", "0A000");
             await AuthenticateAsync(user, ct);
             _in.MaxMessageSize = _options.MaxMessageSize;
+            _in.Budget = _server.BufferBudget;
             return parameters.GetValueOrDefault("database") ?? user;
         }
     }
