@@ -34,7 +34,7 @@ public sealed class PgServer : IAsyncDisposable
     /// <summary>Salts shown to unknown users during SCRAM (no user enumeration).</summary>
     internal MockAuth MockAuth { get; } = MockAuth.CreateRandom();
     /// <summary>What all connections may hold together in buffered results (ServerOptions.MaxBufferedBytes).</summary>
-    public Wasql.Database.MemoryBudget BufferBudget { get; private set; } = null!;
+    public Wasql.Database.MemoryBudget BufferBudget { get; }
     /// <summary>The bound port (after <see cref="Start"/>).</summary>
     public int Port => ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
     public int ConnectionCount => _connections.Count;
