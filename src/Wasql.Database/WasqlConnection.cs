@@ -27,6 +27,31 @@ public sealed class WasqlConnection : IDisposable
         Handle = sqlite.Handle!;
         _functions = new ConnectionFunctions(this);
         _functions.Sync();
+        Authorizer = new Security.SessionAuthorizer(this);
+    }
+
+    internal Security.SessionAuthorizer Authorizer { get; }
+
+    /// <summary>The role statements run as: superusers pass every privilege check, ordinary users need privileges
+    /// (see README, "Security"). Embedded sessions are <see cref="Security.SessionRole.Local"/> (a superuser).</summary>
+    public Security.SessionRole Role { get; private set; } = Security.SessionRole.Local;
+
+    /// <summary>Makes the session act as the role <paramref name="name"/>. An unknown name is refused, unless
+    /// <paramref name="unknownIsSuperuser"/> (the server's trust mode: a local developer who names no role).</summary>
+    /// <exception cref="WasqlException">28000 when the role does not exist</exception>
+    public void SetRole(string name, bool unknownIsSuperuser = false)
+    {
+        var key = name.ToLowerInvariant();
+        if (Database.Roles.TryGetValue(key, out var role)) Role = new Security.SessionRole(role.Name, role.Superuser);
+        else if (unknownIsSuperuser) Role = new Security.SessionRole(key, true);
+        else throw new WasqlException(SqlStates.InvalidAuthorization, $"role \"{name}\" does not exist");
+    }
+
+    /// <summary>Re-reads the session's role after roles changed (a demoted user loses superuser at once).</summary>
+    internal void RefreshRole()
+    {
+        if (Role == Security.SessionRole.Local) return;
+        if (Database.Roles.TryGetValue(Role.Name, out var role)) Role = new Security.SessionRole(role.Name, role.Superuser);
     }
 
     /// <summary>The database this session belongs to.</summary>
@@ -122,6 +147,8 @@ public sealed class WasqlConnection : IDisposable
     {
         _streaming?.Detach();          // Sync may re-register functions, which SQLite refuses while a statement is live
         _functions.Sync();
+        RefreshRole();
+        using var checking = Authorizer.Checking();
         return PreparedSql.Prepare(this, text, offset);
     }
 
@@ -169,6 +196,8 @@ public sealed class WasqlConnection : IDisposable
         if (ownsPrepared) run.Own(prepared);
         try
         {
+            if (prepared.Extension is { RequiresSuperuser: true } && !Role.Superuser)
+                throw new WasqlException(SqlStates.InsufficientPrivilege, $"permission denied: {prepared.Extension.Verb} is reserved to superusers");
             WasqlException? error = null;
             if (statement is not null)
             {
@@ -182,12 +211,12 @@ public sealed class WasqlConnection : IDisposable
                 try
                 {
                     source = prepared.Extension is { } claimed ? new ResultRowSource(claimed.Execute(this, parameters))
-                        : current.Command is { } command ? new ResultRowSource(FunctionDdl.Execute(this, command, current))
-                        : current.Start(parameters);
+                        : Start(current, parameters);
                 }
                 catch (WasqlException e) { error = e; }
             }
-            if (source is SqliteRowSource && source.Columns.Count > 0 && statement?.NeedsResult != true)
+            // Streams unless an after-hook needs the rows or the statement changes table ownership once it succeeds.
+            if (source is SqliteRowSource && source.Columns.Count > 0 && statement?.NeedsResult != true && current.OwnershipChanges.Count == 0)
             {
                 var streaming = new WasqlRowReader(this, run, source);
                 _streaming = streaming;
@@ -200,6 +229,7 @@ public sealed class WasqlConnection : IDisposable
                 try
                 {
                     result = source is ResultRowSource held ? held.Result : Materialize(source, current, run);
+                    if (source is SqliteRowSource) Security.SecurityDdl.ApplyOwnership(this, current.OwnershipChanges);
                 }
                 catch (WasqlException e) { error = e; }
             }
@@ -220,6 +250,22 @@ public sealed class WasqlConnection : IDisposable
             run.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Starts a planned statement after the privilege checks: Wasql's DDL runs now; SQL is stepped later, with
+    /// the authorizer checking (SQLite re-plans silently after a schema change).</summary>
+    private RowSource Start(PreparedSql prepared, IReadOnlyList<object?>? parameters)
+    {
+        if (prepared.Command is { } command)
+        {
+            Security.CommandPrivileges.Check(this, command);
+            if (command is SecurityCommand security) return new ResultRowSource(Security.SecurityDdl.Execute(this, security));
+            var done = FunctionDdl.Execute(this, command, prepared);
+            Security.SecurityDdl.AfterFunctionCommand(this, command);
+            return new ResultRowSource(done);
+        }
+        Security.CommandPrivileges.CheckStatementText(this, prepared.Text);
+        using (Authorizer.Checking()) return prepared.Start(parameters);
     }
 
     private static QueryResult Materialize(RowSource source, PreparedSql prepared, StatementRun run)

@@ -77,7 +77,9 @@ internal sealed class SqliteRowSource : RowSource
     public override bool Step()
     {
         if (_done || _stmt is null) return false;
-        int rc = raw.sqlite3_step(_stmt);
+        int rc;
+        // Privileges are checked while stepping too: SQLite re-plans a statement after a schema change.
+        using (_connection.Authorizer.Checking()) rc = raw.sqlite3_step(_stmt);
         if (rc == raw.SQLITE_ROW) { _rows++; return true; }
         _done = true;
         if (rc != raw.SQLITE_DONE)
