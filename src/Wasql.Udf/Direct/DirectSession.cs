@@ -12,7 +12,17 @@ public sealed class DirectSession : IDisposable
     {
         Function = function;
         Slot = new Wasql.Udf.Direct.InstanceSlot(function.Module.Pool, function.Shape, instance);
+        function.Module.Runtime.Diagnostics.SessionOpened();
     }
+
+    /// <summary>True while the session holds an instance (between creation or <see cref="Resume"/> and Dispose/<see cref="Suspend"/>).</summary>
+    public bool Held => Slot.Held;
+
+    /// <summary>Lends the instance back to the pool; the session and its delegates stay valid for <see cref="Resume"/>.</summary>
+    public void Suspend() => Slot.Release();
+
+    /// <summary>Rents an instance again after <see cref="Suspend"/>; delegates made earlier call the new instance.</summary>
+    public void Resume() => Slot.Acquire();
 
     internal Wasql.Udf.Direct.InstanceSlot Slot { get; }
 
