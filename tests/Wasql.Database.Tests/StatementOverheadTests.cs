@@ -112,4 +112,44 @@ public sealed class StatementOverheadTests
             Directory.Delete(cache, true);
         }
     }
+
+    [Fact]
+    public void EightConnectionsShareTheFunctionsInstancesWithoutNewSetUp()
+    {
+        using var db = WasqlDatabase.Open(":memory:");
+        using (var c = WithAccounts(db))
+        {
+            c.Execute("CREATE FUNCTION gcd(int8, int8) RETURNS int8 LANGUAGE wasm WITH (abi = 'direct') USING BASE64 '" + Fixtures.DirectBase64 + "'");
+            c.Execute($"CREATE FUNCTION wasm_gcd(int, int) RETURNS int LANGUAGE wasm WITH (export = 'wasm_gcd') USING BASE64 '{Fixtures.GcdFixtureBase64}'");
+        }
+        const int Connections = 8, Rounds = 60;
+        var connections = Enumerable.Range(0, Connections).Select(_ => db.Connect()).ToArray();
+        try
+        {
+            void Work(WasqlConnection c, int from, int count)
+            {
+                for (int i = from; i < from + count; i++)
+                {
+                    var row = c.Execute("SELECT gcd(bal, 9), wasm_gcd(bal, 9) FROM acc WHERE aid = $1", [i % 100 + 1]).Rows.Single();
+                    long want = Gcd((i % 100 + 1) * 6, 9);
+                    Assert.Equal(new object?[] { want, want }, row);
+                }
+            }
+            foreach (var c in connections) Work(c, 0, 2);   // each connection makes its session and delegate once
+            var before = db.Udfs.Diagnostics.Snapshot();
+            Parallel.For(0, Connections, new ParallelOptions { MaxDegreeOfParallelism = Connections },
+                k => Work(connections[k], k * Rounds, Rounds));
+            var work = db.Udfs.Diagnostics.Snapshot() - before;
+            Assert.Equal(0, work.DelegatesCreated);
+            Assert.Equal(0, work.SessionsOpened);
+            Assert.Equal(0, work.SchemasEncoded);
+            // Instances are created only while the pools grow toward their cap (never one per statement).
+            Assert.True(db.Udfs.Diagnostics.InstancesCreated <= 2 * UdfLimits.Default.MaxInstancesPerModule,
+                $"{db.Udfs.Diagnostics.InstancesCreated} instances for two modules");
+        }
+        finally
+        {
+            foreach (var c in connections) c.Dispose();
+        }
+    }
 }
