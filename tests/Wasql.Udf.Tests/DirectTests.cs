@@ -50,6 +50,7 @@ public sealed class DirectTests : IDisposable
         {
             s.Suspend();
             Assert.False(s.Held);
+            Assert.Throws<InvalidOperationException>(() => s.Invoke(4, 6));   // no instance to call while suspended
             Assert.Equal(m.PoolStats.Live, m.PoolStats.Idle);   // the instance is back in the pool for others
             using (var other = gcd.OpenSession()) Assert.Equal(3, other.Invoke(9, 12));
             s.Resume();
