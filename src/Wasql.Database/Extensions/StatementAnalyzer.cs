@@ -15,19 +15,19 @@ internal static class StatementAnalyzer
         var found = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var handle = connection.Handle;
-        raw.sqlite3_set_authorizer(handle, (object user, int action, utf8z table, utf8z column, utf8z db, utf8z trigger) =>
+        connection.Authorizer.Observe(access =>
         {
+            int action = (int)access.Action;
             if (action is SQLITE_READ or SQLITE_INSERT or SQLITE_UPDATE or SQLITE_DELETE)
             {
-                var name = table.utf8_to_string();
+                var name = access.Arg1;
                 if (name is not null && !name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
                 {
                     name = name.ToLowerInvariant();
                     if (seen.Add(name)) found.Add(name);
                 }
             }
-            return raw.SQLITE_OK;
-        }, null!);
+        });
         try
         {
             int rc = raw.sqlite3_prepare_v2(handle, prepared.SqliteText, out var stmt, out _);
@@ -36,7 +36,7 @@ internal static class StatementAnalyzer
         }
         finally
         {
-            raw.sqlite3_set_authorizer(handle, (delegate_authorizer)null!, null!);
+            connection.Authorizer.StopObserving();
         }
         return found;
     }
