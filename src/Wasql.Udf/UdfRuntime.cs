@@ -25,6 +25,9 @@ public sealed class UdfRuntime : IDisposable
     /// <summary>The limits every call runs under.</summary>
     public UdfLimits Limits { get; }
 
+    /// <summary>Counters of set-up work (delegates compiled, instances created...), for tests and diagnostics.</summary>
+    public UdfDiagnostics Diagnostics { get; } = new();
+
     /// <summary>The engine modules are compiled with.</summary>
     public Engine Engine { get; }
 
