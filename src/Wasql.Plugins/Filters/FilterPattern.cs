@@ -24,6 +24,10 @@ internal sealed class FilterPattern
     {
         Definition = d;
         _kinds = List(d.Kinds).Select(k => string.Join(' ', k.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant()).ToArray();
+        foreach (var k in _kinds)
+            if (!StatementKinds.IsKnown(k))
+                throw new WasqlException(SqlStates.InvalidParameterValue, $"invalid kinds: unknown statement kind '{k.ToLowerInvariant()}'")
+                    { Hint = "valid kinds: " + StatementKinds.Describe() };
         _tables = List(d.Tables).Select(t => new Regex("^" + Regex.Escape(t.ToLowerInvariant()).Replace("\\*", ".*") + "$",
             RegexOptions.CultureInvariant, s_regexTimeout)).ToArray();
         _query = Compile("query_regex", d.QueryRegex, RegexOptions.IgnoreCase);
