@@ -53,6 +53,42 @@ public sealed class WireTests
         Assert.Contains("alice@example.com | 5***", stdout);
     }
 
+    /// <summary>Issue #14 item 5: the masked user makes mask_columns fail on purpose (results too big for its budget:
+    /// fuel here, the deadline in the issue) max_failures times. The fail-closed filter trips and keeps denying the
+    /// masked users' SELECTs instead of disabling itself and showing every user clear emails.</summary>
+    [Fact]
+    public async Task The_masked_user_cannot_switch_masking_off_by_making_the_plugin_fail()
+    {
+        // fuel, not the clock, decides which results are too big, so the test does not depend on the machine's load
+        await using var server = new PluginServer(new PluginOptions { FuelPerCall = 2_000_000, Deadline = TimeSpan.FromSeconds(60) });
+        using var admin = server.Connect("admin");
+        Execute(admin, "CREATE TABLE people(id INTEGER, email TEXT)");
+        Execute(admin, "INSERT INTO people VALUES (1, 'alice@example.com'), (2, 'bob@x.com')");
+        Install(admin, "mask_columns", "CREATE FILTER mask_for_analysts (max_failures = 5) WITH_PATTERN (kinds = 'select', user_regex = '^analyst') " +
+                                       "EXECUTE (plugin = mask_columns, columns = '*email*')");
+        using var attacker = server.Connect("analyst_mallory");
+        Assert.Equal("a***@example.com", Scalar(attacker, "SELECT email FROM people WHERE id = 1"));
+        const string big = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) SELECT p.email FROM n, people p";
+        for (int i = 0; i < 5; i++)
+        {
+            var e = Fails(attacker, big);
+            Assert.Equal("38000", e.SqlState);
+            Assert.Contains("fuel", e.MessageText, StringComparison.OrdinalIgnoreCase);
+        }
+        // tripped: no analyst gets clear emails, small query or big
+        using var other = server.Connect("analyst_bob");
+        foreach (var c in new[] { attacker, other })
+        {
+            var denied = Fails(c, "SELECT email FROM people WHERE id = 1");
+            Assert.Equal("38000", denied.SqlState);
+            Assert.Contains("filter 'mask_for_analysts' is tripped", denied.MessageText);
+        }
+        Assert.StartsWith("tripped: 5 consecutive failures", (string)Rows(admin, "SHOW FILTERS")[0][2]!);
+        Assert.Equal("alice@example.com", Scalar(admin, "SELECT email FROM people WHERE id = 1"));   // not matched: unaffected
+        Execute(admin, "ALTER FILTER mask_for_analysts RESET");
+        Assert.Equal("a***@example.com", Scalar(other, "SELECT email FROM people WHERE id = 1"));
+    }
+
     [Fact]
     public async Task Audit_log_records_statements_and_row_counts()
     {

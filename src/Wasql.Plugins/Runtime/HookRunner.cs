@@ -1,6 +1,7 @@
 // Runs one hook of one plugin for one filter: rents an instance, binds the call to it, calls the export under the
 // limits, and applies the failure policy (fail closed: the statement fails with 38000; fail open: it goes on), with
-// the filter's health updated so a plugin that keeps failing disables its filter instead of every query paying.
+// the filter's health updated: a plugin that keeps failing disables a fail-open filter (instead of every query
+// paying) and trips a fail-closed one (which then denies without running the plugin, until ALTER FILTER f RESET).
 using Wasql.Database;
 using Wasql.Plugins.Filters;
 using Wasql.Udf;
@@ -13,6 +14,7 @@ internal static class HookRunner
     public static int? Run(PluginHost host, PluginCall call)
     {
         var plugin = call.Plugin;
+        if (call.Filter.TrippedReason is { } tripped) throw Tripped(call, tripped);
         if (plugin.Module is not { } module)
             return Failure(host, call, $"the plugin could not be loaded: {plugin.LoadError}", null);
         UdfInstance lease;
@@ -56,15 +58,28 @@ internal static class HookRunner
         }
     }
 
+    /// <summary>A tripped fail-closed filter denies without running its plugin.</summary>
+    private static WasqlException Tripped(PluginCall call, string reason) =>
+        new(SqlStates.ExternalRoutineException,
+            $"filter '{call.Filter.Name}' is tripped (plugin '{call.Plugin.Name}' failed {call.Filter.MaxFailures} times in a row) and denies the statements it matches")
+        {
+            Detail = reason,
+            Hint = $"fix the plugin (SHOW PLUGIN LOG), then a superuser runs ALTER FILTER {call.Filter.Name} RESET",
+        };
+
     private static int? Failure(PluginHost host, PluginCall call, string cause, UdfException? error)
     {
         var filter = call.Filter;
         var user = call.Statement.Session.User;
         host.Log.Host(PluginLogLevel.Error, call.Plugin.Name, filter.Name, user, $"{call.HookName} failed: {cause}");
-        if (filter.Failed(cause))
+        var change = filter.Failed(cause);
+        if (change != FilterHealthChange.None)
         {
-            var notice = $"filter '{filter.Name}' disabled after {filter.MaxFailures} consecutive failures of plugin '{call.Plugin.Name}'; " +
-                         $"fix the plugin, then ALTER FILTER {filter.Name} (status = 'enabled')";
+            var notice = change == FilterHealthChange.Disabled
+                ? $"filter '{filter.Name}' disabled after {filter.MaxFailures} consecutive failures of plugin '{call.Plugin.Name}'; " +
+                  $"fix the plugin, then ALTER FILTER {filter.Name} RESET"
+                : $"filter '{filter.Name}' tripped after {filter.MaxFailures} consecutive failures of plugin '{call.Plugin.Name}': " +
+                  $"it denies every statement it matches until ALTER FILTER {filter.Name} RESET";
             host.Log.Host(PluginLogLevel.Warning, call.Plugin.Name, filter.Name, user, notice);
             call.Statement.AddNotice(notice);
         }
