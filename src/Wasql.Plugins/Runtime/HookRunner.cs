@@ -8,6 +8,8 @@ using Wasql.Udf;
 
 namespace Wasql.Plugins.Runtime;
 
+internal enum FailureOrigin { Guest, Host }
+
 internal static class HookRunner
 {
     /// <summary>The hook's code (0 continue, 1 deny), or null when it failed open.</summary>
@@ -16,7 +18,7 @@ internal static class HookRunner
         var plugin = call.Plugin;
         if (call.Filter.TrippedReason is { } tripped) throw Tripped(call, tripped);
         if (plugin.Module is not { } module)
-            return Failure(host, call, $"the plugin could not be loaded: {plugin.LoadError}", null);
+            return Failure(host, call, $"the plugin could not be loaded: {plugin.LoadError}", null, FailureOrigin.Host);
         UdfInstance lease;
         try
         {
@@ -27,17 +29,18 @@ internal static class HookRunner
             // The plugin was replaced between matching and renting: run the new version.
             return host.Registry.Plugin(plugin.Name) is { } current && !ReferenceEquals(current, plugin)
                 ? Run(host, new PluginCall(call.Hook, call.Statement, current, call.Filter, call.Outcome))
-                : Failure(host, call, "the plugin was dropped while the statement ran", null);
+                : Failure(host, call, "the plugin was dropped while the statement ran", null, FailureOrigin.Host);
         }
         catch (UdfException e)
         {
-            return Failure(host, call, e.Message, e);
+            return Failure(host, call, e.Message, e, Blame(e));
         }
         var state = (InstanceState)lease.Store.Data!;
         try
         {
             var export = lease.Export<Func<int, int>>(call.HookName)!;
             state.Current = call;
+            state.Lease = lease;
             int code = lease.Call(call.HookName, () => export(call.Handle));
             if (code is 0 or 1)
             {
@@ -45,15 +48,16 @@ internal static class HookRunner
                 return code;
             }
             lease.Discard();
-            return Failure(host, call, $"{call.HookName} returned {code} (expected 0 = continue or 1 = deny)", null);
+            return Failure(host, call, $"{call.HookName} returned {code} (expected 0 = continue or 1 = deny)", null, FailureOrigin.Guest);
         }
         catch (UdfException e)
         {
-            return Failure(host, call, e.Message, e);
+            return Failure(host, call, e.Message, e, Blame(e));
         }
         finally
         {
             state.Current = null;
+            state.Lease = null;
             lease.Dispose();
         }
     }
@@ -67,12 +71,24 @@ internal static class HookRunner
             Hint = $"fix the plugin (SHOW PLUGIN LOG), then a superuser runs ALTER FILTER {call.Filter.Name} RESET",
         };
 
-    private static int? Failure(PluginHost host, PluginCall call, string cause, UdfException? error)
+    /// <summary>Who caused a failed call. Only the guest's own failures (traps, its deadline, fuel, memory, ABI
+    /// misuse) count toward max_failures: a busy host (no free instance) or a bug in host code must not let load or
+    /// the host trip or disable a filter.</summary>
+    internal static FailureOrigin Blame(UdfException e) => e.Kind switch
+    {
+        UdfErrorKind.PoolExhausted => FailureOrigin.Host,
+        // an exception other than a trap escaped the call: host code threw, the guest did not trap
+        UdfErrorKind.Protocol when e.InnerException is not null and not Wasql.Wasm.TrapException => FailureOrigin.Host,
+        _ => FailureOrigin.Guest,
+    };
+
+    private static int? Failure(PluginHost host, PluginCall call, string cause, UdfException? error, FailureOrigin origin)
     {
         var filter = call.Filter;
         var user = call.Statement.Session.User;
-        host.Log.Host(PluginLogLevel.Error, call.Plugin.Name, filter.Name, user, $"{call.HookName} failed: {cause}");
-        var change = filter.Failed(cause);
+        host.Log.Host(PluginLogLevel.Error, call.Plugin.Name, filter.Name, user,
+            $"{call.HookName} failed: {cause}" + (origin == FailureOrigin.Host ? " (a host failure: not counted toward max_failures)" : ""));
+        var change = origin == FailureOrigin.Guest ? filter.Failed(cause) : FilterHealthChange.None;
         if (change != FilterHealthChange.None)
         {
             var notice = change == FilterHealthChange.Disabled

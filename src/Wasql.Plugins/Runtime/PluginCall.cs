@@ -89,4 +89,6 @@ internal sealed class PluginCall
 internal sealed class InstanceState
 {
     public PluginCall? Current;
+    /// <summary>The rented instance running <see cref="Current"/> (host functions exclude their time from its deadline).</summary>
+    public Wasql.Udf.UdfInstance? Lease;
 }

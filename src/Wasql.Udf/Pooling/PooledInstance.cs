@@ -18,6 +18,12 @@ internal sealed class PooledInstance
     /// <summary>The running call is the first of its function in this module: code is still being JIT-compiled,
     /// so the watchdog grants 10x the deadline (at least 10 s).</summary>
     public volatile bool Cold;
+    /// <summary>Time the current call spent in the embedder's host functions (Stopwatch ticks): not the guest's, so the
+    /// watchdog does not count it (a host function JIT-compiled on its first call, or slowed by the host's load, must
+    /// not use up the guest's deadline). Host functions are the embedder's code and bounded; the guest cannot stretch them.</summary>
+    public long HostTicks;
+    /// <summary>When the running host function was entered (Stopwatch ticks), or 0 when the guest runs.</summary>
+    public long HostEnteredAt;
     /// <summary>Set after a trap or guest error: the pool discards the instance instead of reusing it.</summary>
     public bool Broken;
 
@@ -78,8 +84,29 @@ internal sealed class PooledInstance
     public void BeginCall()
     {
         if (_fuel is long f) Store.SetFuel(f);
+        Volatile.Write(ref HostTicks, 0);
+        Volatile.Write(ref HostEnteredAt, 0);
         CallSeq++;
         InCall = true;
+    }
+
+    /// <summary>The guest called a host function: its time is not the guest's.</summary>
+    public void EnterHost() => Volatile.Write(ref HostEnteredAt, System.Diagnostics.Stopwatch.GetTimestamp());
+
+    /// <summary>The host function returned to the guest.</summary>
+    public void ExitHost()
+    {
+        long entered = Volatile.Read(ref HostEnteredAt);
+        if (entered == 0) return;
+        Volatile.Write(ref HostTicks, Volatile.Read(ref HostTicks) + System.Diagnostics.Stopwatch.GetTimestamp() - entered);
+        Volatile.Write(ref HostEnteredAt, 0);
+    }
+
+    /// <summary>Host time of the current call up to <paramref name="now"/>, including a host function still running.</summary>
+    public long HostTicksAt(long now)
+    {
+        long entered = Volatile.Read(ref HostEnteredAt);
+        return Volatile.Read(ref HostTicks) + (entered != 0 && now > entered ? now - entered : 0);
     }
 
     public void EndCall() => InCall = false;

@@ -1,5 +1,6 @@
 // The deadline enforcer: one background thread scans live instances every few milliseconds and interrupts a
-// guest whose current call (same CallSeq while InCall) has run past the deadline. Cost per call: two field writes.
+// guest whose current call (same CallSeq while InCall) has run past the deadline. Cost per call: a few field writes.
+// Only the guest's time counts: time in the embedder's host functions (PooledInstance.EnterHost/ExitHost) is subtracted.
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
@@ -52,7 +53,8 @@ internal sealed class Watchdog : IDisposable
                     w.Seq = seq;
                     w.Since = now;
                 }
-                else if (now - w.Since >= (inst.Cold ? Math.Max(_deadlineTicks * 10, 10 * Stopwatch.Frequency) : _deadlineTicks) && inst.InCall && Volatile.Read(ref inst.CallSeq) == seq)
+                else if (GuestTicks(inst, w, now) >= (inst.Cold ? Math.Max(_deadlineTicks * 10, 10 * Stopwatch.Frequency) : _deadlineTicks)
+                         && inst.InCall && Volatile.Read(ref inst.CallSeq) == seq)
                 {
                     inst.Store.Interrupt($"UDF deadline of {Deadline.TotalMilliseconds:0} ms exceeded");
                     inst.Wasi.Cancel();
@@ -60,6 +62,11 @@ internal sealed class Watchdog : IDisposable
             }
         }
     }
+
+    /// <summary>The guest's own time in its current call: wall time since the call was first seen, minus the time spent
+    /// in host functions (which may include a little from before it was seen: the deadline errs toward the guest by at
+    /// most one scan period).</summary>
+    private static long GuestTicks(PooledInstance inst, Watch w, long now) => now - w.Since - inst.HostTicksAt(now);
 
     public void Dispose() => _stop = true;
 }
