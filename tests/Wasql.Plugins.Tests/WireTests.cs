@@ -89,6 +89,57 @@ public sealed class WireTests
         Assert.Equal("a***@example.com", Scalar(other, "SELECT email FROM people WHERE id = 1"));
     }
 
+    /// <summary>Issue #14: masking holds through aliases, subqueries, CTEs and views (masked by origin), and statements
+    /// that use a masked column inside an expression or a condition are denied.</summary>
+    [Fact]
+    public async Task Masking_cannot_be_bypassed_with_aliases_expressions_subqueries_or_views()
+    {
+        await using var server = new PluginServer();
+        using var admin = server.Connect("admin");
+        Execute(admin, "CREATE TABLE users(id INTEGER, name TEXT, email TEXT)");
+        Execute(admin, "INSERT INTO users VALUES (1, 'alice', 'alice@example.com')");
+        Execute(admin, "CREATE VIEW contacts AS SELECT name, email AS address FROM users");
+        Execute(admin, "CREATE VIEW shouting AS SELECT name, upper(email) AS loud FROM users");
+        Install(admin, "mask_columns", "CREATE FILTER mask_for_analysts WITH_PATTERN (kinds = 'select', user_regex = '^analyst') " +
+                                       "EXECUTE (plugin = mask_columns, columns = '*email*')");
+        using var analyst = server.Connect("analyst");
+        foreach (var sql in new[]
+        {
+            "SELECT email FROM users",
+            "SELECT email AS e FROM users",
+            "SELECT e FROM (SELECT email AS e FROM users)",
+            "WITH x AS (SELECT email AS nothing_to_see FROM users) SELECT * FROM x",
+            "SELECT address FROM contacts",
+            "SELECT * FROM contacts",
+            "SELECT name, email FROM users WHERE id = 1",
+            "SELECT (SELECT email FROM users LIMIT 1)",   // SQLite's metadata sees into a scalar subquery
+        })
+            Assert.Contains("a***@example.com", Rows(analyst, sql)[0].Select(v => v as string));
+        foreach (var sql in new[]
+        {
+            "SELECT substr(email, 1, 100) FROM users",
+            "SELECT email || '' FROM users",
+            "SELECT email, lower(email) FROM users",
+            "SELECT loud FROM shouting",
+            "SELECT name FROM users WHERE email LIKE 'a%'",
+            "SELECT name FROM users ORDER BY email",
+            "SELECT name FROM users UNION SELECT email FROM users",
+        })
+        {
+            PostgresException? e = null;
+            try { Rows(analyst, sql); }
+            catch (PostgresException x) { e = x; }
+            Assert.True(e is not null, $"not denied: {sql}");
+            Assert.Equal("42501", e.SqlState);
+            Assert.Contains("masked column users.email", e.MessageText);
+        }
+        Assert.Equal("alice", Scalar(analyst, "SELECT name FROM users"));   // other columns stay usable
+        Assert.Equal("ALICE@EXAMPLE.COM", Scalar(admin, "SELECT loud FROM shouting"));   // not matched: unaffected
+        // the SQLSTATE is configurable
+        Execute(admin, "ALTER FILTER mask_for_analysts EXECUTE (plugin = mask_columns, columns = '*email*', deny_sqlstate = '42000')");
+        Assert.Equal("42000", Fails(analyst, "SELECT substr(email, 1, 100) FROM users").SqlState);
+    }
+
     [Fact]
     public async Task Audit_log_records_statements_and_row_counts()
     {

@@ -1,5 +1,7 @@
 // The deadline counts the guest's own execution only: time spent in the embedder's host functions (marked with
 // UdfInstance.EnterHost) is not charged to the guest, while a guest that spins is still stopped.
+using System.Runtime.InteropServices;
+
 namespace Wasql.Udf.Tests;
 
 public sealed class HostTimeTests
@@ -18,7 +20,25 @@ public sealed class HostTimeTests
         }
         """;
 
-    private static readonly TimeSpan s_hostSleep = TimeSpan.FromSeconds(1);
+    /// <summary>CPU time the host function burns: three times the 100 ms deadline (the deadline counts CPU time on Linux,
+    /// so the host must use CPU, not sleep, for the control to exceed it).</summary>
+    private const long HostCpuNs = 300_000_000;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec { public long Seconds, Nanoseconds; }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clockId, out Timespec time);
+
+    private const int ClockThreadCpuTime = 3;
+
+    private static long ThreadCpuNs() => ClockGetTime(ClockThreadCpuTime, out var t) == 0 ? t.Seconds * 1_000_000_000 + t.Nanoseconds : 0;
+
+    private static void BurnCpu()
+    {
+        long start = ThreadCpuNs();
+        while (ThreadCpuNs() - start < HostCpuNs) Thread.SpinWait(1000);
+    }
 
     [Theory]
     [InlineData(true)]
@@ -31,9 +51,9 @@ public sealed class HostTimeTests
             linker.DefineFunction(store, "env", "host_slow", (Action)(() =>
             {
                 if (excluded)
-                    using (current!.EnterHost()) Thread.Sleep(s_hostSleep);
+                    using (current!.EnterHost()) BurnCpu();
                 else
-                    Thread.Sleep(s_hostSleep);
+                    BurnCpu();
             })));
         using (var lease = module.Rent())
         {
@@ -41,7 +61,7 @@ public sealed class HostTimeTests
             var run = lease.Export<Func<int, int>>("run")!;
             if (excluded)
                 Assert.Equal(100_000, lease.Call("run", () => run(100_000)));
-            else   // the control: the same second, counted, is past the 100 ms deadline
+            else   // the control: the same 300 ms, counted, is past the 100 ms deadline
                 Assert.Equal(UdfErrorKind.Timeout, Assert.Throws<UdfException>(() => lease.Call("run", () => run(100_000))).Kind);
         }
         using (var lease = module.Rent())

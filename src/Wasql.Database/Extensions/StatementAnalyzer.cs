@@ -3,7 +3,10 @@
 // and table pragma names (AuthorizerActions says which argument). Two things SQLite does not plan at prepare time are
 // handled here: the body of a new view or trigger (created in a savepoint that is rolled back, then planned through),
 // and a table-valued pragma function's argument (unknown until it runs: every table of the schema is reported).
-// Only runs when an extension asks.
+// It also reports which base-table columns the statement reads (one entry per reference: SQLite asks the authorizer
+// for each column it resolves; reads of a view's own columns are dropped because the view body's reads are reported)
+// and where each result column comes from (SQLite's column metadata, which sees through aliases, subqueries, CTEs and
+// views; none for a computed column). Only runs when an extension asks.
 using SQLitePCL;
 using Wasql.Database.Sql;
 
@@ -13,12 +16,13 @@ internal static class StatementAnalyzer
 {
     private const string Savepoint = "wasql_analyze";
 
-    public static IReadOnlyList<string> Tables(WasqlConnection connection, PreparedSql prepared)
+    public static StatementAnalysis Analyze(WasqlConnection connection, PreparedSql prepared)
     {
-        if (prepared.Command is not null || prepared.Extension is not null || Lexer.IsBlank(prepared.Text)) return [];
+        if (prepared.Command is not null || prepared.Extension is not null || Lexer.IsBlank(prepared.Text)) return StatementAnalysis.Empty;
         var found = new Findings();
         var handle = connection.Handle;
-        if (!Plan(handle, prepared.SqliteText, found)) return [];
+        if (!Plan(handle, prepared.SqliteText, found, origins: true)) return StatementAnalysis.Empty;
+        var reads = found.ColumnReads.Where(r => !found.Views.Contains(r.Table)).ToArray();
         if (found.BodyProbes.Count > 0) ProbeBodies(handle, prepared.SqliteText, found);
         foreach (var index in found.IndexNames)
             foreach (var table in Query(handle, "SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?1 " +
@@ -28,21 +32,31 @@ internal static class StatementAnalyzer
             foreach (var table in Query(handle, "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') " +
                                                "UNION ALL SELECT name FROM sqlite_temp_schema WHERE type IN ('table', 'view')", null))
                 found.Add(table);
-        return found.Tables;
+        return new StatementAnalysis(found.Tables, reads, found.Origins);
     }
 
     /// <summary>Prepares <paramref name="sql"/> under an authorizer that records what it names; false when it does not prepare.</summary>
-    private static bool Plan(sqlite3 handle, string sql, Findings found)
+    private static bool Plan(sqlite3 handle, string sql, Findings found, bool origins = false)
     {
         raw.sqlite3_set_authorizer(handle, (object user, int action, utf8z arg1, utf8z arg2, utf8z db, utf8z trigger) =>
         {
-            found.Record(AuthorizerActions.Classify(action, arg1.utf8_to_string(), arg2.utf8_to_string()));
+            string? first = arg1.utf8_to_string(), second = arg2.utf8_to_string();
+            found.Record(AuthorizerActions.Classify(action, first, second));
+            if (action == (int)AuthorizerAction.Read && first is not null && second is not null && !AuthorizerActions.IsInternal(first))
+                found.ColumnReads.Add(new ColumnOrigin(first.ToLowerInvariant(), second.ToLowerInvariant()));
+            if (trigger.utf8_to_string() is { } view) found.Views.Add(view.ToLowerInvariant());
             return raw.SQLITE_OK;
         }, null!);
         try
         {
             int rc = raw.sqlite3_prepare_v2(handle, sql, out var stmt, out _);
-            stmt?.Dispose();
+            using (stmt)
+                if (rc == raw.SQLITE_OK && origins && stmt is not null && !stmt.IsInvalid)
+                    for (int i = 0, n = raw.sqlite3_column_count(stmt); i < n; i++)
+                    {
+                        string? table = raw.sqlite3_column_table_name(stmt, i).utf8_to_string(), column = raw.sqlite3_column_origin_name(stmt, i).utf8_to_string();
+                        found.Origins.Add(table is null || column is null ? null : new ColumnOrigin(table.ToLowerInvariant(), column.ToLowerInvariant()));
+                    }
             return rc == raw.SQLITE_OK;
         }
         finally
@@ -100,6 +114,9 @@ internal static class StatementAnalyzer
         public List<string> Tables { get; } = [];
         public List<string> IndexNames { get; } = [];
         public List<string> BodyProbes { get; } = [];
+        public List<ColumnOrigin> ColumnReads { get; } = [];
+        public HashSet<string> Views { get; } = new(StringComparer.Ordinal);
+        public List<ColumnOrigin?> Origins { get; } = [];
         public bool UnknownTable { get; private set; }
 
         public void Record(AuthorizerFinding f)
@@ -117,4 +134,10 @@ internal static class StatementAnalyzer
             if (_seen.Add(name)) Tables.Add(name);
         }
     }
+}
+
+/// <summary>What planning a statement revealed (see <see cref="StatementAnalyzer"/>).</summary>
+internal sealed record StatementAnalysis(IReadOnlyList<string> Tables, IReadOnlyList<ColumnOrigin> ColumnsRead, IReadOnlyList<ColumnOrigin?> ResultOrigins)
+{
+    public static StatementAnalysis Empty { get; } = new([], [], []);
 }

@@ -12,7 +12,7 @@ internal enum FilterHealthChange { None, Disabled, Tripped }
 
 internal sealed class ActiveFilter(FilterDefinition definition, FilterPattern pattern, int defaultMaxFailures)
 {
-    private int _failures;
+    private readonly int[] _failures = new int[2];   // consecutive failures per Hook
     private volatile string? _disabledReason;
     private volatile string? _trippedReason;
     private sealed record Merged(LoadedPlugin Plugin, IReadOnlyDictionary<string, string> Config);
@@ -35,15 +35,17 @@ internal sealed class ActiveFilter(FilterDefinition definition, FilterPattern pa
         : _trippedReason is { } t ? $"tripped: {t}"
         : "enabled";
 
-    public void Succeeded()
+    /// <summary>A hook succeeded: its consecutive failures start over. Counted per hook, so a plugin whose on_query
+    /// succeeds and whose on_result fails for every statement still reaches max_failures.</summary>
+    public void Succeeded(Hook hook)
     {
-        if (Volatile.Read(ref _failures) != 0) Interlocked.Exchange(ref _failures, 0);
+        if (Volatile.Read(ref _failures[(int)hook]) != 0) Interlocked.Exchange(ref _failures[(int)hook], 0);
     }
 
     /// <summary>Counts a failure of the plugin; says whether this failure disabled (fail open) or tripped (fail closed) the filter.</summary>
-    public FilterHealthChange Failed(string cause)
+    public FilterHealthChange Failed(Hook hook, string cause)
     {
-        int n = Interlocked.Increment(ref _failures);
+        int n = Interlocked.Increment(ref _failures[(int)hook]);
         if (n < MaxFailures || _disabledReason is not null || _trippedReason is not null) return FilterHealthChange.None;
         var reason = $"{n} consecutive failures, last: {FirstLine(cause)}";
         if (Definition.FailOpen)

@@ -44,7 +44,7 @@ internal static class HookRunner
             int code = lease.Call(call.HookName, () => export(call.Handle));
             if (code is 0 or 1)
             {
-                call.Filter.Succeeded();
+                call.Filter.Succeeded(call.Hook);
                 return code;
             }
             lease.Discard();
@@ -88,7 +88,7 @@ internal static class HookRunner
         var user = call.Statement.Session.User;
         host.Log.Host(PluginLogLevel.Error, call.Plugin.Name, filter.Name, user,
             $"{call.HookName} failed: {cause}" + (origin == FailureOrigin.Host ? " (a host failure: not counted toward max_failures)" : ""));
-        var change = origin == FailureOrigin.Guest ? filter.Failed(cause) : FilterHealthChange.None;
+        var change = origin == FailureOrigin.Guest ? filter.Failed(call.Hook, cause) : FilterHealthChange.None;
         if (change != FilterHealthChange.None)
         {
             var notice = change == FilterHealthChange.Disabled
