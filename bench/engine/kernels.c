@@ -10,6 +10,12 @@
 typedef unsigned int u32;
 typedef unsigned long long u64;
 
+// One small call, for the host-to-guest crossing cost (what a per-row SQL function pays).
+EXPORT(gcd) int gcd(int a, int b) {
+    while (b != 0) { int t = a % b; a = b; b = t; }
+    return a;
+}
+
 // gcd over many pseudo-random pairs (integer division latency, branches).
 EXPORT(gcd_bench) long long gcd_bench(int n) {
     u32 x = 12345;

@@ -27,6 +27,31 @@ public sealed class WasqlConnection : IDisposable
         Handle = sqlite.Handle!;
         _functions = new ConnectionFunctions(this);
         _functions.Sync();
+        Authorizer = new Security.SessionAuthorizer(this);
+    }
+
+    internal Security.SessionAuthorizer Authorizer { get; }
+
+    /// <summary>The role statements run as: superusers pass every privilege check, ordinary users need privileges
+    /// (see README, "Security"). Embedded sessions are <see cref="Security.SessionRole.Local"/> (a superuser).</summary>
+    public Security.SessionRole Role { get; private set; } = Security.SessionRole.Local;
+
+    /// <summary>Makes the session act as the role <paramref name="name"/>. An unknown name is refused, unless
+    /// <paramref name="unknownIsSuperuser"/> (the server's trust mode: a local developer who names no role).</summary>
+    /// <exception cref="WasqlException">28000 when the role does not exist</exception>
+    public void SetRole(string name, bool unknownIsSuperuser = false)
+    {
+        var key = name.ToLowerInvariant();
+        if (Database.Roles.TryGetValue(key, out var role)) Role = new Security.SessionRole(role.Name, role.Superuser);
+        else if (unknownIsSuperuser) Role = new Security.SessionRole(key, true);
+        else throw new WasqlException(SqlStates.InvalidAuthorization, $"role \"{name}\" does not exist");
+    }
+
+    /// <summary>Re-reads the session's role after roles changed (a demoted user loses superuser at once).</summary>
+    internal void RefreshRole()
+    {
+        if (Role == Security.SessionRole.Local) return;
+        if (Database.Roles.TryGetValue(Role.Name, out var role)) Role = new Security.SessionRole(role.Name, role.Superuser);
     }
 
     /// <summary>The database this session belongs to.</summary>
@@ -103,7 +128,7 @@ public sealed class WasqlConnection : IDisposable
         var pieces = StatementSplitter.Split(sql);
         if (pieces.Count > 1)
             throw new WasqlException(SqlStates.SyntaxError, "cannot insert multiple commands into a prepared statement",
-                pieces[1].Offset + 1);
+                pieces[1].Offset + 1) { Hint = "Execute and Prepare take one statement; run scripts with ExecuteBatch." };
         return pieces.Count == 0 ? "" : sql;
     }
 
@@ -121,6 +146,8 @@ public sealed class WasqlConnection : IDisposable
     internal PreparedSql PrepareInternal(string text, int offset)
     {
         _functions.Sync();
+        RefreshRole();
+        using var checking = Authorizer.Checking();
         return PreparedSql.Prepare(this, text, offset);
     }
 
@@ -133,6 +160,8 @@ public sealed class WasqlConnection : IDisposable
         try
         {
             var extensions = ExtensionsEnabled ? Database.Extensions : [];
+            if (prepared.Extension is { RequiresSuperuser: true } && !Role.Superuser)
+                throw new WasqlException(SqlStates.InsufficientPrivilege, $"permission denied: {prepared.Extension.Verb} is reserved to superusers");
             var result = prepared.Extension is { } claimed ? claimed.Execute(this, parameters)
                 : extensions.Length == 0 ? Run(prepared, parameters)
                 : RunWithExtensions(extensions, prepared, parameters);
@@ -152,8 +181,22 @@ public sealed class WasqlConnection : IDisposable
         }
     }
 
-    private QueryResult Run(PreparedSql prepared, IReadOnlyList<object?>? parameters) =>
-        prepared.Command is { } command ? FunctionDdl.Execute(this, command, prepared) : prepared.Run(parameters);
+    private QueryResult Run(PreparedSql prepared, IReadOnlyList<object?>? parameters)
+    {
+        if (prepared.Command is { } command)
+        {
+            Security.CommandPrivileges.Check(this, command);
+            if (command is SecurityCommand security) return Security.SecurityDdl.Execute(this, security);
+            var done = FunctionDdl.Execute(this, command, prepared);
+            Security.SecurityDdl.AfterFunctionCommand(this, command);
+            return done;
+        }
+        Security.CommandPrivileges.CheckStatementText(this, prepared.Text);
+        QueryResult result;
+        using (Authorizer.Checking()) result = prepared.Run(parameters);
+        Security.SecurityDdl.ApplyOwnership(this, prepared.OwnershipChanges);
+        return result;
+    }
 
     /// <summary>Before-hooks (a rewrite re-plans and starts them again), the statement, after-hooks in reverse.</summary>
     private QueryResult RunWithExtensions(StatementExtension[] extensions, PreparedSql prepared, IReadOnlyList<object?>? parameters)

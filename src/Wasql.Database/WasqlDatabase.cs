@@ -23,6 +23,7 @@ public sealed class WasqlDatabase : IDisposable
         Path = path;
         Options = options;
         Udfs = new UdfRuntime(options.UdfLimits);
+        CompileGate = new Compilers.CompileGate(options.CompilerLimits);
         var memory = path == ":memory:";
         ConnectionString = new SqliteConnectionStringBuilder
         {
@@ -37,6 +38,8 @@ public sealed class WasqlDatabase : IDisposable
         if (!memory)
             Pragma(_keeper, "PRAGMA journal_mode=WAL");
         CatalogStore.EnsureSchema(_keeper);
+        Security.SecurityCatalog.EnsureSchema(_keeper);
+        SecurityState.Reload(_keeper);
         Registry = new FunctionRegistry(this);
         Registry.Reload(_keeper);
     }
@@ -89,6 +92,13 @@ public sealed class WasqlDatabase : IDisposable
 
     internal string ConnectionString { get; }
     internal FunctionRegistry Registry { get; }
+    internal Security.SecurityState SecurityState { get; } = new();
+
+    /// <summary>The roles of this database (name, superuser flag, SCRAM verifier), for authentication.</summary>
+    public IReadOnlyDictionary<string, Security.RoleInfo> Roles => SecurityState.Snapshot.Roles;
+
+    /// <summary>The cap on concurrent LANGUAGE rust / c compiles of this database.</summary>
+    internal Compilers.CompileGate CompileGate { get; }
 
     /// <summary>Opens a session: its own SQLite connection with every catalog function registered. Not thread-safe
     /// itself; open as many as needed, from any threads.</summary>
@@ -126,5 +136,6 @@ public sealed class WasqlDatabase : IDisposable
         foreach (var extension in Extensions) (extension as IDisposable)?.Dispose();
         Registry.Dispose();
         Udfs.Dispose();
+        CompileGate.Dispose();
     }
 }

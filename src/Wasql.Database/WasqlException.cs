@@ -71,5 +71,11 @@ public static class SqlStates
     public const string ProgramLimitExceeded = "54000";
     public const string StatementTooComplex = "54001";
     public const string InsufficientPrivilege = "42501";
+    public const string InvalidAuthorization = "28000";
+    public const string InvalidGrantOperation = "0LP01";
+    public const string ObjectInUse = "55006";
+    public const string ReservedName = "42939";
+    public const string DuplicateObject = "42710";
+    public const string DependentObjectsStillExist = "2BP01";
     public const string ConfigurationLimitExceeded = "53400";
 }

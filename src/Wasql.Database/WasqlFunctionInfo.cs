@@ -33,4 +33,9 @@ public sealed record WasqlFunctionInfo(
 
     /// <summary>True for set-returning functions.</summary>
     public bool IsTable => Kind == "table";
+
+    /// <summary><c>name(arg, ...) RETURNS type LANGUAGE lang (abi)</c>, plus the load error if any (the record's default
+    /// ToString would print the lists as type names).</summary>
+    public override string ToString() =>
+        $"{Signature} RETURNS {ReturnType} LANGUAGE {Language} ({Abi})" + (LoadError is null ? "" : $" [not loaded: {LoadError}]");
 }

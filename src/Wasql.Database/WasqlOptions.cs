@@ -20,7 +20,17 @@ public sealed class WasqlOptions
     /// (or <c>~/.cache/wasql/compile</c>).</summary>
     public string? CompileCacheDirectory { get; set; }
 
-    /// <summary>Longest a compiler may run for one CREATE FUNCTION. Default 2 minutes.</summary>
+    /// <summary>Resource limits, concurrency cap and sandbox tools for LANGUAGE rust / LANGUAGE c compiles.</summary>
+    public Compilers.CompilerLimits CompilerLimits { get; set; } = new();
+
+    /// <summary>
+    /// Where the compile sandbox (bubblewrap) cannot start, compile without it (rlimits still apply) instead of refusing.
+    /// Unsafe on a shared server: the compiler can then read, and quote in its errors, every file the server can
+    /// (<c>include_str!("/etc/passwd")</c>). Default false.
+    /// </summary>
+    public bool AllowUnsandboxedCompilers { get; set; }
+
+    /// <summary>Longest (wall clock) a compiler may run for one CREATE FUNCTION; it is killed past it. Default 2 minutes.</summary>
     public TimeSpan CompileTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>

@@ -72,7 +72,9 @@ public sealed class PluginHost : StatementExtension, IDisposable
 
     private void LoadCatalog(WasqlConnection c)
     {
-        foreach (var (def, bytes, error) in PluginCatalog.LoadPlugins(c.SqliteConnection))
+        var (plugins, pluginWarnings) = PluginCatalog.LoadPlugins(c.SqliteConnection);
+        _loadErrors.AddRange(pluginWarnings);
+        foreach (var (def, bytes, error) in plugins)
         {
             string? problem = error;
             UdfModule? module = null;
@@ -84,7 +86,9 @@ public sealed class PluginHost : StatementExtension, IDisposable
             if (problem is not null) _loadErrors.Add($"plugin {def.Name}: {problem}");
             Registry.Put(new LoadedPlugin(def, module, problem));
         }
-        foreach (var def in PluginCatalog.LoadFilters(c.SqliteConnection))
+        var (filters, filterWarnings) = PluginCatalog.LoadFilters(c.SqliteConnection);
+        _loadErrors.AddRange(filterWarnings);
+        foreach (var def in filters)
         {
             try { Registry.Put(new ActiveFilter(def, new FilterPattern(def.Pattern), Options.DefaultMaxFailures)); }
             catch (WasqlException e) { _loadErrors.Add($"filter {def.Name}: {e.Message}"); }

@@ -23,8 +23,8 @@ public sealed class UdfInstance : IDisposable
     /// <summary>The instance's store (its <see cref="Store.Data"/> holds what the module's host imports put there).</summary>
     public Store Store => Live.Store;
 
-    /// <summary>The instance's exported memory.</summary>
-    public Memory Memory => Live.Memory;
+    /// <summary>The instance's exported memory (null when the module has none).</summary>
+    public Memory? Memory => Live.Memory;
 
     /// <summary>An exported function as a typed delegate (cached per instance), or null when the module lacks it.</summary>
     public T? Export<T>(string name) where T : Delegate =>

@@ -68,12 +68,17 @@ public sealed partial class WasiContext
             mem.Slice(nwrittenPtr, 4);
             bool append = (entry.Flags & FdFlags.Append) != 0;
             e = TransferIovecs(mem, iovs, iovsLen, entry.File, IoKind.Write, 0, append, out long total);
+            if (e == Errno.Success) e = SyncIfRequested(entry);
             if (e != Errno.Success) return E(e);
             mem.WriteU32(nwrittenPtr, (uint)total);
             return 0;
         }
         catch (Exception e) when (e is not TrapException) { return Fail(e); }
     }
+
+    /// <summary>O_SYNC / O_DSYNC semantics: a write on such a descriptor returns once the file is synced.</summary>
+    private static Errno SyncIfRequested(FdEntry entry) =>
+        (entry.Flags & FdFlagSets.SyncWrites) != 0 ? entry.File.Sync() : Errno.Success;
 
     private int FdPread(Caller c, int fd, int iovs, int iovsLen, long offset, int nreadPtr) =>
         PositionedTransfer(c, fd, iovs, iovsLen, offset, nreadPtr, IoKind.ReadAt);
@@ -94,6 +99,7 @@ public sealed partial class WasiContext
             mem.CheckIovecArray(iovs, iovsLen);
             mem.Slice(countPtr, 4);
             e = TransferIovecs(mem, iovs, iovsLen, entry.File, kind, offset, false, out long total);
+            if (e == Errno.Success && kind == IoKind.WriteAt) e = SyncIfRequested(entry);
             if (e != Errno.Success) return E(e);
             mem.WriteU32(countPtr, (uint)total);
             return 0;
@@ -203,7 +209,6 @@ public sealed partial class WasiContext
         if (e != Errno.Success) return E(e);
         var f = (FdFlags)flags;
         if ((flags & ~0x1f) != 0) return E(Errno.Inval);
-        if ((f & (FdFlags.Dsync | FdFlags.Rsync | FdFlags.Sync)) != 0) return E(Errno.NotSup);
         entry.Flags = f;
         return 0;
     }

@@ -24,6 +24,13 @@ public sealed partial class WasiContext
         return PathResolver.Resolve(d.Fs, d.Path, path, follow, out resolved, out trailingSlash);
     }
 
+    /// <summary>The error for creating a link or symlink at a path with a trailing slash (POSIX): such a path names a
+    /// directory, so the new non-directory can never be made there; ENOENT when nothing is there, EEXIST for a
+    /// directory, ENOTDIR for a file.</summary>
+    private static Errno NonDirectoryWithTrailingSlash(IWasiFileSystem fs, string resolved) =>
+        fs.Lstat(resolved, out var existing) != Errno.Success ? Errno.NoEnt
+            : existing.Type == FileType.Directory ? Errno.Exist : Errno.NotDir;
+
     private static bool Follow(int lookupFlags) => (lookupFlags & (int)LookupFlags.SymlinkFollow) != 0;
 
     private int PathOpen(Caller c, int dirFd, int dirFlags, int pathPtr, int pathLen, int oflags, long rightsBase,
@@ -38,6 +45,8 @@ public sealed partial class WasiContext
             var e = _fds.Get(dirFd, Rights.PathOpen, out var dirEntry);
             if (e != Errno.Success) return E(e);
             if ((of & OFlags.Creat) != 0 && (dirEntry.Base & Rights.PathCreateFile) == 0) return E(Errno.NotCapable);
+            // Truncating through path_open is a size change by path, so it needs that right on the directory.
+            if ((of & OFlags.Trunc) != 0 && (dirEntry.Base & Rights.PathFilestatSetSize) == 0) return E(Errno.NotCapable);
             e = ResolveAt(mem, dirFd, Rights.PathOpen, pathPtr, pathLen, Follow(dirFlags), out var dir, out var rel, out bool slash);
             if (e != Errno.Success) return E(e);
             var fs = dir.Fs;
@@ -67,7 +76,7 @@ public sealed partial class WasiContext
                 if (e != Errno.Success) return E(e);
                 granted = requested & Rights.RegularFile;
             }
-            e = _fds.Insert(new FdEntry(file!, granted, inheriting, (FdFlags)fdFlags & (FdFlags.Append | FdFlags.NonBlock)), out int fd);
+            e = _fds.Insert(new FdEntry(file!, granted, inheriting, (FdFlags)fdFlags & FdFlagSets.Kept), out int fd);
             if (e != Errno.Success)
             {
                 file!.Close();
@@ -126,8 +135,9 @@ public sealed partial class WasiContext
             var mem = GuestMemory.Of(c);
             var e = ResolveAt(mem, oldFd, Rights.PathLinkSource, oldPathPtr, oldPathLen, Follow(oldFlags), out var from, out var fromRel, out _);
             if (e != Errno.Success) return E(e);
-            e = ResolveAt(mem, newFd, Rights.PathLinkTarget, newPathPtr, newPathLen, false, out var to, out var toRel, out _);
+            e = ResolveAt(mem, newFd, Rights.PathLinkTarget, newPathPtr, newPathLen, false, out var to, out var toRel, out bool slash);
             if (e != Errno.Success) return E(e);
+            if (slash) return E(NonDirectoryWithTrailingSlash(to.Fs, toRel));
             if (!ReferenceEquals(from.Fs, to.Fs)) return E(Errno.XDev);
             return E(from.Fs.Link(fromRel, toRel));
         }
@@ -187,8 +197,9 @@ public sealed partial class WasiContext
             var mem = GuestMemory.Of(c);
             if ((uint)targetLen > PathResolver.MaxPathBytes) return E(Errno.NameTooLong);
             string target = mem.ReadString(targetPtr, targetLen);
-            var e = ResolveAt(mem, dirFd, Rights.PathSymlink, pathPtr, pathLen, false, out var dir, out var rel, out _);
+            var e = ResolveAt(mem, dirFd, Rights.PathSymlink, pathPtr, pathLen, false, out var dir, out var rel, out bool slash);
             if (e != Errno.Success) return E(e);
+            if (slash) return E(NonDirectoryWithTrailingSlash(dir.Fs, rel));
             // Refuse links that would point outside the preopen (absolute, or climbing above its root).
             if (!PathResolver.StaysInside(PathResolver.Split(rel).Parent, target)) return E(Errno.NotCapable);
             return E(dir.Fs.Symlink(target, rel));

@@ -10,7 +10,7 @@ public sealed class WasiRunOptions
     /// <summary>Wall-clock deadline; needs <see cref="EngineConfig.Interruptible"/>. The guest traps with Interrupted.</summary>
     public TimeSpan? Timeout { get; set; }
 
-    /// <summary>Fuel budget; needs <see cref="EngineConfig.ConsumeFuel"/>. The guest traps with OutOfFuel.</summary>
+    /// <summary>Fuel budget; needs <see cref="EngineConfig.ConsumeFuel"/>. The guest traps with OutOfFuel. Null: unlimited.</summary>
     public long? Fuel { get; set; }
 
     /// <summary>Largest linear memory (memory.grow fails past it, so malloc returns NULL).</summary>
@@ -81,7 +81,9 @@ public static class WasiRunner
             throw new ArgumentException("a timeout needs an engine created with EngineConfig.Interruptible", nameof(options));
         var store = new Store(engine);
         if (options.MaxMemoryBytes is long max) store.Limits.MaxMemoryBytes = max;
+        // No fuel given means no fuel limit (a metering engine otherwise starts a store with none).
         if (options.Fuel is long fuel) store.SetFuel(fuel);
+        else if (engine.Config.ConsumeFuel) store.SetFuel(long.MaxValue);
         var ctx = config.Build();
         var linker = new Linker(engine);
         ctx.AddTo(linker, store);
@@ -127,6 +129,7 @@ public static class WasiRunner
         {
             timer?.Dispose();
             ctx.Dispose();
+            store.Dispose(); // the program's linear memory goes now, not at the next GC
         }
         return new WasiRunResult
         {

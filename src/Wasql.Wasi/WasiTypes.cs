@@ -36,6 +36,15 @@ public enum FileType : byte
 [Flags]
 public enum FdFlags : ushort { None = 0, Append = 1, Dsync = 2, NonBlock = 4, Rsync = 8, Sync = 16 }
 
+internal static class FdFlagSets
+{
+    /// <summary>Every flag a descriptor remembers (all of them: fd_fdstat_get reports what path_open was given).</summary>
+    public const FdFlags Kept = FdFlags.Append | FdFlags.Dsync | FdFlags.NonBlock | FdFlags.Rsync | FdFlags.Sync;
+
+    /// <summary>Flags that make each write durable before it returns (the file is synced after the write).</summary>
+    public const FdFlags SyncWrites = FdFlags.Dsync | FdFlags.Sync;
+}
+
 [Flags]
 public enum OFlags : ushort { None = 0, Creat = 1, Directory = 2, Excl = 4, Trunc = 8 }
 

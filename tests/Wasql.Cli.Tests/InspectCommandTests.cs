@@ -22,6 +22,17 @@ public class InspectCommandTests
         Assert.Contains("features:", r.Stdout);
     }
 
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("sql")]
+    public void HelpPrintsUsageOnly(string command)
+    {
+        var r = CliProcess.Wasql(command, "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith($"usage: wasql {command}", r.Stdout.TrimStart());
+        Assert.DoesNotContain("unknown option", r.Stdout + r.Stderr);
+    }
+
     [Fact]
     public void InvalidModuleIsReported()
     {

@@ -35,6 +35,22 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
+    public void MultipleStatementsInExecuteNameExecuteBatch()
+    {
+        var e = Assert.Throws<WasqlException>(() => _c.Execute("SELECT 1; SELECT 2"));
+        Assert.Equal("42601", e.SqlState);
+        Assert.Contains("ExecuteBatch", e.Hint);
+    }
+
+    [Fact]
+    public void FunctionInfoPrintsItsSignature()
+    {
+        CreateFixtureGcd();
+        var info = _db.ListFunctions().Single(f => f.Name == "gcd");
+        Assert.Equal("gcd(int4, int4) RETURNS int4 LANGUAGE wasm (arrow-udf)", info.ToString());
+    }
+
+    [Fact]
     public void ParametersBindDollarAndQuestion()
     {
         Assert.Equal(7L, Scalar("SELECT $1 + $2", 3, 4L));

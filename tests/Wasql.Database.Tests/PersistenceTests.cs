@@ -44,7 +44,10 @@ public sealed class PersistenceTests
             {
                 CreateGcdAndHalf(c);
                 // Damage the stored copy of the arrow-udf module only.
-                c.Execute("UPDATE wasql_catalog_modules SET data = CAST(substr(data, 1, 100) || x'00ff00ff' || substr(data, 105) AS BLOB) WHERE size > 100000");
+                // Damaged outside SQL (SQL statements cannot write the catalog): through the raw SQLite connection.
+                using var raw = c.SqliteConnection.CreateCommand();
+                raw.CommandText = "UPDATE wasql_catalog_modules SET data = CAST(substr(data, 1, 100) || x'00ff00ff' || substr(data, 105) AS BLOB) WHERE size > 100000";
+                raw.ExecuteNonQuery();
             }
             using (var db = WasqlDatabase.Open(path))
             using (var c = db.Connect())

@@ -46,6 +46,35 @@ public sealed class EmbeddedTests : IDisposable
     private WasqlException Fails(string sql) => Assert.Throws<WasqlException>(() => _c.Execute(sql));
 
     [Fact]
+    public void Plugin_ddl_is_for_superusers_and_the_plugin_catalog_is_read_only_to_sql()
+    {
+        Plugin("deny", "deny_all");
+        _c.Execute("CREATE FILTER f WITH_PATTERN (kinds = 'delete') EXECUTE (plugin = deny)");
+        _c.Execute("CREATE USER analyst");
+        // Even a superuser cannot switch a filter off by editing the catalog with SQL (#14: masking gone at restart).
+        foreach (var sql in new[] { "UPDATE wasql_filters SET user_regex = '^nobody$'", "DELETE FROM wasql_filters", "DELETE FROM wasql_plugins" })
+            Assert.Equal("42501", Fails(sql).SqlState);
+        using var analyst = _db.Connect();
+        analyst.SetRole("analyst");
+        foreach (var sql in new[]
+                 {
+                     $"CREATE PLUGIN p USING BASE64 '{Guests.Base64(Guests.Wat("allow_all"))}'",
+                     "CREATE PLUGIN p USING FILE '/etc/passwd'",
+                     "ALTER FILTER f (status = 'disabled')",
+                     "DROP FILTER f",
+                     "DROP PLUGIN deny",
+                     "SHOW FILTERS",
+                     "SELECT * FROM wasql_filters",
+                 })
+        {
+            var e = Assert.Throws<WasqlException>(() => analyst.Execute(sql));
+            Assert.True(e.SqlState == "42501", $"{sql}: {e.SqlState} {e.Message}");
+        }
+        Reopen();
+        Assert.Single(_c.Execute("SHOW FILTERS").Rows); // the filter survived everything above
+    }
+
+    [Fact]
     public void Deny_filter_applies_only_to_its_statement_kinds_and_tables()
     {
         Plugin("deny", "deny_all");
@@ -237,7 +266,12 @@ public sealed class EmbeddedTests : IDisposable
     {
         Plugin("p", "allow_all");
         _c.Execute("CREATE FILTER f (max_failures = 1) WITH_PATTERN (kinds = 'select') EXECUTE (plugin = p)");
-        _c.Execute("UPDATE wasql_plugins SET module = x'00112233' WHERE name = 'p'");
+        // Damaged outside SQL (SQL statements cannot write the catalog): through the raw SQLite connection.
+        using (var raw = _c.SqliteConnection.CreateCommand())
+        {
+            raw.CommandText = "UPDATE wasql_plugins SET module = x'00112233' WHERE name = 'p'";
+            raw.ExecuteNonQuery();
+        }
         Reopen();
         Assert.StartsWith("plugin p: stored module is corrupt", Assert.Single(_host.LoadErrors));
         Assert.StartsWith("error: stored module is corrupt", (string)_c.Execute("SHOW PLUGINS").Rows[0][6]!);
@@ -269,6 +303,11 @@ public sealed class EmbeddedTests : IDisposable
         Assert.Equal("22023", Fails("CREATE FILTER f WITH_PATTERN (client_address = '10.0.0.0/33') EXECUTE (plugin = deny)").SqlState);
         Assert.Equal("22023", Fails("CREATE FILTER f (fail = 'sometimes') EXECUTE (plugin = deny)").SqlState);
         Assert.Equal("22023", Fails("CREATE PLUGIN x USING BASE64 'not base64!'").SqlState);
+        foreach (var path in new[] { "/dev/zero", "/proc/self/environ", "/nonexistent/p.wasm", "/tmp" })
+        {
+            var unusable = Fails($"CREATE PLUGIN x USING FILE '{path}'");   // the shared USING FILE reader: one text for all
+            Assert.Equal(("58P01", $"plugin \"x\": could not read module file \"{path}\": not a readable regular file"), (unusable.SqlState, unusable.Message));
+        }
         _c.Execute("CREATE FILTER f EXECUTE (plugin = Deny)");   // unquoted names fold to lower case
         Assert.Equal("42704", Fails("CREATE FILTER g EXECUTE (plugin = 'Deny')").SqlState);
         Assert.Equal("2BP01", Fails("DROP PLUGIN deny").SqlState);

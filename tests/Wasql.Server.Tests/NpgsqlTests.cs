@@ -196,6 +196,32 @@ public sealed class NpgsqlTests
         Assert.Equal("0", await new NpgsqlCommand("SHOW statement_timeout", c).ExecuteScalarAsync());
     }
 
+    /// <summary>The compile sandbox over the wire: include_str! of /etc/passwd leaks nothing to the client, and
+    /// statement_timeout stops a compile (a preprocessor bomb that would otherwise run into its memory limit).</summary>
+    [Fact]
+    public async Task CompilersAreSandboxedAndObeyStatementTimeout()
+    {
+        if (!File.Exists("/usr/bin/rustc") || !File.Exists("/usr/bin/clang-14") || !File.Exists("/usr/bin/bwrap")) return;
+        await using var s = TestServer.Start();
+        await using var c = new NpgsqlConnection(s.ConnectionString());
+        await c.OpenAsync();
+        var leak = await Assert.ThrowsAsync<PostgresException>(() => new NpgsqlCommand(
+            """CREATE FUNCTION leak(int) RETURNS text LANGUAGE rust AS $$ fn leak(_n: i32) -> String { include_str!("/etc/passwd").into() } $$""", c).ExecuteNonQueryAsync());
+        Assert.Equal("42P13", leak.SqlState);
+        Assert.Contains("No such file", leak.MessageText + leak.Detail);
+        Assert.DoesNotContain("root:", leak.MessageText + leak.Detail);
+        Assert.DoesNotContain("wasql-compile-", leak.MessageText + leak.Detail);
+
+        await new NpgsqlCommand("SET statement_timeout = 1500", c).ExecuteNonQueryAsync();
+        var bomb = string.Join("\n", Enumerable.Range(1, 9).Select(i => $"#define A{i} " + string.Join(" ", Enumerable.Repeat($"A{i - 1}", 10))));
+        var timedOut = await Assert.ThrowsAsync<PostgresException>(() => new NpgsqlCommand(
+            $"CREATE FUNCTION bomb(int) RETURNS int LANGUAGE c AS $$\n#define A0 1+\n{bomb}\nint bomb(int a) {{ return A9 a; }} $$", c).ExecuteNonQueryAsync());
+        Assert.Equal("57014", timedOut.SqlState);
+        Assert.Contains("statement timeout", timedOut.MessageText);
+        await new NpgsqlCommand("SET statement_timeout = 0", c).ExecuteNonQueryAsync();
+        Assert.Equal(1, await new NpgsqlCommand("SELECT 1", c).ExecuteScalarAsync() is long l ? (int)l : 0);
+    }
+
     [Fact]
     public async Task SlowClientDoesNotBlockOthers()
     {

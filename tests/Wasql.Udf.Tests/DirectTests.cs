@@ -133,4 +133,31 @@ public sealed class DirectTests : IDisposable
         Assert.Equal(UdfErrorKind.Trap, Assert.Throws<UdfException>(() => boom.Invoke(0)).Kind);
         Assert.Equal(50, boom.Invoke(2));
     }
+
+    /// <summary>sdk/DIRECT_ABI.md: only modules passing text/bytea need a memory (and an allocator).</summary>
+    [Fact]
+    public void NumbersOnlyModuleNeedsNoMemory()
+    {
+        var m = _runtime.Load(Toolchain.Wat("""
+            (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+            """), "no_memory");
+        var add = m.BindDirect("add", ["int4", "int4"], "int4");
+        Assert.Equal(42, add.Invoke(40, 2));
+        Assert.Equal(7, add.CreateDelegate<Func<int, int, int>>()(3, 4));
+    }
+
+    [Fact]
+    public void TextFunctionWithoutMemoryFailsAtBindNamingTheMemory()
+    {
+        var m = _runtime.Load(Toolchain.Wat("""
+            (module
+              (func (export "len") (param i32 i32) (result i32) local.get 1)
+              (func (export "alloc") (param i32 i32) (result i32) i32.const 0)
+              (func (export "dealloc") (param i32 i32 i32)))
+            """), "text_no_memory");
+        var e = Assert.Throws<UdfException>(() => m.BindDirect("len", ["text"], "int4"));
+        Assert.Equal(UdfErrorKind.Signature, e.Kind);
+        Assert.Contains("must export its linear memory as 'memory'", e.Message);
+        Assert.Equal(3, m.BindDirect("len", ["int4", "int4"], "int4").Invoke(0, 3));   // the same export, as numbers
+    }
 }

@@ -30,6 +30,10 @@ internal static class Toolchain
         Compile(source, ".rs", [], (src, outp) =>
             ["/usr/bin/rustc", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "-O", "-C", "strip=debuginfo", "--edition", "2021", "-o", outp, src]);
 
+    /// <summary>Assembles WebAssembly text with wabt's wat2wasm; cached by content.</summary>
+    public static byte[] Wat(string source) =>
+        Compile(source, ".wat", [], (src, outp) => ["wat2wasm", src, "-o", outp]);
+
     private static byte[] Compile(string source, string ext, string[] extra, Func<string, string, string[]> command)
     {
         string sdkHash = Directory.Exists(Paths.Sdk)

@@ -122,8 +122,10 @@ public class ApiTests
 
         Assert.Equal("a/b", R("", "a/b"));
         Assert.Equal("a/b", R("", "./a//b/."));
-        Assert.Equal("a/f.txt", R("a/b", "../f.txt"));
-        Assert.Equal("", R("a", ".."));
+        Assert.Equal("a/f.txt", R("a", "b/../f.txt"));
+        Assert.Equal("NotCapable", R("a/b", "../f.txt")); // a descriptor never grants its parent
+        Assert.Equal("NotCapable", R("a", ".."));
+        Assert.Equal("", R("", "a/.."));
         Assert.Equal("NotCapable", R("a", "../.."));
         Assert.Equal("NotCapable", R("", "/a"));
         Assert.Equal("a/b", R("", "a/lb"));

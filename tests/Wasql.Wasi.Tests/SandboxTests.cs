@@ -134,6 +134,18 @@ public class SandboxTests
     }
 
     [Fact]
+    public void MeteredEngine_WithoutAFuelBudget_RunsUnlimited()
+    {
+        // Only a timeout set: no fuel given means no fuel limit, not an immediate OutOfFuel trap.
+        var engine = new Engine(new EngineConfig { ConsumeFuel = true, Interruptible = true });
+        var (ours, result) = Guest.Run(Toolchain.Build("hello.c"), ["hello"], engine: engine,
+            options: new WasiRunOptions { Timeout = TimeSpan.FromMinutes(1) });
+        Assert.Null(result.Trap);
+        Assert.Equal(0, ours.ExitCode);
+        Assert.NotEmpty(ours.Stdout);
+    }
+
+    [Fact]
     public void Sleep_IsWokenByDeadline()
     {
         var (ours, result) = Guest.Run(Toolchain.Build("sleep.c"), ["sleep"], options: new WasiRunOptions { Timeout = TimeSpan.FromMilliseconds(300) });

@@ -26,6 +26,7 @@ internal static class ServeCommand
             string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{opt} needs a value\n{Usage}");
             switch (opt)
             {
+                case "-h" or "--help": Console.Out.WriteLine(Usage); return 0;
                 case "--db": db = Value(); break;
                 case "--listen":
                     var l = Value();
@@ -83,6 +84,10 @@ internal static class ServeCommand
             return 1;
         }
         Console.Out.WriteLine($"wasql: serving {db} on {options.Listen.Address}:{server.Port} (auth {(options.Auth == AuthMethod.Trust ? "trust" : "scram-sha-256")})");
+        if (options.Auth == AuthMethod.Trust && !System.Net.IPAddress.IsLoopback(options.Listen.Address))
+            Console.Error.WriteLine($"wasql: warning: trust authentication on {options.Listen.Address}: any client that reaches this " +
+                "address logs in without a password, as a superuser unless it names an ordinary role. Use --auth scram-sha-256 " +
+                "(and --tls-cert/--tls-key) when listening beyond loopback.");
         Console.Out.Flush();
 
         using var done = new ManualResetEventSlim();

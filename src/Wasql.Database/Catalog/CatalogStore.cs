@@ -49,21 +49,59 @@ internal static class CatalogStore
         cmd.ExecuteNonQuery();
     }
 
-    public static List<StoredFunction> ReadFunctions(SqliteConnection c)
+    /// <summary>The catalog's enums: what <c>kind</c>, <c>language</c> and <c>abi</c> may hold.</summary>
+    public static readonly string[] Kinds = ["scalar", "table"], Languages = ["wasm", "rust", "c"], Abis = ["direct", "arrow-udf"];
+
+    /// <summary>Every function row that decodes, plus one warning per row that does not (a malformed value never stops
+    /// the rest of the catalog from loading).</summary>
+    public static (List<StoredFunction> Functions, List<string> Warnings) ReadFunctions(SqliteConnection c)
     {
+        var list = new List<StoredFunction>();
+        var warnings = new List<string>();
         using var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT name, arg_types, return_type, kind, table_columns, language, abi, export_name, module_sha256, source, options FROM {FunctionsTable} ORDER BY name, arg_types";
-        using var r = cmd.ExecuteReader();
-        var list = new List<StoredFunction>();
-        while (r.Read())
+        try
         {
-            var args = r.GetString(1);
-            list.Add(new StoredFunction(r.GetString(0), args.Length == 0 ? [] : args.Split(','), r.GetString(2), r.GetString(3),
-                DecodeColumns(r.IsDBNull(4) ? null : r.GetString(4)), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8),
-                r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10)));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                try { list.Add(DecodeFunction(r)); }
+                catch (WasqlException e) { warnings.Add($"function {RowLabel(r)}: {e.Message}; the function is not loaded"); }
+            }
         }
-        return list;
+        catch (SqliteException e) { warnings.Add($"function catalog {FunctionsTable} cannot be read: {e.Message}"); }
+        return (list, warnings);
     }
+
+    private static StoredFunction DecodeFunction(SqliteDataReader r)
+    {
+        var name = CatalogValues.NonEmptyText(r, 0);
+        var argText = CatalogValues.Text(r, 1);
+        string[] args = argText.Length == 0 ? [] : argText.Split(',');
+        foreach (var a in args) CanonicalType(r, 1, a);
+        var kind = CatalogValues.OneOf(r, 3, Kinds);
+        var returnType = CatalogValues.Text(r, 2);
+        if (kind == "scalar") CanonicalType(r, 2, returnType);
+        var columns = DecodeColumns(r, 4);
+        var sha = CatalogValues.Text(r, 8);
+        if (sha.Length != 64 || !sha.All(char.IsAsciiHexDigitLower))
+            throw CatalogValues.Malformed(r.GetName(8), "not a SHA-256 in lower-case hex");
+        return new StoredFunction(name, args, returnType, kind, columns, CatalogValues.OneOf(r, 5, Languages),
+            CatalogValues.OneOf(r, 6, Abis), CatalogValues.NonEmptyText(r, 7), sha, CatalogValues.NullableText(r, 9), CatalogValues.NullableStringMapText(r, 10));
+    }
+
+    /// <summary>Stored types are the canonical names CREATE FUNCTION wrote.</summary>
+    private static void CanonicalType(SqliteDataReader r, int ordinal, string type)
+    {
+        string canonical;
+        try { canonical = Functions.TypeNames.Normalize(type, 0); }
+        catch (WasqlException) { throw CatalogValues.Malformed(r.GetName(ordinal), $"unknown type '{type}'"); }
+        if (canonical != type) throw CatalogValues.Malformed(r.GetName(ordinal), $"'{type}' is not a canonical type name");
+    }
+
+    /// <summary>name(args) of a row for warnings, as far as it can be read.</summary>
+    private static string RowLabel(SqliteDataReader r) =>
+        $"{(r.GetValue(0) is string n ? n : "<unnamed>")}({(r.GetValue(1) is string a ? a.Replace(",", ", ") : "?")})";
 
     /// <summary>The stored (compressed) module and its recorded size, or null when missing.</summary>
     public static (byte[] Data, string Codec, long Size)? ReadModule(SqliteConnection c, string sha256)
@@ -73,7 +111,7 @@ internal static class CatalogStore
         cmd.Parameters.AddWithValue("$s", sha256);
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
-        return (r.GetValue(0) as byte[] ?? throw new InvalidDataException("stored module is corrupt (not a blob)"), r.GetString(1), r.GetInt64(2));
+        return (CatalogValues.Blob(r, 0), CatalogValues.Text(r, 1), CatalogValues.Integer(r, 2, min: 0));
     }
 
     public static long ModuleSize(SqliteConnection c, string sha256)
@@ -87,7 +125,11 @@ internal static class CatalogStore
     public static void InsertModule(SqliteConnection c, string sha256, byte[] wasm)
     {
         using var cmd = c.CreateCommand();
-        cmd.CommandText = $"INSERT OR IGNORE INTO {ModulesTable}(sha256, size, codec, data) VALUES ($s, $n, $c, $d)";
+        // Rewriting a row with the same hash stores the same content again, and heals a damaged row.
+        cmd.CommandText = $"""
+            INSERT INTO {ModulesTable}(sha256, size, codec, data) VALUES ($s, $n, $c, $d)
+            ON CONFLICT(sha256) DO UPDATE SET size = excluded.size, codec = excluded.codec, data = excluded.data
+            """;
         cmd.Parameters.AddWithValue("$s", sha256);
         cmd.Parameters.AddWithValue("$n", wasm.LongLength);
         cmd.Parameters.AddWithValue("$c", ModuleCodec.Name);
@@ -139,6 +181,17 @@ internal static class CatalogStore
     private static string EncodeColumns(IReadOnlyList<ColumnInfo> cols) =>
         JsonSerializer.Serialize(cols.Select(c => new[] { c.Name, c.DeclaredType }).ToArray());
 
-    private static IReadOnlyList<ColumnInfo> DecodeColumns(string? json) =>
-        json is null ? [] : JsonSerializer.Deserialize<string[][]>(json)!.Select(a => new ColumnInfo(a[0], a[1])).ToArray();
+    /// <summary>table_columns: NULL, or the JSON array of [name, type] pairs <see cref="EncodeColumns"/> writes.</summary>
+    private static IReadOnlyList<ColumnInfo> DecodeColumns(SqliteDataReader r, int ordinal)
+    {
+        var json = CatalogValues.NullableText(r, ordinal);
+        if (json is null) return [];
+        string[][]? pairs;
+        try { pairs = JsonSerializer.Deserialize<string[][]>(json); }
+        catch (JsonException) { throw CatalogValues.Malformed(r.GetName(ordinal), "not a JSON array of [name, type] pairs"); }
+        if (pairs is null || pairs.Any(p => p is null || p.Length != 2 || p[0] is null || p[1] is null))
+            throw CatalogValues.Malformed(r.GetName(ordinal), "not a JSON array of [name, type] pairs");
+        foreach (var p in pairs) CanonicalType(r, ordinal, p[1]);
+        return pairs.Select(a => new ColumnInfo(a[0], a[1])).ToArray();
+    }
 }

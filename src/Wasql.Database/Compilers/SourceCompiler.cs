@@ -1,7 +1,7 @@
 // Entry point for LANGUAGE rust / LANGUAGE c: generates the direct-ABI export wrapper around the user's source
 // (with the SDK files under sdk/ embedded in this assembly), compiles to wasm32 with the configured toolchain,
-// and caches the module by a hash of everything that affects the output.
-using System.Diagnostics;
+// inside the compile sandbox (SandboxCommand) under CompilerLimits, and caches the module by a hash of everything that
+// affects the output.
 using System.Text;
 using System.Text.RegularExpressions;
 using Wasql.Database.Catalog;
@@ -10,13 +10,25 @@ namespace Wasql.Database.Compilers;
 
 internal static partial class SourceCompiler
 {
-    public static byte[] Compile(WasqlOptions options, string language, string name, IReadOnlyList<string> args, string result, string body, int position)
+    /// <summary>What the compile's working files are called (relative to the scratch directory, which is also the
+    /// compiler's working directory), so messages name them without any host path.</summary>
+    private const string OutputFile = "udf.wasm";
+
+    /// <summary>Exit codes of a compiler killed by a resource limit (128 + signal, as bwrap and shells report them).</summary>
+    private const int ExitSigKill = 128 + 9, ExitSigXcpu = 128 + 24, ExitSigXfsz = 128 + 25;
+
+    /// <summary>Compiles one inline source in a sandbox (see <see cref="SandboxCommand"/>) under the database's
+    /// <see cref="CompilerLimits"/>; <paramref name="canceled"/> is polled so a cancel or statement_timeout kills it.</summary>
+    public static byte[] Compile(WasqlDatabase database, string language, string name, IReadOnlyList<string> args, string result,
+        string body, int position, Func<bool> canceled)
     {
+        var options = database.Options;
+        var limits = options.CompilerLimits;
         var (compiler, fileName, source, flags) = language == "rust"
             ? (options.RustCompiler, "udf.rs", RustSource(name, args, result, body, position),
-               new[] { "--edition", "2021", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "-O", "-C", "panic=abort", "-C", "strip=symbols", "-C", "debuginfo=0" })
+               new[] { "--edition", "2021", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "-O", "-C", "codegen-units=1", "-C", "panic=abort", "-C", "strip=symbols", "-C", "debuginfo=0" })
             : (options.CCompiler, "udf.c", CSource(body),
-               new[] { "--target=wasm32", "-nostdlib", "-Wl,--no-entry", "-O2", "-Wl,--strip-all", $"-Wl,--export={name}" });
+               new[] { "--target=wasm32", "-nostdlib", "-Wl,--no-entry", "-O2", "-fno-crash-diagnostics", "-Wl,--strip-all", $"-Wl,--export={name}" });
         var key = ModuleCodec.Sha256Hex(Encoding.UTF8.GetBytes($"{language}\n{compiler}\n{string.Join(" ", flags)}\n{source}"));
         var cacheDir = options.CompileCacheDirectory ?? DefaultCacheDirectory();
         var cached = Path.Combine(cacheDir, key + ".wasm");
@@ -25,47 +37,29 @@ internal static partial class SourceCompiler
             try { return File.ReadAllBytes(cached); } catch (IOException) { }
         }
 
+        var executable = FindExecutable(compiler) ?? throw Missing(language, compiler, position);
+        bool sandboxed = UseSandbox(options, language, executable, position);
+        using var slot = database.CompileGate.Enter(canceled, position);
         var work = Directory.CreateTempSubdirectory("wasql-compile-");
         try
         {
-            var src = Path.Combine(work.FullName, fileName);
-            var output = Path.Combine(work.FullName, "udf.wasm");
-            File.WriteAllText(src, source);
-            var psi = new ProcessStartInfo(compiler) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = work.FullName };
-            foreach (var f in flags) psi.ArgumentList.Add(f);
-            psi.ArgumentList.Add("-o");
-            psi.ArgumentList.Add(output);
-            psi.ArgumentList.Add(src);
-            Process process;
-            try { process = Process.Start(psi) ?? throw new InvalidOperationException(); }
-            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+            File.WriteAllText(Path.Combine(work.FullName, fileName), source);
+            var compilerArgs = flags.Concat(["-o", OutputFile, fileName]).ToList();
+            var argv = sandboxed
+                ? SandboxCommand.Build(limits, work.FullName, executable, compilerArgs, SandboxCommand.InspectHost)
+                : Unsandboxed(limits, executable, compilerArgs);
+            var run = CompilerProcess.Run(argv, work.FullName, options.CompileTimeout, limits.MaxMessageChars, canceled);
+            var errors = CompilerMessages.StripScratch(run.Output, work.FullName).Trim();
+            var output = Path.Combine(work.FullName, OutputFile);
+            switch (run.End)
             {
-                throw Missing(language, compiler, position);
+                case CompileEnd.NotStarted: throw Missing(language, sandboxed ? limits.PrlimitPath : executable, position);
+                case CompileEnd.Canceled: throw new WasqlException(SqlStates.QueryCanceled, "canceling statement due to user request", position);
+                case CompileEnd.TimedOut:
+                    throw new WasqlException(SqlStates.InvalidFunctionDefinition, $"{language} compilation timed out after {options.CompileTimeout.TotalSeconds:0} s", position)
+                    { Hint = "the limit is WasqlOptions.CompileTimeout" };
             }
-            using (process)
-            {
-                var stderr = process.StandardError.ReadToEndAsync();
-                var stdout = process.StandardOutput.ReadToEndAsync();
-                if (!process.WaitForExit(options.CompileTimeout))
-                {
-                    try { process.Kill(true); } catch { }
-                    throw new WasqlException(SqlStates.InvalidFunctionDefinition, $"{language} compilation timed out after {options.CompileTimeout.TotalSeconds:0} s", position);
-                }
-                var errors = (stderr.Result + stdout.Result).Replace(work.FullName + "/", "");
-                if (process.ExitCode != 0 || !File.Exists(output))
-                {
-                    if (language == "rust" && errors.Contains("can't find crate for `std`"))
-                        throw new WasqlException(SqlStates.InvalidFunctionDefinition,
-                            $"{compiler} has no wasm32-unknown-unknown standard library", position)
-                        { Hint = "install it: apt-get install libstd-rust-dev-wasm32 (Debian's rustc), or set WasqlOptions.RustCompiler", Detail = errors.Trim() };
-                    if (language == "c" && (errors.Contains("wasm-ld") && errors.Contains("No such file") || errors.Contains("unable to execute command")))
-                        throw new WasqlException(SqlStates.InvalidFunctionDefinition, $"{compiler} cannot link wasm32 (wasm-ld missing)", position)
-                        { Hint = "install it: apt-get install lld-14", Detail = errors.Trim() };
-                    var first = errors.Split('\n').FirstOrDefault(l => l.Contains("error")) ?? errors.Split('\n')[0];
-                    throw new WasqlException(SqlStates.InvalidFunctionDefinition, $"{language} compilation failed: {first.Trim()}", position)
-                    { Detail = errors.Trim() };
-                }
-            }
+            if (run.ExitCode != 0 || !File.Exists(output)) throw Failed(language, compiler, run.ExitCode, errors, limits, position);
             var wasm = File.ReadAllBytes(output);
             try
             {
@@ -81,6 +75,86 @@ internal static partial class SourceCompiler
         {
             try { work.Delete(true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>True to compile in the sandbox; false only when it cannot start here and the options allow unsandboxed
+    /// compiles. Otherwise throws, naming bwrap and the setting.</summary>
+    private static bool UseSandbox(WasqlOptions options, string language, string executable, int position)
+    {
+        var limits = options.CompilerLimits;
+        if (SandboxProbe.WhyUnavailable(limits) is { } why)
+        {
+            if (options.AllowUnsandboxedCompilers) return false;
+            throw new WasqlException(SqlStates.FeatureNotSupported, $"LANGUAGE {language} compiles only in a sandbox, and the sandbox cannot start here: {why}", position)
+            {
+                Hint = "install bubblewrap (apt-get install bubblewrap) where unprivileged user namespaces are allowed, or set " +
+                       "WasqlOptions.AllowUnsandboxedCompilers = true (the compiler can then read every file the server can)",
+            };
+        }
+        if (!SandboxCommand.IsVisible(limits, executable))
+            throw new WasqlException(SqlStates.FeatureNotSupported, $"the {language} compiler {executable} is outside the compile sandbox", position)
+            { Hint = "add its toolchain directory to WasqlOptions.CompilerLimits.ReadOnlyPaths" };
+        return true;
+    }
+
+    /// <summary>Without the sandbox the rlimits still apply (when prlimit exists).</summary>
+    private static List<string> Unsandboxed(CompilerLimits limits, string executable, IEnumerable<string> args)
+    {
+        var argv = new List<string>();
+        if (File.Exists(limits.PrlimitPath))
+            argv.AddRange([limits.PrlimitPath, $"--cpu={limits.CpuSeconds}:{limits.CpuSeconds + 5}", $"--as={limits.AddressSpaceBytes}",
+                $"--fsize={limits.FileSizeBytes}", $"--nproc={limits.MaxProcesses}", "--core=0", "--"]);
+        argv.Add(executable);
+        argv.AddRange(args);
+        return argv;
+    }
+
+    private static WasqlException Failed(string language, string compiler, int exitCode, string errors, CompilerLimits limits, int position)
+    {
+        // rustc reports its own signals; the clang driver outlives a killed frontend and names the signal in its text.
+        string? limit = null;
+        if (exitCode is ExitSigXcpu or ExitSigKill || errors.Contains("CPU time limit exceeded", StringComparison.Ordinal))
+            limit = $"the CPU time limit of {limits.CpuSeconds} s (CompilerLimits.CpuSeconds)";
+        else if (exitCode == ExitSigXfsz || errors.Contains("File size limit exceeded", StringComparison.Ordinal))
+            limit = $"the file size limit of {limits.FileSizeBytes >> 20} MiB (CompilerLimits.FileSizeBytes)";
+        else if (OutOfMemory(errors))
+            limit = $"the memory limit of {limits.AddressSpaceBytes >> 20} MiB (CompilerLimits.AddressSpaceBytes)";
+        if (limit is not null)
+            return new WasqlException(SqlStates.ProgramLimitExceeded, $"{language} compilation exceeded {limit}", position) { Detail = errors };
+        if (language == "rust" && errors.Contains("can't find crate for `std`"))
+            return new WasqlException(SqlStates.InvalidFunctionDefinition, $"{compiler} has no wasm32-unknown-unknown standard library", position)
+            { Hint = "install it: apt-get install libstd-rust-dev-wasm32 (Debian's rustc), or set WasqlOptions.RustCompiler", Detail = errors };
+        if (language == "c" && (errors.Contains("wasm-ld") && errors.Contains("No such file") || errors.Contains("unable to execute command")))
+            return new WasqlException(SqlStates.InvalidFunctionDefinition, $"{compiler} cannot link wasm32 (wasm-ld missing)", position)
+            { Hint = "install it: apt-get install lld-14", Detail = errors };
+        var lines = errors.Split('\n');
+        var first = lines.FirstOrDefault(l => l.Contains("error")) ?? lines[0];
+        return new WasqlException(SqlStates.InvalidFunctionDefinition, $"{language} compilation failed: {first.Trim()}", position) { Detail = errors };
+    }
+
+    private static bool OutOfMemory(string errors) =>
+        errors.Contains("memory allocation of", StringComparison.Ordinal) || errors.Contains("LLVM ERROR: out of memory", StringComparison.Ordinal)
+        || errors.Contains("bad_alloc", StringComparison.Ordinal) || errors.Contains("Cannot allocate memory", StringComparison.Ordinal);
+
+    /// <summary>An absolute path as given, or the first match on the server's PATH; null when there is none.</summary>
+    private static string? FindExecutable(string compiler)
+    {
+        if (compiler.Contains('/')) return File.Exists(compiler) ? ThroughUsr(Path.GetFullPath(compiler)) : null;
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, compiler);
+            if (File.Exists(candidate)) return ThroughUsr(Path.GetFullPath(candidate));
+        }
+        return null;
+    }
+
+    /// <summary>/bin/x as /usr/bin/x where /bin is the merged-usr link (so it is seen to be inside the sandbox).</summary>
+    private static string ThroughUsr(string path)
+    {
+        var slash = path.IndexOf('/', 1);
+        if (slash < 0) return path;
+        var top = new DirectoryInfo(path[..slash]);
+        return top.LinkTarget is { } target && !target.StartsWith('/') ? "/" + target + path[slash..] : path;
     }
 
     private static WasqlException Missing(string language, string compiler, int position) => language == "rust"

@@ -2,16 +2,9 @@
 // (https://sqlite.org/c3ref/c_alter_table.html). The invariant a table guard relies on: every action that reads,
 // writes, creates, alters or drops a table, view, index or trigger yields the table (or view) it is about; pragmas
 // that inspect a table yield that table; what cannot be known at prepare time is flagged, never silently dropped.
-namespace Wasql.Database.Extensions;
+using Wasql.Database.Security;
 
-internal enum AuthorizerAction
-{
-    CreateIndex = 1, CreateTable = 2, CreateTempIndex = 3, CreateTempTable = 4, CreateTempTrigger = 5, CreateTempView = 6,
-    CreateTrigger = 7, CreateView = 8, Delete = 9, DropIndex = 10, DropTable = 11, DropTempIndex = 12, DropTempTable = 13,
-    DropTempTrigger = 14, DropTempView = 15, DropTrigger = 16, DropView = 17, Insert = 18, Pragma = 19, Read = 20,
-    Select = 21, Transaction = 22, Update = 23, Attach = 24, Detach = 25, AlterTable = 26, Reindex = 27, Analyze = 28,
-    CreateVtable = 29, DropVtable = 30, Function = 31, Savepoint = 32, Recursive = 33,
-}
+namespace Wasql.Database.Extensions;
 
 /// <summary>What one authorizer callback says about the statement's tables.</summary>
 /// <param name="Table">The table or view named (lower case), or null.</param>
@@ -41,9 +34,9 @@ internal static class AuthorizerActions
 
     /// <summary>Maps one callback (<paramref name="arg1"/>, <paramref name="arg2"/> as SQLite passes them) to what it
     /// names. SQLite's own tables (<c>sqlite_*</c>) are never reported.</summary>
-    public static AuthorizerFinding Classify(int action, string? arg1, string? arg2)
+    public static AuthorizerFinding Classify(AuthorizerAction action, string? arg1, string? arg2)
     {
-        var finding = (AuthorizerAction)action switch
+        var finding = action switch
         {
             // (table, column) or (table, null)
             AuthorizerAction.Read when IsPragmaFunction(arg1, out var pragma) =>

@@ -8,6 +8,7 @@
 // and where each result column comes from (SQLite's column metadata, which sees through aliases, subqueries, CTEs and
 // views; none for a computed column). Only runs when an extension asks.
 using SQLitePCL;
+using Wasql.Database.Security;
 using Wasql.Database.Sql;
 
 namespace Wasql.Database.Extensions;
@@ -21,9 +22,9 @@ internal static class StatementAnalyzer
         if (prepared.Command is not null || prepared.Extension is not null || Lexer.IsBlank(prepared.Text)) return StatementAnalysis.Empty;
         var found = new Findings();
         var handle = connection.Handle;
-        if (!Plan(handle, prepared.SqliteText, found, origins: true)) return StatementAnalysis.Empty;
+        if (!Plan(connection, prepared.SqliteText, found, origins: true)) return StatementAnalysis.Empty;
         var reads = found.ColumnReads.Where(r => !found.Views.Contains(r.Table)).ToArray();
-        if (found.BodyProbes.Count > 0) ProbeBodies(handle, prepared.SqliteText, found);
+        if (found.BodyProbes.Count > 0) ProbeBodies(connection, prepared.SqliteText, found);
         foreach (var index in found.IndexNames)
             foreach (var table in Query(handle, "SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?1 " +
                                                "UNION ALL SELECT tbl_name FROM sqlite_temp_schema WHERE type = 'index' AND name = ?1", index))
@@ -36,17 +37,17 @@ internal static class StatementAnalyzer
     }
 
     /// <summary>Prepares <paramref name="sql"/> under an authorizer that records what it names; false when it does not prepare.</summary>
-    private static bool Plan(sqlite3 handle, string sql, Findings found, bool origins = false)
+    private static bool Plan(WasqlConnection connection, string sql, Findings found, bool origins = false)
     {
-        raw.sqlite3_set_authorizer(handle, (object user, int action, utf8z arg1, utf8z arg2, utf8z db, utf8z trigger) =>
+        var handle = connection.Handle;
+        // the session's authorizer (privileges) stays installed; the analysis observes its callback
+        connection.Authorizer.Observe(access =>
         {
-            string? first = arg1.utf8_to_string(), second = arg2.utf8_to_string();
-            found.Record(AuthorizerActions.Classify(action, first, second));
-            if (action == (int)AuthorizerAction.Read && first is not null && second is not null && !AuthorizerActions.IsInternal(first))
-                found.ColumnReads.Add(new ColumnOrigin(first.ToLowerInvariant(), second.ToLowerInvariant()));
-            if (trigger.utf8_to_string() is { } view) found.Views.Add(view.ToLowerInvariant());
-            return raw.SQLITE_OK;
-        }, null!);
+            found.Record(AuthorizerActions.Classify(access.Action, access.Arg1, access.Arg2));
+            if (access is { Action: AuthorizerAction.Read, Arg1: { } table, Arg2: { } column } && !AuthorizerActions.IsInternal(table))
+                found.ColumnReads.Add(new ColumnOrigin(table.ToLowerInvariant(), column.ToLowerInvariant()));
+            if (access.Inner is { } view) found.Views.Add(view.ToLowerInvariant());
+        });
         try
         {
             int rc = raw.sqlite3_prepare_v2(handle, sql, out var stmt, out _);
@@ -61,14 +62,15 @@ internal static class StatementAnalyzer
         }
         finally
         {
-            raw.sqlite3_set_authorizer(handle, (delegate_authorizer)null!, null!);
+            connection.Authorizer.StopObserving();
         }
     }
 
     /// <summary>Creates the view or trigger in a savepoint, plans statements that go through it (a SELECT from the
     /// view; an INSERT, UPDATE of every column and DELETE on the trigger's table), and rolls everything back.</summary>
-    private static void ProbeBodies(sqlite3 handle, string createSql, Findings found)
+    private static void ProbeBodies(WasqlConnection connection, string createSql, Findings found)
     {
+        var handle = connection.Handle;
         if (raw.sqlite3_exec(handle, $"SAVEPOINT {Savepoint}") != raw.SQLITE_OK) return;
         try
         {
@@ -79,11 +81,11 @@ internal static class StatementAnalyzer
             {
                 var name = Quote(target);
                 var columns = Query(handle, "SELECT name FROM pragma_table_info(?1)", target);
-                Plan(handle, $"SELECT * FROM {name}", found);
-                Plan(handle, $"INSERT INTO {name} DEFAULT VALUES", found);
-                Plan(handle, $"DELETE FROM {name}", found);
+                Plan(connection, $"SELECT * FROM {name}", found);
+                Plan(connection, $"INSERT INTO {name} DEFAULT VALUES", found);
+                Plan(connection, $"DELETE FROM {name}", found);
                 if (columns.Count > 0)
-                    Plan(handle, $"UPDATE {name} SET {string.Join(", ", columns.Select(c => $"{Quote(c)} = {Quote(c)}"))}", found);
+                    Plan(connection, $"UPDATE {name} SET {string.Join(", ", columns.Select(c => $"{Quote(c)} = {Quote(c)}"))}", found);
             }
         }
         finally

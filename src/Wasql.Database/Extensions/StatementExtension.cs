@@ -76,6 +76,9 @@ public abstract class ExtensionCommand
     /// <summary>The command tag's verb, e.g. <c>CREATE PLUGIN</c>.</summary>
     public abstract string Verb { get; }
 
+    /// <summary>Only superusers may run it (the default: extensions such as plugins reconfigure the whole server).</summary>
+    public virtual bool RequiresSuperuser => true;
+
     /// <summary>The columns it returns (empty for commands without rows); known before it runs.</summary>
     public virtual IReadOnlyList<ColumnInfo> Columns => [];
 

@@ -65,7 +65,8 @@ internal static class FunctionDdl
                 if (c.IsTable)
                     throw new WasqlException(SqlStates.FeatureNotSupported, $"LANGUAGE {c.Language} supports scalar functions only; build table functions as arrow-udf modules", c.LanguagePosition);
                 source = c.Body;
-                wasm = SourceCompiler.Compile(db.Options, c.Language, c.Name, c.ArgumentTypes, c.ReturnType, c.Body, c.SourcePosition);
+                wasm = SourceCompiler.Compile(db, c.Language, c.Name, c.ArgumentTypes, c.ReturnType, c.Body, c.SourcePosition,
+                    () => connection.CancelRequested);
                 abi = "direct";
                 export = c.Name;
                 break;
@@ -125,14 +126,7 @@ internal static class FunctionDdl
                 throw new WasqlException(SqlStates.InvalidParameterValue, "invalid base64 in USING BASE64", c.SourcePosition);
             }
         }
-        if (c.FilePath is { } path)
-        {
-            try { return File.ReadAllBytes(path); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new WasqlException(SqlStates.UndefinedFile, $"could not read file \"{path}\": {e.Message}", c.SourcePosition);
-            }
-        }
+        if (c.FilePath is { } path) return ModuleFile.Read(path, position: c.SourcePosition);
         throw new WasqlException(SqlStates.InvalidFunctionDefinition, "LANGUAGE wasm needs USING BASE64 '...' or USING FILE '/path/module.wasm'", c.LanguagePosition);
     }
 

@@ -39,13 +39,21 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
 
     public IReadOnlyList<WasqlFunctionInfo> List() => Functions.Select(f => f.Info).ToArray();
 
+    /// <summary>Whether <paramref name="name"/> is a table function of the catalog (read as an eponymous virtual table).</summary>
+    public bool IsTableFunction(string name)
+    {
+        foreach (var f in Functions)
+            if (f.IsTable && f.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
     /// <summary>Rebuilds the view from the catalog tables read on <paramref name="c"/> (after open, and after every
     /// committed or rolled-back change to functions).</summary>
     public void Reload(SqliteConnection c)
     {
-        var rows = CatalogStore.ReadFunctions(c);
+        var (rows, warnings) = CatalogStore.ReadFunctions(c);
         var list = new List<RegisteredFunction>();
-        var errors = new List<string>();
+        var errors = new List<string>(warnings);
         lock (_lock)
         {
             var used = new HashSet<string>();
@@ -68,7 +76,7 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
                     else size = CatalogStore.ModuleSize(c, row.ModuleSha256);
                     f = Bind(row, module, size);
                 }
-                catch (Exception e) when (e is InvalidDataException or UdfException or WasqlException)
+                catch (Exception e) when (e is InvalidDataException or UdfException or WasqlException or SqliteException)
                 {
                     var msg = $"function {row.Name}({string.Join(", ", row.ArgumentTypes)}): {Describe(e)}";
                     errors.Add(msg);

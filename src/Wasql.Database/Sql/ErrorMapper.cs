@@ -34,6 +34,8 @@ internal static partial class ErrorMapper
             }
             catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { _noErrorOffset = true; }
         }
+        if (primary == raw.SQLITE_AUTH && connection.Authorizer.LastDenial is { } denial)
+            return new WasqlException(SqlStates.InsufficientPrivilege, denial, position);
         if (primary == raw.SQLITE_INTERRUPT || connection.CancelRequested)
             return new WasqlException(SqlStates.QueryCanceled, "canceling statement due to user request");
         return new WasqlException(StateOf(primary, message), message, position);

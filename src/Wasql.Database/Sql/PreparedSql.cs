@@ -27,6 +27,8 @@ internal sealed class PreparedSql : IDisposable
     public int ParameterCount { get; private init; }
     public IReadOnlyList<ColumnInfo> Columns { get; private set; } = [];
     public string Verb { get; private init; } = "";
+    /// <summary>Tables and views the statement creates, drops or renames: their owners change when it succeeds.</summary>
+    public IReadOnlyList<Security.OwnershipChange> OwnershipChanges { get; private init; } = [];
 
     /// <summary>The planning error of a statement that could not be prepared, kept so that extensions see the statement
     /// fail (an audit plugin logs it) instead of never seeing it: <see cref="Run"/> throws it.</summary>
@@ -46,24 +48,32 @@ internal sealed class PreparedSql : IDisposable
                 return new PreparedSql(connection, text, offset) { Extension = claimed, Verb = claimed.Verb, Columns = claimed.Columns };
         }
         WasqlCommand? command;
-        try { command = FunctionDdlParser.TryParse(text); }
+        try { command = FunctionDdlParser.TryParse(text) ?? SecurityDdlParser.TryParse(text); }
         catch (WasqlException e) { throw e.WithPosition(e.Position is { } pos ? pos + offset : null); }
         if (command is not null)
             return new PreparedSql(connection, text, offset)
             {
                 Command = command,
                 Verb = command.Verb,
-                Columns = command is ShowFunctionsCommand ? Functions.FunctionDdl.ShowColumns : [],
+                Columns = command switch
+                {
+                    ShowFunctionsCommand => Functions.FunctionDdl.ShowColumns,
+                    ShowGrantsCommand => Security.SecurityDdl.GrantColumns,
+                    ShowUsersCommand => Security.SecurityDdl.UserColumns,
+                    _ => [],
+                },
             };
 
         var sql = Rewrite(text);
+        connection.Authorizer.TakeOwnershipChanges(); // left over from re-planning earlier statements
         int rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var stmt, out var tail);
         if (rc != raw.SQLITE_OK)
         {
             stmt?.Dispose();
             throw ErrorMapper.FromSqlite(connection, rc, sql, offset);
         }
-        var p = new PreparedSql(connection, text, offset) { Verb = CommandTags.Verb(text), SqliteText = sql };
+        Security.OwnershipChange[] ownership = [.. connection.Authorizer.TakeOwnershipChanges(), .. SecurityDdlParser.RenamedTable(text)];
+        var p = new PreparedSql(connection, text, offset) { Verb = CommandTags.Verb(text), SqliteText = sql, OwnershipChanges = ownership };
         p._stmt = stmt;
         if (stmt is null || stmt.IsInvalid) return p;
         int count = raw.sqlite3_bind_parameter_count(stmt);
@@ -81,6 +91,7 @@ internal sealed class PreparedSql : IDisposable
         {
             Verb = p.Verb,
             SqliteText = sql,
+            OwnershipChanges = ownership,
             ParameterCount = Math.Max(max, positional),
             Columns = ReadColumns(stmt),
         }.With(stmt, names);

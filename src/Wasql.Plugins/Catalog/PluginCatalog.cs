@@ -3,6 +3,7 @@
 // on the caller's connection inside a savepoint, so a failed write leaves nothing behind.
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Wasql.Database;
 using Wasql.Database.Catalog;
 
 namespace Wasql.Plugins.Catalog;
@@ -20,38 +21,80 @@ internal static class PluginCatalog
             plugin TEXT NOT NULL, config TEXT NOT NULL);
         """);
 
-    /// <summary>Every plugin with its module bytes (null plus an error when the stored module is damaged).</summary>
-    public static List<(PluginDefinition Plugin, byte[]? Module, string? Error)> LoadPlugins(SqliteConnection c)
+    /// <summary>Every plugin with its module bytes (null plus an error when the stored module or another stored value is
+    /// damaged: the plugin is then listed, its filters fail per their fail mode), and warnings for rows without a name.</summary>
+    public static (List<(PluginDefinition Plugin, byte[]? Module, string? Error)> Plugins, List<string> Warnings) LoadPlugins(SqliteConnection c)
     {
         var list = new List<(PluginDefinition, byte[]?, string?)>();
+        var warnings = new List<string>();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT name, sha256, size, codec, module, config, created FROM wasql_plugins ORDER BY name";
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        try
         {
-            var def = new PluginDefinition(r.GetString(0), r.GetString(1), r.GetInt64(2), ReadConfig(r.GetString(5)),
-                DateTime.Parse(r.GetString(6), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal));
-            try { list.Add((def, ModuleCodec.Decompress((byte[])r.GetValue(4), r.GetString(3), def.Size, def.Sha256), null)); }
-            catch (InvalidDataException e) { list.Add((def, null, e.Message)); }
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                string name;
+                try { name = CatalogValues.NonEmptyText(r, 0); }
+                catch (WasqlException e) { warnings.Add($"plugin row: {e.Message}; skipped"); continue; }
+                try
+                {
+                    var def = new PluginDefinition(name, CatalogValues.Text(r, 1), CatalogValues.Integer(r, 2, min: 0),
+                        CatalogValues.StringMap(r, 5), Timestamp(r, 6));
+                    try { list.Add((def, ModuleCodec.Decompress(CatalogValues.Blob(r, 4), CatalogValues.Text(r, 3), def.Size, def.Sha256), null)); }
+                    catch (InvalidDataException e) { list.Add((def, null, e.Message)); }
+                }
+                catch (WasqlException e)
+                {
+                    list.Add((new PluginDefinition(name, "", 0, new Dictionary<string, string>(), DateTime.UnixEpoch), null, e.Message));
+                }
+            }
         }
-        return list;
+        catch (SqliteException e) { warnings.Add($"plugin catalog wasql_plugins cannot be read: {e.Message}"); }
+        return (list, warnings);
     }
 
-    public static List<FilterDefinition> LoadFilters(SqliteConnection c)
+    /// <summary>Every filter row that decodes, and a warning for each one that does not (that filter is not loaded).</summary>
+    public static (List<FilterDefinition> Filters, List<string> Warnings) LoadFilters(SqliteConnection c)
     {
         var list = new List<FilterDefinition>();
+        var warnings = new List<string>();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
             SELECT name, priority, enabled, description, fail_open, max_failures, kinds, tables, query_regex, user_regex,
                    client_address, database, plugin, config FROM wasql_filters ORDER BY name
             """;
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            list.Add(new FilterDefinition(r.GetString(0), r.GetInt32(1), r.GetInt64(2) != 0, r.GetString(3), r.GetInt64(4) != 0,
-                r.IsDBNull(5) ? null : r.GetInt32(5),
-                new FilterPatternDefinition(r.GetString(6), r.GetString(7), r.GetString(8), r.GetString(9), r.GetString(10), r.GetString(11)),
-                r.GetString(12), ReadConfig(r.GetString(13))));
-        return list;
+        try
+        {
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                try
+                {
+                    list.Add(new FilterDefinition(CatalogValues.NonEmptyText(r, 0), (int)CatalogValues.Integer(r, 1, int.MinValue, int.MaxValue),
+                        CatalogValues.Boolean(r, 2), CatalogValues.Text(r, 3), CatalogValues.Boolean(r, 4),
+                        (int?)CatalogValues.NullableInteger(r, 5, 1, int.MaxValue),
+                        new FilterPatternDefinition(CatalogValues.Text(r, 6), CatalogValues.Text(r, 7), CatalogValues.Text(r, 8),
+                            CatalogValues.Text(r, 9), CatalogValues.Text(r, 10), CatalogValues.Text(r, 11)),
+                        CatalogValues.NonEmptyText(r, 12), CatalogValues.StringMap(r, 13)));
+                }
+                catch (WasqlException e)
+                {
+                    warnings.Add($"filter {(r.GetValue(0) is string n ? n : "<unnamed>")}: {e.Message}; the filter is not loaded");
+                }
+            }
+        }
+        catch (SqliteException e) { warnings.Add($"filter catalog wasql_filters cannot be read: {e.Message}"); }
+        return (list, warnings);
+    }
+
+    /// <summary>created: the ISO 8601 text SavePlugin writes.</summary>
+    private static DateTime Timestamp(SqliteDataReader r, int ordinal)
+    {
+        var text = CatalogValues.Text(r, ordinal);
+        return DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
+            ? t : throw CatalogValues.Malformed(r.GetName(ordinal), "not a timestamp");
     }
 
     public static void SavePlugin(SqliteConnection c, PluginDefinition p, byte[] module) => InSavepoint(c, () =>
@@ -134,6 +177,4 @@ internal static class PluginCatalog
     private static string WriteConfig(IReadOnlyDictionary<string, string> config) =>
         JsonSerializer.Serialize(new SortedDictionary<string, string>(config.ToDictionary(), StringComparer.Ordinal));
 
-    private static IReadOnlyDictionary<string, string> ReadConfig(string json) =>
-        JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 }

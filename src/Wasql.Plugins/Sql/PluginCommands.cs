@@ -65,11 +65,7 @@ internal sealed class CreatePluginCommand(PluginHost host, string name, bool orR
             try { return Convert.FromBase64String(string.Concat(base64.Where(ch => !char.IsWhiteSpace(ch)))); }
             catch (FormatException) { throw new WasqlException(SqlStates.InvalidParameterValue, $"plugin \"{name}\": USING BASE64 is not valid base64"); }
         }
-        try { return File.ReadAllBytes(file!); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new WasqlException(SqlStates.UndefinedFile, $"plugin \"{name}\": cannot read '{file}': {e.Message}");
-        }
+        return ModuleFile.Read(file!, $"plugin \"{name}\"");
     }
 }
 

@@ -10,19 +10,11 @@ internal static class Scram
     public const string Mechanism = "SCRAM-SHA-256";
     public const int DefaultIterations = 4096;
 
-    public static string CreateVerifier(string password, int iterations = DefaultIterations)
-    {
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var (stored, server) = Keys(password, salt, iterations);
-        return $"{Mechanism}${iterations}:{Convert.ToBase64String(salt)}${Convert.ToBase64String(stored)}:{Convert.ToBase64String(server)}";
-    }
+    public static string CreateVerifier(string password, int iterations = DefaultIterations) =>
+        Wasql.Database.Security.PasswordVerifier.Create(password, iterations);
 
-    private static (byte[] Stored, byte[] Server) Keys(string password, byte[] salt, int iterations)
-    {
-        var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password.Normalize(NormalizationForm.FormKC)), salt, iterations, HashAlgorithmName.SHA256, 32);
-        var clientKey = HMACSHA256.HashData(salted, "Client Key"u8);
-        return (SHA256.HashData(clientKey), HMACSHA256.HashData(salted, "Server Key"u8));
-    }
+    private static (byte[] Stored, byte[] Server) Keys(string password, byte[] salt, int iterations) =>
+        Wasql.Database.Security.PasswordVerifier.Keys(password, salt, iterations);
 
     internal sealed record Verifier(int Iterations, byte[] Salt, byte[] StoredKey, byte[] ServerKey);
 

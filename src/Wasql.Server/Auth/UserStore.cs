@@ -1,37 +1,32 @@
-// Users for SCRAM authentication, kept in the database file in the catalog table wasql_users
-// (name, SCRAM verifier). Written by `wasql serve --user NAME=PASSWORD` and by CREATE/ALTER/DROP USER.
+// The server's view of the database's roles for authentication: SCRAM verifiers by name, and the superusers named by
+// `wasql serve --user NAME=PASSWORD`. Roles themselves live in the database layer (wasql_roles, CREATE USER, GRANT).
 using Wasql.Server.Backend;
 
 namespace Wasql.Server.Auth;
 
 public sealed class UserStore(ISqlBackend backend)
 {
-    public const string Table = "wasql_users";
-    private readonly object _lock = new();
-    private bool _created;
+    /// <summary>The database's role table (name, superuser, verifier).</summary>
+    public const string Table = "wasql_roles";
 
     private T With<T>(Func<ISqlSession, T> f)
     {
-        lock (_lock)
-        {
-            using var s = backend.Connect();
-            if (!_created)
-            {
-                s.Execute($"CREATE TABLE IF NOT EXISTS {Table} (name TEXT PRIMARY KEY, verifier TEXT NOT NULL)");
-                _created = true;
-            }
-            return f(s);
-        }
+        using var s = backend.Connect(); // an internal session: a local superuser that query plugins do not see
+        return f(s);
     }
 
+    /// <summary>Creates or updates a superuser with this password.</summary>
     public void SetPassword(string user, string password) => With(s =>
-        s.Execute($"INSERT INTO {Table}(name, verifier) VALUES ($1, $2) ON CONFLICT(name) DO UPDATE SET verifier = excluded.verifier",
-            [user, Scram.CreateVerifier(password)]));
+    {
+        string name = Quote(user), literal = password.Replace("'", "''");
+        s.Execute($"CREATE USER IF NOT EXISTS {name} SUPERUSER");
+        return s.Execute($"ALTER USER {name} WITH SUPERUSER PASSWORD '{literal}'");
+    });
 
-    public bool Drop(string user) => With(s => s.Execute($"DELETE FROM {Table} WHERE name = $1", [user]).RecordsAffected > 0);
-
-    public bool Exists(string user) => GetVerifier(user) is not null;
+    public bool Exists(string user) => With(s => s.Execute($"SELECT 1 FROM {Table} WHERE name = $1", [user.ToLowerInvariant()]).Rows.Count > 0);
 
     public string? GetVerifier(string user) => With(s =>
-        s.Execute($"SELECT verifier FROM {Table} WHERE name = $1", [user]).Rows is [var row, ..] ? row[0] as string : null);
+        s.Execute($"SELECT verifier FROM {Table} WHERE name = $1", [user.ToLowerInvariant()]).Rows is [var row, ..] ? row[0] as string : null);
+
+    private static string Quote(string name) => "\"" + name.ToLowerInvariant().Replace("\"", "\"\"") + "\"";
 }

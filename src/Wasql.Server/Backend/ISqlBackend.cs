@@ -27,7 +27,9 @@ public interface ISqlSession : IDisposable
 }
 
 /// <summary>Who a session is for: the startup packet's user, database and application_name and the peer address.</summary>
-public sealed record ClientInfo(string User, string Address, string Database, string ApplicationName);
+/// <param name="Trusted">Trust authentication: a user name that names no role gets a superuser session (local
+/// development); with SCRAM the role was verified and must exist.</param>
+public sealed record ClientInfo(string User, string Address, string Database, string ApplicationName, bool Trusted = false);
 
 public sealed record SqlColumn(string Name, string? DeclaredType);
 

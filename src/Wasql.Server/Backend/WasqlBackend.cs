@@ -12,7 +12,11 @@ public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
     {
         var connection = Database.Connect();
         if (client is null) connection.ExtensionsEnabled = false;
-        else connection.Session = new Wasql.Database.Extensions.SessionInfo(client.User, client.Address, client.Database, client.ApplicationName);
+        else
+        {
+            connection.Session = new Wasql.Database.Extensions.SessionInfo(client.User, client.Address, client.Database, client.ApplicationName);
+            connection.SetRole(client.User, unknownIsSuperuser: client.Trusted);
+        }
         return new Session(connection);
     });
 

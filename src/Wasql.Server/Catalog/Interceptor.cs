@@ -1,5 +1,5 @@
 // Statements the server answers itself instead of the database: SET/SHOW/RESET/DISCARD, transaction
-// control with Postgres semantics (warnings, BEGIN ISOLATION LEVEL), CREATE/ALTER/DROP USER, version(),
+// control with Postgres semantics (warnings, BEGIN ISOLATION LEVEL), version(),
 // and catalog queries (PgCatalog). Runs on the connection's DB thread.
 using System.Text.RegularExpressions;
 using Wasql.Server.Backend;
@@ -33,7 +33,6 @@ internal static partial class Interceptor
         if (w == "CLOSE" && CloseAllRegex().IsMatch(sql)) return true;
         if (w == "SELECT" && AdvisoryUnlockAllRegex().IsMatch(sql)) return true;
         if (w == "SHOW") return ShowRegex().Match(sql) is { Success: true } m && Settings.IsKnown(m.Groups[1].Value);
-        if (w is "CREATE" or "ALTER" or "DROP") return UserRegex().IsMatch(sql);
         return PgCatalog.IsCatalogQuery(sql);
     }
 
@@ -101,36 +100,8 @@ internal static partial class Interceptor
                     c.Session.Execute(rollback ? "ROLLBACK" : "COMMIT");
                     return Tag(rollback ? "ROLLBACK" : "COMMIT");
                 }
-            case "CREATE": case "ALTER": case "DROP":
-                {
-                    var m = UserRegex().Match(sql);
-                    return m.Success ? Users(c, w, m) : null;
-                }
         }
         return PgCatalog.TryAnswer(c, sql);
-    }
-
-    private static SqlResult Users(PgConnection c, string verb, Match m)
-    {
-        var name = m.Groups[2].Value.Trim('"');
-        var store = c.Server.Users;
-        var kind = m.Groups[1].Value.ToUpperInvariant();
-        if (verb == "DROP")
-        {
-            bool ifExists = m.Groups[0].Value.Contains("IF EXISTS", StringComparison.OrdinalIgnoreCase);
-            if (!store.Drop(name) && !ifExists) throw new SqlError("42704", $"role \"{name}\" does not exist");
-            return Tag("DROP " + kind);
-        }
-        var pw = PasswordRegex().Match(m.Groups[3].Value);
-        if (verb == "CREATE" && store.Exists(name)) throw new SqlError("42710", $"role \"{name}\" already exists");
-        if (verb == "ALTER" && !store.Exists(name)) throw new SqlError("42704", $"role \"{name}\" does not exist");
-        if (!pw.Success)
-        {
-            if (verb == "ALTER") return Tag("ALTER " + kind);
-            throw new SqlError("0A000", "CREATE USER needs PASSWORD '...' (users authenticate with SCRAM-SHA-256)");
-        }
-        store.SetPassword(name, pw.Groups[1].Value.Replace("''", "'"));
-        return Tag(verb + " " + kind);
     }
 
     internal static SqlResult Tag(string tag) => new() { Columns = [], Rows = [], CommandTag = tag };
@@ -144,10 +115,6 @@ internal static partial class Interceptor
 
     [GeneratedRegex(@"^\s*SHOW\s+([A-Za-z_][A-Za-z0-9_.]*)\s*;?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex ShowRegex();
-    [GeneratedRegex(@"^\s*(?:CREATE|ALTER|DROP)\s+(USER|ROLE)\s+(?:IF\s+EXISTS\s+)?(""[^""]+""|[A-Za-z_][A-Za-z0-9_]*)(.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
-    private static partial Regex UserRegex();
-    [GeneratedRegex(@"PASSWORD\s+'((?:[^']|'')*)'", RegexOptions.IgnoreCase)]
-    private static partial Regex PasswordRegex();
     [GeneratedRegex(@"^\s*DISCARD\s+(ALL|PLANS|SEQUENCES|TEMP|TEMPORARY)\s*;?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex DiscardRegex();
     [GeneratedRegex(@"^\s*DEALLOCATE\s+(?:PREPARE\s+)?(""[^""]+""|[A-Za-z_][A-Za-z0-9_]*)\s*;?\s*$", RegexOptions.IgnoreCase)]

@@ -205,7 +205,8 @@ internal sealed partial class PgConnection : IDisposable
         _worker = new DbWorker($"wasql-conn-{ProcessId}");
         var address = _socket.RemoteEndPoint is System.Net.IPEndPoint ip
             ? (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString() : "local";
-        var client = new ClientInfo(User, address, database, Settings.GetValueOrDefault("application_name") ?? "");
+        var client = new ClientInfo(User, address, database, Settings.GetValueOrDefault("application_name") ?? "",
+            Trusted: _options.Auth == AuthMethod.Trust);
         try { _session = await _worker.Run(() => _server.Backend.Connect(client)); }
         catch (SqlError e) { throw new ProtocolException("could not open the database: " + e.Message, "3D000"); }
         Settings["database"] = database;

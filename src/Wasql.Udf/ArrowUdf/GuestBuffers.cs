@@ -14,7 +14,7 @@ internal static class GuestBuffers
     /// <summary>The guest memory range [ptr, ptr+len), checked (memory may have grown: taken fresh).</summary>
     public static Span<byte> Range(PooledInstance inst, string function, uint ptr, uint len)
     {
-        var mem = inst.Memory;
+        var mem = inst.Memory ?? throw new UdfException(UdfErrorKind.Protocol, function, "the module has no linear memory to pass buffers in");
         if (len > int.MaxValue || (ulong)ptr + len > (ulong)mem.Length)
             throw new UdfException(UdfErrorKind.Protocol, function, $"guest returned an out-of-bounds buffer (ptr {ptr}, len {len}, memory {mem.Length} bytes)");
         return mem.GetSpan(ptr, (int)len);

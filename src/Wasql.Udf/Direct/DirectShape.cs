@@ -62,6 +62,10 @@ internal sealed class DirectShape
         {
             bool alloc = exports.Any(x => x.Name == "alloc" && x.Type is FuncType a && a.Params.SequenceEqual([ValType.I32, ValType.I32]) && a.Results.SequenceEqual([ValType.I32]));
             bool dealloc = exports.Any(x => x.Name == "dealloc" && x.Type is FuncType d && d.Params.SequenceEqual([ValType.I32, ValType.I32, ValType.I32]) && d.Results.Length == 0);
+            bool memory = exports.Any(x => x.Name == "memory" && x.Kind == ExternKind.Memory);
+            if (!memory)
+                throw new UdfException(UdfErrorKind.Signature, exportName,
+                    $"{signature} passes text/bytea, so module '{module.Name}' must export its linear memory as 'memory'");
             if (!alloc || !dealloc)
                 throw new UdfException(UdfErrorKind.Signature, exportName,
                     $"{signature} passes text/bytea, so module '{module.Name}' must export alloc(i32 len, i32 align) -> i32 and dealloc(i32 ptr, i32 len, i32 align)");

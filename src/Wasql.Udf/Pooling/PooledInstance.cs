@@ -36,7 +36,9 @@ internal sealed class PooledInstance
     public WasiContext Wasi { get; }
     public WasiOutput Stdout { get; }
     public WasiOutput Stderr { get; }
-    public Memory Memory { get; }
+    /// <summary>The module's linear memory; null for a module without one (sdk/DIRECT_ABI.md: only modules passing
+    /// text/bytea need a memory, and DirectShape.Check requires it at bind time for those).</summary>
+    public Memory? Memory { get; }
 
     public PooledInstance(UdfModule module)
     {
@@ -67,8 +69,7 @@ internal sealed class PooledInstance
                 EndCall();
                 Cold = false;
             }
-            Memory = Instance.GetMemory("memory") ?? Instance.DefaultMemory
-                ?? throw new UdfException(UdfErrorKind.InvalidModule, null, $"module '{module.Name}' exports no memory");
+            Memory = Instance.GetMemory("memory") ?? Instance.DefaultMemory;
         }
         catch (UdfException)
         {
@@ -189,8 +190,10 @@ internal sealed class PooledInstance
 
     private bool NearMemoryCap() => Memory is { } m && m.Length + Wasql.Wasm.Memory.PageSize * 16L > _memoryCap;
 
+    /// <summary>Frees the instance at once (its linear memory too); only called when no call is running on it.</summary>
     public void Destroy()
     {
         try { Wasi.Dispose(); } catch (ObjectDisposedException) { }
+        Store.Dispose();
     }
 }

@@ -21,6 +21,9 @@ public sealed class HostDirectoryFs : IWasiFileSystem
         _device = Hash(Root) | 1;
     }
 
+    /// <summary>The device number every file of this preopen reports (one per preopen, not the host's).</summary>
+    internal ulong Device => _device;
+
     private string Full(string path) => path.Length == 0 ? Root : Path.Join(Root, path);
 
     internal static ulong Hash(string s)
@@ -33,6 +36,9 @@ public sealed class HostDirectoryFs : IWasiFileSystem
         }
         return h;
     }
+
+    /// <summary>The host's inode number where it can be read (so hard links agree), else a hash of the path.</summary>
+    private static ulong InodeOf(string full) => UnixFileApi.TryStat(full, out var host) ? host.Inode : Hash(full);
 
     internal static long ToNs(DateTime utc) => (utc.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) * 100;
     internal static DateTime FromNs(long ns) => DateTime.UnixEpoch.AddTicks(ns / 100);
@@ -53,7 +59,7 @@ public sealed class HostDirectoryFs : IWasiFileSystem
     internal FileStat StatOf(FileSystemInfo info, string full)
     {
         var type = TypeOf(info);
-        return new FileStat
+        var stat = new FileStat
         {
             Device = _device,
             Inode = Hash(full),
@@ -69,6 +75,15 @@ public sealed class HostDirectoryFs : IWasiFileSystem
             ModifyTime = ToNs(info.LastWriteTimeUtc),
             ChangeTime = ToNs(info.LastWriteTimeUtc),
         };
+        if (UnixFileApi.TryStat(full, out var host))
+        {
+            stat.Inode = host.Inode;
+            stat.LinkCount = host.LinkCount;
+            stat.AccessTime = host.AccessNs;
+            stat.ModifyTime = host.ModifyNs;
+            stat.ChangeTime = host.ChangeNs;
+        }
+        return stat;
     }
 
     public Errno Lstat(string path, out FileStat stat)
@@ -150,7 +165,7 @@ public sealed class HostDirectoryFs : IWasiFileSystem
             var di = new DirectoryInfo(full);
             if (!di.Exists) return File.Exists(full) ? Errno.NotDir : Errno.NoEnt;
             foreach (var info in di.EnumerateFileSystemInfos())
-                entries.Add(new DirEntry(info.Name, TypeOf(info), Hash(info.FullName)));
+                entries.Add(new DirEntry(info.Name, TypeOf(info), InodeOf(info.FullName)));
             entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
             return Errno.Success;
         }
@@ -299,8 +314,13 @@ public sealed class HostDirectoryFs : IWasiFileSystem
             var full = Full(path);
             var info = Info(full);
             if (info is null) return Missing(path);
-            if (info.LinkTarget is not null) return Errno.NotSup; // would follow the link on the host
             if (ReadOnly) return Errno.Rofs;
+            if (UnixFileApi.Available)
+            {
+                int err = UnixFileApi.SetTimesNoFollow(full, change.AccessNs, change.ModifyNs);
+                return err == 0 ? Errno.Success : FromHostErrno(err);
+            }
+            if (info.LinkTarget is not null) return Errno.NotSup; // .NET's setters would follow the link on the host
             if (change.AccessNs is long a) info.LastAccessTimeUtc = FromNs(a);
             if (change.ModifyNs is long m) info.LastWriteTimeUtc = FromNs(m);
             return Errno.Success;
@@ -335,7 +355,7 @@ public sealed class HostDirectoryFs : IWasiFileSystem
         _ => Errno.Io,
     };
 
-    private static Errno FromHostErrno(int errno) => OperatingSystem.IsLinux() ? errno switch
+    internal static Errno FromHostErrno(int errno) => OperatingSystem.IsLinux() ? errno switch
     {
         1 => Errno.Perm, 2 => Errno.NoEnt, 5 => Errno.Io, 9 => Errno.BadF, 13 => Errno.Acces, 16 => Errno.Busy,
         17 => Errno.Exist, 18 => Errno.XDev, 20 => Errno.NotDir, 21 => Errno.IsDir, 22 => Errno.Inval, 23 => Errno.NFile,
@@ -400,6 +420,16 @@ internal sealed class HostFile(HostDirectoryFs fs, SafeFileHandle handle, string
         stat = default;
         try
         {
+            if (UnixFileApi.TryStat(handle, out var host))
+            {
+                stat = new FileStat
+                {
+                    Device = fs.Device, Inode = host.Inode, Type = FileType.RegularFile, LinkCount = host.LinkCount,
+                    Size = (ulong)RandomAccess.GetLength(handle),
+                    AccessTime = host.AccessNs, ModifyTime = host.ModifyNs, ChangeTime = host.ChangeNs,
+                };
+                return Errno.Success;
+            }
             stat = fs.StatOf(new FileInfo(fullPath), fullPath);
             stat.Size = (ulong)RandomAccess.GetLength(handle);
             stat.ModifyTime = HostDirectoryFs.ToNs(File.GetLastWriteTimeUtc(handle));
@@ -439,6 +469,11 @@ internal sealed class HostFile(HostDirectoryFs fs, SafeFileHandle handle, string
     {
         try
         {
+            if (UnixFileApi.Available)
+            {
+                int err = UnixFileApi.SetTimes(handle, change.AccessNs, change.ModifyNs);
+                return err == 0 ? Errno.Success : HostDirectoryFs.FromHostErrno(err);
+            }
             if (change.AccessNs is long a) File.SetLastAccessTimeUtc(handle, HostDirectoryFs.FromNs(a));
             if (change.ModifyNs is long m) File.SetLastWriteTimeUtc(handle, HostDirectoryFs.FromNs(m));
             return Errno.Success;

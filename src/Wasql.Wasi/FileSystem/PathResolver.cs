@@ -1,6 +1,8 @@
 // Resolves a guest path against a directory descriptor without ever leaving the preopen: every component is
 // walked here (not by the OS), "..", absolute paths and symlinks are expanded by hand, and anything that would
-// climb above the filesystem root fails with ENOTCAPABLE. Symlink targets that are absolute are refused too.
+// climb above the directory descriptor it starts from fails with ENOTCAPABLE. Invariant: a descriptor is a capability
+// for its own subtree only (as in cap-std), so a resolved path always has the start directory as a prefix; an open
+// subdirectory never grants its parent, not even through symlinks. Symlink targets that are absolute are refused too.
 namespace Wasql.Wasi.FileSystem;
 
 internal static class PathResolver
@@ -25,6 +27,7 @@ internal static class PathResolver
 
         var stack = new List<string>();
         if (start.Length > 0) stack.AddRange(start.Split('/'));
+        int floor = stack.Count; // ".." may not pop the start directory's own components
         // Pending components, last element = next to visit.
         var pending = new List<string>();
         PushComponents(pending, path);
@@ -37,7 +40,7 @@ internal static class PathResolver
             if (c.Length == 0 || c == ".") continue;
             if (c == "..")
             {
-                if (stack.Count == 0) return Errno.NotCapable;
+                if (stack.Count == floor) return Errno.NotCapable;
                 stack.RemoveAt(stack.Count - 1);
                 continue;
             }

@@ -38,6 +38,7 @@ internal sealed partial class FunctionCompiler
     private LocalBuilder? _fuelLocal;
     /// <summary>The value of an f32/f64.const just emitted (see EmitFloatArithmetic).</summary>
     private double? _lastFloatConst, _precedingFloatConst;
+    private long? _lastIntConst, _precedingIntConst;
     private readonly bool _fuel, _interruptible;
     /// <summary>Baseline code of a tiered module: never split, counts its calls and loop iterations (TierUpCompiler).</summary>
     private readonly bool _baseline;
@@ -113,6 +114,8 @@ internal sealed partial class FunctionCompiler
             _pendingFuel++;
             _precedingFloatConst = _lastFloatConst;
             _lastFloatConst = null;
+            _precedingIntConst = _lastIntConst;
+            _lastIntConst = null;
             if (op is Opcode.Block or Opcode.Loop or Opcode.If && _plan.ByStart.TryGetValue(at, out var region) && region != _mode?.Region)
             {
                 EmitRegionCall(region);
@@ -161,8 +164,8 @@ internal sealed partial class FunctionCompiler
             case Opcode.LocalTee: EmitLocalSet(r.ReadU32(), tee: true); return;
             case Opcode.GlobalGet: EmitGlobalGet(r.ReadU32()); return;
             case Opcode.GlobalSet: EmitGlobalSet(r.ReadU32()); return;
-            case Opcode.I32Const: _il.EmitI4(r.ReadS32()); Push(ValType.I32); return;
-            case Opcode.I64Const: _il.EmitI8(r.ReadS64()); Push(ValType.I64); return;
+            case Opcode.I32Const: { int v = r.ReadS32(); _il.EmitI4(v); _lastIntConst = v; Push(ValType.I32); return; }
+            case Opcode.I64Const: { long v = r.ReadS64(); _il.EmitI8(v); _lastIntConst = v; Push(ValType.I64); return; }
             case Opcode.F32Const: EmitF32Const(r.ReadF32Bits()); return;
             case Opcode.F64Const: EmitF64Const(r.ReadF64Bits()); return;
             case >= Opcode.I32Load and <= Opcode.I64Store32:

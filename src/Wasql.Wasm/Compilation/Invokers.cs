@@ -59,12 +59,16 @@ internal static class Invokers
         return dm.CreateDelegate<UntypedInvoker>();
     }
 
-    /// <summary>catch (TrapException e) { Backtrace.Fill(e); throw; }</summary>
+    /// <summary>catch (TrapException e) { Backtrace.Fill(e); throw; } catch (Exception e) { throw Backtrace.HostError(e); }:
+    /// whatever a host function threw leaves the guest call as a HostError trap with the original as InnerException.</summary>
     private static void EmitBacktraceHandler(ILGenerator il)
     {
         il.BeginCatchBlock(typeof(TrapException));
         il.Emit(OpCodes.Call, Runtime.Backtrace.FillMethod);
         il.Emit(OpCodes.Rethrow);
+        il.BeginCatchBlock(typeof(Exception));
+        il.Emit(OpCodes.Call, Runtime.Backtrace.HostErrorMethod);
+        il.Emit(OpCodes.Throw);
     }
 
     private static void StoreResult(ILGenerator il, int index, LocalBuilder value, ValType t)

@@ -98,6 +98,12 @@ public sealed class ModuleInfo
 
     public FuncType FunctionType(uint funcIndex) => Types[(int)FunctionTypes[(int)funcIndex]];
 
-    public string FunctionDisplayName(uint funcIndex) =>
-        FunctionNames.TryGetValue(funcIndex, out var n) ? n : $"func[{funcIndex}]";
+    /// <summary>The name section's name, else the first export name of the function, else "func[N]".</summary>
+    public string FunctionDisplayName(uint funcIndex)
+    {
+        if (FunctionNames.TryGetValue(funcIndex, out var n)) return n;
+        foreach (var export in Exports)
+            if (export.Kind == ExternKind.Func && export.Index == funcIndex) return export.Name;
+        return $"func[{funcIndex}]";
+    }
 }

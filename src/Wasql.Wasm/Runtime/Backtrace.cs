@@ -12,7 +12,24 @@ internal static class Backtrace
     public static void Fill(TrapException e)
     {
         if (e.Backtrace.Count > 0) return;
+        (e.Backtrace, e.OmittedFrames) = FramesOf(e);
+    }
+
+    /// <summary>Frames kept on a trap; the rest are only counted (a stack exhaustion passes ~100,000 frames).</summary>
+    public const int MaxFrames = 1000;
+
+    /// <summary>A host function's exception as the trap it becomes at the host boundary (like wasmtime's host errors):
+    /// code HostError, the original as InnerException, and the wasm frames the exception passed through.</summary>
+    public static TrapException HostError(Exception e)
+    {
+        var (frames, omitted) = FramesOf(e);
+        return new(TrapCode.HostError, $"{e.GetType().Name}: {e.Message}", e) { Backtrace = frames, OmittedFrames = omitted };
+    }
+
+    private static (List<string> Frames, int Omitted) FramesOf(Exception e)
+    {
         var frames = new List<string>();
+        int omitted = 0;
         bool lastWasRegion = false;
         foreach (var frame in new StackTrace(e, false).GetFrames())
         {
@@ -26,11 +43,16 @@ internal static class Backtrace
             if (name.Length < 2 || name[0] is not ('f' or 'b' or 'r') || !uint.TryParse(digits, out uint index)) continue;
             string display = (module!.ModuleName is { } mn ? mn + "!" : "") + module.FunctionDisplayName(index);
             bool isRegion = name[0] == 'r';
-            if (!(lastWasRegion && frames.Count > 0 && frames[^1] == display)) frames.Add(display);
+            if (!(lastWasRegion && frames.Count > 0 && frames[^1] == display))
+            {
+                if (frames.Count < MaxFrames) frames.Add(display);
+                else omitted++;
+            }
             lastWasRegion = isRegion;
         }
-        e.Backtrace = frames;
+        return (frames, omitted);
     }
 
     public static readonly MethodInfo FillMethod = typeof(Backtrace).GetMethod(nameof(Fill))!;
+    public static readonly MethodInfo HostErrorMethod = typeof(Backtrace).GetMethod(nameof(HostError))!;
 }

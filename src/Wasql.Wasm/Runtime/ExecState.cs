@@ -23,11 +23,18 @@ public sealed class ExecState
     internal int GuestStackBytes;
     internal int ReserveBytes;
 
+    /// <summary>Set by <see cref="Store.Dispose"/>: every later host-to-guest entry fails.</summary>
+    internal bool Disposed;
+
     /// <summary>Called on every host-to-guest entry: computes this thread's guest stack floor.</summary>
     public void Enter()
     {
+        if (Disposed) ThrowDisposed();
         StackLimit = StackGuard.LimitForCurrentThread(GuestStackBytes, ReserveBytes);
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(Store), "the store was disposed");
 }
 
 /// <summary>Finds the bounds of the current thread's stack (once per thread) so recursion traps instead of crashing.</summary>

@@ -8,6 +8,7 @@ internal static class Instantiator
 {
     public static Instance Instantiate(Store store, Module module, Extern[] imports)
     {
+        ObjectDisposedException.ThrowIf(store.IsDisposed, store);
         if (module.Engine != store.Engine) throw new LinkException("the module was compiled by a different engine than the store's");
         var m = module.Info;
         var instance = new Instance(module, store);
@@ -29,6 +30,9 @@ internal static class Instantiator
                     var expected = m.Types[(int)imp.TypeIndex];
                     if (e is not Function f) throw Incompatible(what, "a function", e);
                     if (!f.Type.Equals(expected)) throw new LinkException($"incompatible import type for {what}: expected function {expected}, got {f.Type}");
+                    // A function runs against its own store's limits, fuel and data: it cannot serve another store.
+                    if (f.Store != store)
+                        throw new LinkException($"import {what}: the function belongs to another store (define host functions on the store you instantiate into)");
                     functions[fi++] = f.BindCaller(instance);
                     break;
                 case ExternKind.Table:
@@ -67,7 +71,7 @@ internal static class Instantiator
 
         for (int i = m.ImportedTableCount; i < m.Tables.Count; i++) tables[i] = new Table(m.Tables[i], null, store.Limits);
         ctx.Tables = tables;
-        if (memory is null && m.Memories.Count > 0) memory = new Memory(m.Memories[0], store.Limits);
+        if (memory is null && m.Memories.Count > 0) memory = store.Track(new Memory(m.Memories[0], store.Limits));
         ctx.Memory = memory;
         instance.DefaultMemory = memory;
 

@@ -6,7 +6,11 @@ using System.Runtime.InteropServices;
 
 namespace Wasql.Wasm;
 
-public sealed unsafe class Memory : Extern
+/// <summary>A linear memory. Its bytes live in native memory that is reported to the GC (so dropped memories are
+/// collected promptly) and freed by <see cref="Dispose"/> (or <see cref="Store.Dispose"/>), else by the finalizer.
+/// After disposal the memory is empty: guest accesses trap out of bounds and growth fails, never touching freed memory.
+/// Dispose only while no guest code of its store runs (a store is used by one thread at a time).</summary>
+public sealed unsafe class Memory : Extern, IDisposable
 {
     public const int PageSize = 65536;
     public const uint MaxPages = 65536;
@@ -33,14 +37,46 @@ public sealed unsafe class Memory : Extern
             throw new ResourceLimitException($"memory of {type.Limits.Min} pages ({bytes} bytes) exceeds the store's limit of {limits.MaxMemoryBytes} bytes");
         Base = (nint)NativeMemory.AllocZeroed((nuint)Math.Max(bytes, 1));
         Length = bytes;
+        ReportAllocated(bytes);
     }
 
-    public static Memory Create(Store store, MemoryType type) => new(type, store.Limits);
+    public static Memory Create(Store store, MemoryType type) => store.Track(new Memory(type, store.Limits));
 
-    ~Memory()
+    private readonly object _freeLock = new();
+    private long _reportedBytes;
+    private bool _disposed;
+
+    /// <summary>Whether the memory was disposed (it is then empty).</summary>
+    public bool IsDisposed => _disposed;
+
+    private void ReportAllocated(long bytes)
     {
-        if (Base != 0) NativeMemory.Free((void*)Base);
-        Base = 0;
+        if (bytes <= 0) return;
+        GC.AddMemoryPressure(bytes);
+        _reportedBytes += bytes;
+    }
+
+    /// <summary>Frees the memory's bytes now. Idempotent.</summary>
+    public void Dispose()
+    {
+        Free();
+        GC.SuppressFinalize(this);
+    }
+
+    ~Memory() => Free();
+
+    private void Free()
+    {
+        lock (_freeLock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            Length = 0; // first, so that any later access is out of bounds
+            if (Base != 0) NativeMemory.Free((void*)Base);
+            Base = 0;
+            if (_reportedBytes > 0) GC.RemoveMemoryPressure(_reportedBytes);
+            _reportedBytes = 0;
+        }
     }
 
     public uint Pages => (uint)(Length / PageSize);
@@ -48,6 +84,7 @@ public sealed unsafe class Memory : Extern
     /// <summary>memory.grow: returns the old size in pages, or -1 if the growth is refused.</summary>
     public int Grow(uint deltaPages)
     {
+        if (_disposed) return -1;
         uint old = Pages;
         if (deltaPages == 0) return (int)old;
         ulong newPages = (ulong)old + deltaPages;
@@ -67,11 +104,14 @@ public sealed unsafe class Memory : Extern
         if (newBytes - Length > int.MaxValue)
             new Span<byte>((byte*)p + Length + int.MaxValue, (int)(newBytes - Length - int.MaxValue)).Clear();
         Base = (nint)p;
+        ReportAllocated(newBytes - Length);
         Length = newBytes;
         return (int)old;
     }
 
-    /// <summary>A view of [offset, offset+length). Invalid after the memory grows.</summary>
+    /// <summary>A view of [offset, offset+length). Invalid after the memory grows. Every Read*/Write* helper goes
+    /// through it, so a guest pointer outside the memory is an <see cref="ArgumentOutOfRangeException"/> naming the range
+    /// (inside a host function that becomes a HostError trap for the guest).</summary>
     public Span<byte> GetSpan(long offset, int length)
     {
         if (offset < 0 || length < 0 || offset + length > Length)
@@ -90,6 +130,16 @@ public sealed unsafe class Memory : Extern
     public void WriteInt64(long offset, long v) => BinaryPrimitives.WriteInt64LittleEndian(GetSpan(offset, 8), v);
     public float ReadSingle(long offset) => BinaryPrimitives.ReadSingleLittleEndian(GetSpan(offset, 4));
     public double ReadDouble(long offset) => BinaryPrimitives.ReadDoubleLittleEndian(GetSpan(offset, 8));
+    public void WriteSingle(long offset, float v) => BinaryPrimitives.WriteSingleLittleEndian(GetSpan(offset, 4), v);
+    public void WriteDouble(long offset, double v) => BinaryPrimitives.WriteDoubleLittleEndian(GetSpan(offset, 8), v);
+
+    /// <summary>Writes <paramref name="value"/> as UTF-8 (no terminator) and returns the number of bytes written.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">the bytes do not fit in the memory at <paramref name="offset"/></exception>
+    public int WriteString(long offset, string value)
+    {
+        int n = System.Text.Encoding.UTF8.GetByteCount(value);
+        return System.Text.Encoding.UTF8.GetBytes(value, GetSpan(offset, n));
+    }
 
     /// <summary>Reads a UTF-8 string of a given byte length.</summary>
     public string ReadString(long offset, int length) => System.Text.Encoding.UTF8.GetString(GetSpan(offset, length));

@@ -12,6 +12,14 @@ namespace Wasql.Wasm.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe partial class VmHelpers
 {
+    // ---- reinterpretation ---------------------------------------------------------------------
+    // f32.reinterpret_i32 through a vector register instead of BitConverter.Int32BitsToSingle: RyuJIT folds
+    // BITCAST(small-typed load) into a 4-byte float load, so `i32.load16_s` + `f32.reinterpret_i32` read two bytes too
+    // many (found by the wasmtime differential fuzz test; see WasmtimeOracleTests and EngineRegressionTests).
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    public static float F32ReinterpretI32(int bits) =>
+        System.Runtime.Intrinsics.Vector128.ToScalar(System.Runtime.Intrinsics.Vector128.AsSingle(System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(bits)));
+
     // ---- traps --------------------------------------------------------------------------------
     // Deliberately not NoInlining: RyuJIT reads these bodies, sees they always throw and treats the call
     // sites as cold, no-return paths. Hidden behind NoInlining they look like ordinary calls and every

@@ -57,10 +57,18 @@ public sealed class TrapException : WasmException
         _ => code.ToString(),
     };
 
+    /// <summary>How many frames <see cref="ToString"/> prints (innermost first); a deep recursion has tens of thousands.</summary>
+    public const int PrintedFrames = 64;
+
+    /// <summary>Frames past <see cref="Backtrace"/>'s end that were not kept (see <c>Backtrace.MaxFrames</c>).</summary>
+    public int OmittedFrames { get; internal set; }
+
     public override string ToString()
     {
         if (Backtrace.Count == 0) return Message;
-        return Message + Environment.NewLine + "wasm backtrace:" + Environment.NewLine +
-               string.Join(Environment.NewLine, Backtrace.Select((f, i) => $"  {i}: {f}"));
+        var lines = Backtrace.Take(PrintedFrames).Select((f, i) => $"  {i}: {f}");
+        int more = Backtrace.Count - Math.Min(Backtrace.Count, PrintedFrames) + OmittedFrames;
+        if (more > 0) lines = lines.Append($"  ... {more} more frames");
+        return Message + Environment.NewLine + "wasm backtrace:" + Environment.NewLine + string.Join(Environment.NewLine, lines);
     }
 }

@@ -150,8 +150,23 @@ public class EmbeddingApiTests
         var trap = Assert.Throws<TrapException>(() => outer(0));
         Assert.Equal(TrapCode.IntegerDivideByZero, trap.Code);
         // By default small functions may be inlined, merging their frames; the chain still ends at the export.
-        Assert.Equal("func[2]", trap.Backtrace[^1]);
+        Assert.Equal("outer", trap.Backtrace[^1]); // no name section entry: the export name
         Assert.Equal(1, outer(1)); // the instance stays usable
+    }
+
+    [Fact]
+    public void DeepRecursionBacktracesAreCapped()
+    {
+        var (_, _, inst) = Load("""
+            (module (func $down (export "down") (param i32) (result i32)
+              (i32.add (call $down (i32.add (local.get 0) (i32.const 1))) (i32.const 1))))
+            """);
+        var trap = Assert.Throws<TrapException>(() => inst.GetFunction<Func<int, int>>("down")(0));
+        Assert.Equal(TrapCode.StackExhausted, trap.Code);
+        Assert.True(trap.Backtrace.Count <= 1000, $"{trap.Backtrace.Count} frames kept");
+        var printed = trap.ToString().Split(Environment.NewLine);
+        Assert.True(printed.Length <= TrapException.PrintedFrames + 3, $"{printed.Length} lines printed");
+        Assert.Matches(@"^  \.\.\. \d+ more frames$", printed[^1]);
     }
 
     [Fact]
@@ -164,18 +179,86 @@ public class EmbeddingApiTests
               (func (export "outer") (param i32) (result i32) (call $middle (local.get 0))))
             """, config: new EngineConfig { PreciseBacktraces = true });
         var trap = Assert.Throws<TrapException>(() => inst.GetFunction<Func<int, int>>("outer")(0));
-        Assert.Equal(["inner", "middle", "func[2]"], trap.Backtrace.Select(f => f.TrimStart('$')).ToArray());
+        Assert.Equal(["inner", "middle", "outer"], trap.Backtrace.Select(f => f.TrimStart('$')).ToArray());
         Assert.Contains("wasm backtrace:", trap.ToString());
     }
 
     [Fact]
-    public void HostExceptionsPropagateThroughGuestFrames()
+    public void HostExceptionsBecomeHostErrorTrapsWithTheOriginalInside()
     {
         var (_, _, inst) = Load("""
-            (module (import "env" "fail" (func $fail)) (func (export "run") (call $fail)))
+            (module (import "env" "fail" (func $fail))
+              (func $middle (call $fail))
+              (func (export "run") (call $middle)))
             """, (store, linker) => linker.DefineFunction(store, "env", "fail", (Action)(() => throw new InvalidOperationException("boom"))));
-        var e = Assert.Throws<InvalidOperationException>(() => inst.GetFunction<Action>("run")());
-        Assert.Equal("boom", e.Message);
+        foreach (var call in new Action[] { () => inst.GetFunction<Action>("run")(), () => inst.GetFunction("run")!.Invoke() })
+        {
+            var e = Assert.Throws<TrapException>(call);
+            Assert.Equal(TrapCode.HostError, e.Code);
+            var inner = Assert.IsType<InvalidOperationException>(e.InnerException);
+            Assert.Equal("boom", inner.Message);
+            Assert.Contains("boom", e.Message);
+            Assert.Equal("run", e.Backtrace[^1]); // no name section: the export name stands in
+        }
+    }
+
+    [Fact]
+    public void HostErrorsCrossNestedGuestCallsOnce()
+    {
+        // guest -> host -> guest -> host(throws): the inner boundary wraps it; the outer one keeps that trap as it is.
+        Instance? self = null;
+        var (_, _, inst) = Load("""
+            (module (import "env" "reenter" (func $reenter)) (import "env" "fail" (func $fail))
+              (func (export "inner") (call $fail))
+              (func (export "run") (call $reenter)))
+            """, (store, linker) =>
+        {
+            linker.DefineFunction(store, "env", "reenter", (Action)(() => self!.GetFunction<Action>("inner")()));
+            linker.DefineFunction(store, "env", "fail", (Action)(() => throw new FormatException("deep")));
+        });
+        self = inst;
+        var e = Assert.Throws<TrapException>(() => inst.GetFunction<Action>("run")());
+        Assert.Equal(TrapCode.HostError, e.Code);
+        Assert.IsType<FormatException>(e.InnerException);
+    }
+
+    [Fact]
+    public void HostFunctionsOfOneStoreDoNotLinkIntoAnother()
+    {
+        var engine = new Wasm.Engine();
+        var storeA = new Store(engine);
+        var linker = new Linker(engine);
+        linker.DefineFunction(storeA, "env", "f", (Action)(() => { }));
+        var module = Module.Compile(engine, WatTool.Assemble("(module (import \"env\" \"f\" (func)))"));
+        linker.Instantiate(storeA, module);
+        var e = Assert.Throws<LinkException>(() => linker.Instantiate(new Store(engine), module));
+        Assert.Contains("another store", e.Message);
+    }
+
+    [Fact]
+    public void MemoryWritesMatchReadsAndBadPointersAreClearErrors()
+    {
+        var memory = Memory.Create(new Store(new Wasm.Engine()), new MemoryType(new Limits(1, null)));
+        memory.WriteSingle(8, 1.5f);
+        memory.WriteDouble(16, -2.25);
+        int n = memory.WriteString(32, "héllo");
+        Assert.Equal((1.5f, -2.25, 6, "héllo"), (memory.ReadSingle(8), memory.ReadDouble(16), n, memory.ReadString(32, n)));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => memory.ReadString(Memory.PageSize - 2, 10));
+        Assert.Contains("outside the memory", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => memory.WriteString(Memory.PageSize - 1, "ab"));
+    }
+
+    [Fact]
+    public void ABadGuestPointerInAHostFunctionTrapsTheGuest()
+    {
+        var (_, _, inst) = Load("""
+            (module (import "env" "log" (func $log (param i32 i32))) (memory 1)
+              (func (export "run") (call $log (i32.const 65530) (i32.const 100))))
+            """, (store, linker) => linker.DefineFunction(store, "env", "log",
+            (Action<Caller, int, int>)((caller, ptr, len) => caller.GetMemory()!.ReadString(ptr, len))));
+        var trap = Assert.Throws<TrapException>(() => inst.GetFunction<Action>("run")());
+        Assert.Equal(TrapCode.HostError, trap.Code);
+        Assert.IsType<ArgumentOutOfRangeException>(trap.InnerException);
     }
 
     [Fact]
