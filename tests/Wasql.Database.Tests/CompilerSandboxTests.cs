@@ -103,7 +103,7 @@ public sealed class CompilerSandboxTests
     public void CPreprocessorBombIsStoppedByTheMemoryLimit()
     {
         if (!Ready(Clang)) return;
-        var (db, cache) = Open(o => { o.CompilerLimits.AddressSpaceBytes = 1L << 30; o.CompilerLimits.CpuSeconds = 120; });
+        var (db, cache) = Open(o => { o.CompilerLimits.AddressSpaceBytes = 1L << 30; o.CompilerLimits.CpuSeconds = 120; o.CompileTimeout = TimeSpan.FromMinutes(10); });
         try
         {
             using var c = db.Connect();
@@ -123,7 +123,7 @@ public sealed class CompilerSandboxTests
     public void RustMacroBombIsStoppedByALimit()
     {
         if (!Ready(Rustc)) return;
-        var (db, cache) = Open(o => { o.CompilerLimits.AddressSpaceBytes = 1L << 30; o.CompilerLimits.CpuSeconds = 120; });
+        var (db, cache) = Open(o => { o.CompilerLimits.AddressSpaceBytes = 1L << 30; o.CompilerLimits.CpuSeconds = 120; o.CompileTimeout = TimeSpan.FromMinutes(10); });
         try
         {
             using var c = db.Connect();
@@ -144,7 +144,8 @@ public sealed class CompilerSandboxTests
     {
         if (!Ready(Clang)) return;
         // 1 CPU second cannot expand 10^9 tokens; the default 2 GiB keeps the memory limit out of the way for that second.
-        var (db, cache) = Open(o => { o.CompilerLimits.CpuSeconds = 1; });
+        // A loaded machine stretches CPU seconds into wall-clock minutes: the wall-clock limit is set far away.
+        var (db, cache) = Open(o => { o.CompilerLimits.CpuSeconds = 1; o.CompileTimeout = TimeSpan.FromMinutes(10); });
         try
         {
             using var c = db.Connect();
@@ -201,6 +202,23 @@ public sealed class CompilerSandboxTests
             busy.Cancel();
             Assert.Equal(SqlStates.QueryCanceled, first.Wait(TimeSpan.FromMinutes(2)) ? first.Result.SqlState : "timeout");
             waiting.Execute("CREATE FUNCTION two(int) RETURNS int LANGUAGE c AS $$ int two(int a) { return 2; } $$");   // the slot is free again
+        }
+        finally { db.Dispose(); Directory.Delete(cache, true); }
+    }
+
+    [Fact]
+    public void FunctionNameCannotSmuggleCompilerFlags()
+    {
+        var (db, cache) = Open();
+        try
+        {
+            using var c = db.Connect();
+            // Quoted identifiers may hold anything; a comma would split -Wl,--export=NAME into several linker flags.
+            var e = Assert.Throws<WasqlException>(() => c.Execute(
+                "CREATE FUNCTION \"f,--export-all,-o,/tmp/x\"(int) RETURNS int LANGUAGE c AS $$ int f(int a) { return a; } $$"));
+            Assert.Equal(SqlStates.InvalidFunctionDefinition, e.SqlState);
+            Assert.Contains("plain identifier", e.Message);
+            Assert.Empty(Directory.GetFiles(cache));
         }
         finally { db.Dispose(); Directory.Delete(cache, true); }
     }

@@ -28,19 +28,13 @@ internal static class SandboxCommand
     public static List<string> Build(CompilerLimits limits, string scratch, string compiler, IEnumerable<string> args,
         Func<string, (EntryKind Kind, string? LinkTarget)> inspect)
     {
-        var argv = new List<string>
+        var argv = Rlimits(limits);
+        argv.AddRange(new[]
         {
-            limits.PrlimitPath,
-            $"--cpu={limits.CpuSeconds}:{limits.CpuSeconds + 5}",   // soft: SIGXCPU; hard a little later: SIGKILL
-            $"--as={limits.AddressSpaceBytes}",
-            $"--fsize={limits.FileSizeBytes}",
-            $"--nproc={limits.MaxProcesses}",
-            "--core=0",
-            "--",
             limits.BubblewrapPath,
             "--unshare-all", "--die-with-parent", "--new-session",
             "--ro-bind", "/usr", "/usr",
-        };
+        });
         foreach (var entry in SystemEntries)
         {
             var (kind, target) = inspect(entry);
@@ -60,6 +54,18 @@ internal static class SandboxCommand
         argv.AddRange(args);
         return argv;
     }
+
+    /// <summary><c>prlimit [limits] --</c>: the rlimits of every compile, sandboxed or not; the command follows.</summary>
+    public static List<string> Rlimits(CompilerLimits limits) =>
+    [
+        limits.PrlimitPath,
+        $"--cpu={limits.CpuSeconds}:{limits.CpuSeconds + 5}",   // soft: SIGXCPU; hard a little later: SIGKILL
+        $"--as={limits.AddressSpaceBytes}",
+        $"--fsize={limits.FileSizeBytes}",
+        $"--nproc={limits.MaxProcesses}",
+        "--core=0",
+        "--",
+    ];
 
     /// <summary>The real host lookup for <see cref="Build"/>.</summary>
     public static (EntryKind Kind, string? LinkTarget) InspectHost(string path)

@@ -22,6 +22,11 @@ internal static partial class SourceCompiler
     public static byte[] Compile(WasqlDatabase database, string language, string name, IReadOnlyList<string> args, string result,
         string body, int position, Func<bool> canceled)
     {
+        // The name becomes a source identifier and part of a linker flag (-Wl,--export=NAME, where commas split
+        // flags), so only plain identifiers pass.
+        if (!Identifier().IsMatch(name))
+            throw new WasqlException(SqlStates.InvalidFunctionDefinition,
+                $"LANGUAGE {language} needs a function name that is a plain identifier (letters, digits, _), not \"{name}\"", position);
         var options = database.Options;
         var limits = options.CompilerLimits;
         var (compiler, fileName, source, flags) = language == "rust"
@@ -100,10 +105,7 @@ internal static partial class SourceCompiler
     /// <summary>Without the sandbox the rlimits still apply (when prlimit exists).</summary>
     private static List<string> Unsandboxed(CompilerLimits limits, string executable, IEnumerable<string> args)
     {
-        var argv = new List<string>();
-        if (File.Exists(limits.PrlimitPath))
-            argv.AddRange([limits.PrlimitPath, $"--cpu={limits.CpuSeconds}:{limits.CpuSeconds + 5}", $"--as={limits.AddressSpaceBytes}",
-                $"--fsize={limits.FileSizeBytes}", $"--nproc={limits.MaxProcesses}", "--core=0", "--"]);
+        var argv = File.Exists(limits.PrlimitPath) ? SandboxCommand.Rlimits(limits) : [];
         argv.Add(executable);
         argv.AddRange(args);
         return argv;
@@ -184,6 +186,9 @@ internal static partial class SourceCompiler
         "bytea" => result ? "Vec<u8>" : "&[u8]",
         _ => throw new WasqlException(SqlStates.FeatureNotSupported, $"type {sql} is not supported by LANGUAGE rust (direct ABI: int2, int4, int8, float4, float8, boolean, text, bytea)", position),
     };
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
+    private static partial Regex Identifier();
 
     [GeneratedRegex(@"(?m)^(\s*)(?:pub\s+)?fn\s")]
     private static partial Regex TopLevelFn();
