@@ -20,6 +20,7 @@ public sealed class UdfRuntime : IDisposable
         config.Interruptible = Limits.Deadline is not null;
         Engine = new Engine(config);
         if (Limits.Deadline is TimeSpan d) Watchdog = new Pooling.Watchdog(d);
+        Pooling.EngineWarmup.Run(Engine, new StoreLimits { MaxMemoryBytes = Limits.MaxMemoryBytes });
     }
 
     /// <summary>The limits every call runs under.</summary>
