@@ -2,22 +2,25 @@
 # Server benchmark: pgbench point reads (select-only custom script) against `wasql serve` and against a
 # real PostgreSQL 15 started here on loopback as the postgres user, same data (ROWS accounts), same client
 # count, in -M simple and -M extended. Prints a markdown table of TPS and average latency.
-# Then (write_benchmarks) many writers: an autocommit UPDATE and a TPC-B-like transaction at 8 and 32 clients, and
-# COPY FROM STDIN of 1M rows through psql's \copy, both servers.
-#   bench/server/run.sh [--quick] [--clients N] [--seconds S] [--writes-only]
+# Then (write_benchmarks, issue #21) many writers: an autocommit UPDATE and a TPC-B-like transaction at 8 and 32
+# clients, and COPY FROM STDIN of 1M rows through psql's \copy, both servers.
+#   bench/server/run.sh [--quick] [--clients N] [--seconds S] [--functions-only | --writes-only]
+# The functions block (issue #19) then runs the same point read with a wasm function in the select list, -M prepared:
+# an inline Rust direct-ABI rgcd, the Databend arrow-udf fixture's wasm_gcd, and PostgreSQL's built-in gcd as anchor.
 # Installs postgresql-15 / postgresql-contrib (pgbench) with apt-get when missing. Loopback only.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="${WASQL_BENCH_OUT:-$(mktemp -d /tmp/wasql-server-bench-XXXXXX)}"
 chmod 755 "$out"
-clients=8; threads=2; seconds=15; rows=100000; reads=1
+clients=8; threads=2; seconds=15; rows=100000; modes=1; functions=1; writes=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) seconds=5; rows=20000 ;;
         --clients) clients="$2"; shift ;;
         --seconds) seconds="$2"; shift ;;
-        --writes-only) reads=0 ;;
+        --functions-only) modes=0; writes=0 ;;
+        --writes-only) modes=0; functions=0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -62,7 +65,6 @@ CREATE TABLE pgbench_accounts(aid integer PRIMARY KEY, bid integer, abalance int
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows)
 INSERT INTO pgbench_accounts SELECT i, (i - 1) / 100000 + 1, i % 1000, 'x' FROM n;
 SQL
-read_benchmarks() {
 cat > "$out/select.sql" <<SQL
 \set aid random(1, $rows)
 SELECT abalance FROM pgbench_accounts WHERE aid = :aid;
@@ -78,6 +80,7 @@ run() {   # name port user mode
     echo "$1 $4 $tps $lat"
 }
 
+modes_table() {
 echo "== pgbench: $clients clients, $threads threads, ${seconds}s per run" >&2
 results=()
 for mode in simple extended prepared; do
@@ -102,6 +105,73 @@ for mode in ("simple", "extended", "prepared"):
     print(f"| -M {mode} | {w[0]:,.0f} | {w[1]:.3f} | {p[0]:,.0f} | {p[1]:.3f} | {w[0] / p[0]:.2f} |")
 PY
 }
+[[ $modes == 1 ]] && modes_table
+
+# ---- functions block (issue #19): per-statement overhead of a wasm function in a point read ----
+functions_table() {
+    local shared="${WASQL_SHARED:-$root/../shared}"
+    local fixture="$shared/fixtures/arrow-udf/databend_gcd.wasm"
+    [[ -f $fixture ]] || { echo "run.sh: $fixture not found (set WASQL_SHARED)" >&2; exit 1; }
+    echo "== functions: creating rgcd (inline Rust, direct ABI) and wasm_gcd (arrow-udf fixture) in wasql" >&2
+    psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $wport -U bench -d wasql >/dev/null <<SQL
+CREATE FUNCTION rgcd(bigint, bigint) RETURNS bigint LANGUAGE rust AS \$\$
+fn rgcd(mut a: i64, mut b: i64) -> i64 { while b != 0 { let t = a % b; a = b; b = t; } a.abs() }
+\$\$;
+\set wasm_binary \`base64 -w0 $fixture\`
+CREATE FUNCTION wasm_gcd(int, int) RETURNS int LANGUAGE wasm WITH (export = 'wasm_gcd') USING BASE64 :'wasm_binary';
+SQL
+    local name expr
+    for name in plain rgcd wasm_gcd pg_gcd; do
+        case $name in
+            plain) expr=abalance ;;
+            rgcd) expr="rgcd(abalance, 1000003)" ;;
+            wasm_gcd) expr="wasm_gcd(abalance, 1000003)" ;;
+            pg_gcd) expr="gcd(abalance, 1000003)" ;;
+        esac
+        printf '\\set aid random(1, %s)\nSELECT %s FROM pgbench_accounts WHERE aid = :aid;\n' "$rows" "$expr" > "$out/fn-$name.sql"
+    done
+    fnrun() {   # label port user db script
+        local log="$out/pgbench-fn-$1.log"
+        "$pgbin/pgbench" -n -h 127.0.0.1 -p "$2" -U "$3" -M prepared -c "$clients" -j "$threads" -T "$seconds" -f "$out/fn-$5.sql" "$4" > "$log" 2>&1 \
+            || { cat "$log" >&2; exit 1; }
+        echo "$1 $(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$log") $(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' "$log")"
+    }
+    # Warm-up (not recorded): the wasm code tiers up from baseline after its first few thousand calls.
+    echo "== functions: warm-up, 3 s per function" >&2
+    for name in rgcd wasm_gcd; do
+        "$pgbin/pgbench" -n -h 127.0.0.1 -p $wport -U bench -M prepared -c "$clients" -j "$threads" -T 3 -f "$out/fn-$name.sql" wasql >/dev/null 2>&1 || true
+    done
+    echo "== functions: pgbench -M prepared, $clients clients, $threads threads, ${seconds}s per run" >&2
+    local fres=()
+    fres+=("$(fnrun wasql-plain $wport bench wasql plain)")
+    fres+=("$(fnrun wasql-rgcd $wport bench wasql rgcd)")
+    fres+=("$(fnrun wasql-wasm_gcd $wport bench wasql wasm_gcd)")
+    fres+=("$(fnrun postgres-plain $pport postgres postgres plain)")
+    fres+=("$(fnrun postgres-gcd $pport postgres postgres pg_gcd)")
+    local fload
+    fload=$(cut -d' ' -f1-3 /proc/loadavg)
+    python3 - "$clients" "$threads" "$seconds" "$rows" "$fload" "${fres[@]}" <<'PY'
+import sys
+clients, threads, seconds, rows, load = sys.argv[1:6]
+r = {}
+for line in sys.argv[6:]:
+    label, tps, lat = line.split()
+    r[label] = (float(tps), float(lat))
+print(f"\npgbench -M prepared, {clients} clients, {threads} threads, {seconds} s per run, {rows} accounts, "
+      f"`SELECT <expr> FROM pgbench_accounts WHERE aid = :aid`; load average at the end {load}.\n")
+print("| server | select list | TPS | latency ms | vs the same server's plain point read |")
+print("|---|---|---:|---:|---:|")
+rows_ = [("Wasql", "abalance", "wasql-plain", "wasql-plain"),
+         ("Wasql", "rgcd(abalance, 1000003) (inline Rust, direct ABI)", "wasql-rgcd", "wasql-plain"),
+         ("Wasql", "wasm_gcd(abalance, 1000003) (Databend arrow-udf fixture)", "wasql-wasm_gcd", "wasql-plain"),
+         ("PostgreSQL 15", "abalance", "postgres-plain", "postgres-plain"),
+         ("PostgreSQL 15", "gcd(abalance, 1000003) (built-in)", "postgres-gcd", "postgres-plain")]
+for server, expr, key, base in rows_:
+    t, l = r[key]
+    print(f"| {server} | `{expr}` | {t:,.0f} | {l:.3f} | {t / r[base][0]:.2f}x |")
+PY
+}
+[[ $functions == 1 ]] && functions_table
 
 # ---------------- writes: many writers and COPY (issue #21) ----------------
 write_benchmarks() {
@@ -180,5 +250,5 @@ print(f"\nCOPY FROM STDIN (psql \\copy, text format, {copyrows} rows of 4 column
 PY
 }
 
-[[ $reads == 1 ]] && read_benchmarks
-write_benchmarks
+[[ $writes == 1 ]] && write_benchmarks
+exit 0

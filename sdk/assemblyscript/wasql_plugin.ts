@@ -231,6 +231,11 @@ export class Context {
   database(): string { return this.getOr("database", ""); }
   /** The tables the statement reads or writes (lower case). */
   tables(): string[] { return splitLines(this.get("tables")); }
+  /** Where each result column comes from: "table.column" (lower case, seen through aliases, subqueries, CTEs and
+   *  views), or "" for a computed column. One entry per result column. */
+  columnOrigins(): string[] { return splitLines(this.get("column_origins")); }
+  /** Every base-table column the statement reads anywhere, "table.column", one entry per reference. */
+  columnsRead(): string[] { return splitLines(this.get("columns_read")); }
   /** The client's IP address, or "local". */
   clientAddress(): string { return this.getOr("client_address", ""); }
   /** The client's application_name. */

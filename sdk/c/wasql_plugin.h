@@ -86,6 +86,11 @@ WASQL__IMPORT(wasql_kv_incr) int32_t wasql_kv_incr(wasql_ctx ctx, int32_t scope,
 int32_t wasql_property(wasql_ctx ctx, const char *key, char **out, size_t *out_len);
 /* The property as a new string, or NULL when absent (or on any error). */
 char *wasql_property_str(wasql_ctx ctx, const char *key);
+/* "column_origins": where each result column comes from, one "table.column\n" line per result column (an empty
+ * line for a computed column); "columns_read": one "table.column\n" line per column reference the statement reads.
+ * Both as new strings (NULL on error); iterate with wasql_next_item(&cur, '\n', &len): an empty item is a computed column. */
+char *wasql_column_origins(wasql_ctx ctx);
+char *wasql_columns_read(wasql_ctx ctx);
 /* 1 when the statement's kind equals KIND (ignoring case), e.g. wasql_kind_is(ctx, "UPDATE"). */
 int wasql_kind_is(wasql_ctx ctx, const char *kind);
 /* Configuration value KEY as a new string; a copy of DEFAULT_VALUE (or NULL when that is NULL) when absent. */
@@ -272,6 +277,9 @@ static int wasql__ieq(const char *a, size_t alen, const char *b) {
     for (; i < alen && b[i]; i++) if (wasql__lower((unsigned char)a[i]) != wasql__lower((unsigned char)b[i])) return 0;
     return i == alen && b[i] == 0;
 }
+
+char *wasql_column_origins(wasql_ctx ctx) { return wasql_property_str(ctx, "column_origins"); }
+char *wasql_columns_read(wasql_ctx ctx) { return wasql_property_str(ctx, "columns_read"); }
 
 int wasql_kind_is(wasql_ctx ctx, const char *kind) {
     char buf[64];

@@ -230,6 +230,12 @@ fn read_buffer<F: FnMut(i32, i32, i32) -> i32>(mut call: F) -> Result<Vec<u8>, S
 fn parse_trimmed<T: FromStr>(s: &str) -> Option<T> { s.trim().parse().ok() }
 
 /// Lines of a newline-separated host value: none for an empty text; a final newline ends the last line.
+/// `table.column` as a pair (the column is after the last dot); `None` for an empty line.
+fn split_column(line: &str) -> Option<(String, String)> {
+    let dot = line.rfind('.')?;
+    Some((line[..dot].to_string(), line[dot + 1..].to_string()))
+}
+
 fn lines_of(text: &str) -> Vec<String> {
     if text.is_empty() { return Vec::new(); }
     let t = text.strip_suffix('\n').unwrap_or(text);
@@ -278,6 +284,15 @@ impl Ctx {
     /// The tables the statement reads or writes, lower case.
     pub fn tables(&self) -> Vec<String> {
         lines_of(&self.get("tables").unwrap_or_default()).into_iter().filter(|t| !t.is_empty()).collect()
+    }
+    /// Where each result column comes from, as `(table, column)` in lower case, seen through aliases, subqueries,
+    /// CTEs and views; `None` for a computed column. One entry per result column.
+    pub fn column_origins(&self) -> Vec<Option<(String, String)>> {
+        lines_of(&self.get("column_origins").unwrap_or_default()).into_iter().map(|l| split_column(&l)).collect()
+    }
+    /// Every base-table column the statement reads (anywhere), as `(table, column)`, one entry per reference.
+    pub fn columns_read(&self) -> Vec<(String, String)> {
+        lines_of(&self.get("columns_read").unwrap_or_default()).into_iter().filter_map(|l| split_column(&l)).collect()
     }
     /// How many times this statement was rewritten so far.
     pub fn rewrites(&self) -> u32 { self.get("rewrites").and_then(|s| parse_trimmed(&s)).unwrap_or(0) }

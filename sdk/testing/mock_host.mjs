@@ -459,6 +459,9 @@ class PluginInstance {
             case 'query': return st.query ?? p.query ?? '';
             case 'kind': return p.kind ?? guessKind(p.query ?? '');
             case 'tables': return lines(p.tables);
+            // one line per entry, each ending in \n ('' = a computed result column), as the host sends them
+            case 'column_origins': return (p.column_origins ?? []).map((o) => `${o ?? ''}\n`).join('');
+            case 'columns_read': return (p.columns_read ?? []).map((c) => `${c}\n`).join('');
             case 'user': return p.user ?? 'test';
             case 'client_address': return p.client_address ?? 'local';
             case 'database': return p.database ?? 'main';

@@ -172,112 +172,165 @@ public sealed class WasqlConnection : IDisposable
 
     internal PreparedSql PrepareInternal(string text, int offset)
     {
+        _streaming?.Detach();          // Sync may re-register functions, which SQLite refuses while a statement is live
         _functions.Sync();
         RefreshRole();
         using var checking = Authorizer.Checking();
         return PreparedSql.Prepare(this, text, offset);
     }
 
+    /// <summary>Runs one statement and returns a forward-only reader over its rows, which come from SQLite as they
+    /// are read (unless an extension needs the whole result). Dispose the reader to finish the statement.</summary>
+    public WasqlRowReader ExecuteReader(string sql, IReadOnlyList<object?>? parameters = null)
+    {
+        var prepared = PrepareOrDefer(SingleStatement(sql), 0);
+        try { return ExecuteReader(prepared, parameters, ownsPrepared: true); }
+        catch { prepared.Dispose(); throw; }
+    }
+
+    /// <summary>The bytes all sessions sharing this budget may hold together in buffered results (e.g. the server's
+    /// connections); past it a statement fails with 53200. Null: no shared limit.</summary>
+    public MemoryBudget? MemoryBudget { get; set; }
+
+    /// <summary>The reader whose rows still come from a live SQLite statement, if any.</summary>
+    private WasqlRowReader? _streaming;
+
+    internal void ReaderFinished(WasqlRowReader reader)
+    {
+        if (_streaming == reader) _streaming = null;
+    }
+
     internal QueryResult ExecutePrepared(PreparedSql prepared, IReadOnlyList<object?>? parameters)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var reader = ExecuteReader(prepared, parameters, ownsPrepared: false);
+        var result = reader.ReadToEnd();
+        result.Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        return result;
+    }
+
+    /// <summary>Starts a statement: claimed commands and Wasql's DDL run at once; a SQLite statement with result columns
+    /// streams; one without (INSERT, CREATE TABLE...) runs to completion here, so its effects do not wait for a Read.</summary>
+    internal WasqlRowReader ExecuteReader(PreparedSql prepared, IReadOnlyList<object?>? parameters, bool ownsPrepared)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _streaming?.Detach();          // one live SQLite statement per connection: the open one buffers its rest
         _functions.Sync();
         _cancelRequested = false;
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var extensions = ExtensionsEnabled && prepared.Extension is null ? Database.Extensions : [];
+        var statement = extensions.Length == 0 ? null : new StatementContext(this, prepared, parameters);
+        var run = new StatementRun(this, statement, extensions);
+        if (ownsPrepared) run.Own(prepared);
         try
         {
-            var extensions = ExtensionsEnabled ? Database.Extensions : [];
             if (prepared.Extension is { RequiresSuperuser: true } && !Role.Superuser)
                 throw new WasqlException(SqlStates.InsufficientPrivilege, $"permission denied: {prepared.Extension.Verb} is reserved to superusers");
-            var result = prepared.Extension is { } claimed ? RunClaimed(claimed, parameters)
-                : extensions.Length == 0 ? Run(prepared, parameters)
-                : RunWithExtensions(extensions, prepared, parameters);
-            if (CatalogChangedInTransaction && !InTransaction)
+            WasqlException? error = null;
+            if (statement is not null)
             {
-                // The transaction that changed functions ended: its COMMIT kept them, a ROLLBACK undid them.
-                CatalogChangedInTransaction = false;
-                Database.Registry.Reload(_sqlite);
+                try { RunBeforeHooks(extensions, statement, run); }
+                catch (WasqlException e) { error = e; }   // a denied statement still reaches after-hooks (audit sees it)
             }
-            result.Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-            return result;
+            var current = statement?.Prepared ?? prepared;
+            RowSource? source = null;
+            if (error is null)
+            {
+                try
+                {
+                    source = prepared.Extension is { } claimed ? new ResultRowSource(RunClaimed(claimed, parameters))
+                        : Start(current, parameters);
+                }
+                catch (WasqlException e) { error = e; }
+            }
+            // Streams unless an after-hook needs the rows or the statement changes table ownership once it succeeds.
+            if (source is SqliteRowSource && source.Columns.Count > 0 && statement?.NeedsResult != true && current.OwnershipChanges.Count == 0)
+            {
+                var streaming = new WasqlRowReader(this, run, source);
+                _streaming = streaming;
+                return streaming;
+            }
+            // Held whole: commands, statements without rows, and results an after-hook needs.
+            QueryResult? result = null;
+            if (error is null && source is not null)
+            {
+                try
+                {
+                    result = source is ResultRowSource held ? held.Result : Materialize(source, current, run);
+                    if (source is SqliteRowSource) Security.SecurityDdl.ApplyOwnership(this, current.OwnershipChanges);
+                }
+                catch (WasqlException e) { error = e; }
+            }
+            var outcome = run.After(result, error);
+            if (outcome.Error is { } failed) throw failed;
+            run.Complete(null, null);
+            return new WasqlRowReader(this, run, new ResultRowSource(outcome.Result!));
         }
-        finally
+        catch (WasqlException e)
         {
-            _functions.EndStatement();
-            _cancelRequested = false;
+            var final = run.Completed ? e : run.Complete(e, null) ?? e;
+            run.Dispose();
+            throw statement is not null && statement.Notices.Count > 0 && final.Notices.Count == 0 ? final.WithNotices(statement.Notices) : final;
+        }
+        catch
+        {
+            if (!run.Completed) EndStatement();
+            run.Dispose();
+            throw;
         }
     }
 
-    /// <summary>An extension's own command (plugin DDL): it writes the catalog, so it takes the writer lock.</summary>
+    /// <summary>An extension's own command (plugin DDL): it writes the catalog, so it takes the writer lock (released
+    /// in <see cref="EndStatement"/>).</summary>
     private QueryResult RunClaimed(ExtensionCommand claimed, IReadOnlyList<object?>? parameters)
     {
         Transaction.BeforeStatement(writes: !claimed.Verb.StartsWith("SHOW", StringComparison.Ordinal) && !claimed.Verb.StartsWith("EXPLAIN", StringComparison.Ordinal));
-        try { return claimed.Execute(this, parameters); }
-        finally { Transaction.AfterStatement(); }
+        return claimed.Execute(this, parameters);
     }
 
-    private QueryResult Run(PreparedSql prepared, IReadOnlyList<object?>? parameters)
+    /// <summary>Starts a planned statement after the privilege checks: transaction control and Wasql's DDL run now; SQL
+    /// is stepped later, with the authorizer checking (SQLite re-plans silently after a schema change). A write takes
+    /// the writer lock here; <see cref="EndStatement"/> releases it once no transaction is open.</summary>
+    private RowSource Start(PreparedSql prepared, IReadOnlyList<object?>? parameters)
     {
-        if (prepared.Transaction is { } control) return Transaction.Control(control);
+        if (prepared.Transaction is { } control) return new ResultRowSource(Transaction.Control(control));
         // CREATE/DROP FUNCTION may compile for minutes: it must not hold the writer lock meanwhile, so its short catalog
         // write relies on SQLite's busy timeout instead. Role and grant DDL takes the lock like any write.
         bool writes = prepared.Command is { } c ? c is SecurityCommand && !c.Verb.StartsWith("SHOW", StringComparison.Ordinal) : prepared.Writes;
         Transaction.BeforeStatement(writes);
-        try { return RunStatement(prepared, parameters); }
-        finally { Transaction.AfterStatement(); }
-    }
-
-    private QueryResult RunStatement(PreparedSql prepared, IReadOnlyList<object?>? parameters)
-    {
         if (prepared.Command is { } command)
         {
             Security.CommandPrivileges.Check(this, command);
-            if (command is SecurityCommand security) return Security.SecurityDdl.Execute(this, security);
+            if (command is SecurityCommand security) return new ResultRowSource(Security.SecurityDdl.Execute(this, security));
             var done = FunctionDdl.Execute(this, command, prepared);
             Security.SecurityDdl.AfterFunctionCommand(this, command);
-            return done;
+            return new ResultRowSource(done);
         }
         Security.CommandPrivileges.CheckStatementText(this, prepared.Text);
-        QueryResult result;
         using (Authorizer.Checking())
-            result = prepared.Copy is { } copy ? Copy.CopyRunner.Run(this, prepared, copy, _copyChannel) : prepared.Run(parameters);
-        Security.SecurityDdl.ApplyOwnership(this, prepared.OwnershipChanges);
-        return result;
+            return prepared.Copy is { } copy ? new ResultRowSource(Copy.CopyRunner.Run(this, prepared, copy, _copyChannel)) : prepared.Start(parameters);
     }
 
-    /// <summary>Before-hooks (a rewrite re-plans and starts them again), the statement, after-hooks in reverse.</summary>
-    private QueryResult RunWithExtensions(StatementExtension[] extensions, PreparedSql prepared, IReadOnlyList<object?>? parameters)
+    private static QueryResult Materialize(RowSource source, PreparedSql prepared, StatementRun run)
     {
-        var statement = new StatementContext(this, prepared, parameters);
-        List<PreparedSql>? rewritten = null;   // statements planned for rewrites, disposed at the end
-        try
-        {
-            QueryResult? result = null;
-            WasqlException? error = null;
-            try { RunBeforeHooks(extensions, statement, ref rewritten); }
-            catch (WasqlException e) { error = e; }   // a denied statement still reaches after-hooks (audit sees it)
-            if (error is null)
-            {
-                try { result = Run(statement.Prepared, parameters); }
-                catch (WasqlException e) { error = e; }
-            }
-            var outcome = new StatementOutcome(result, error);
-            for (int i = extensions.Length - 1; i >= 0; i--) extensions[i].After(statement, outcome);
-            if (outcome.Error is { } failed) throw failed.WithNotices(statement.Notices);
-            outcome.Result!.Notices = statement.Notices;
-            return outcome.Result;
-        }
-        catch (WasqlException e) when (statement.Notices.Count > 0 && e.Notices.Count == 0)
-        {
-            throw e.WithNotices(statement.Notices);
-        }
-        finally
-        {
-            if (rewritten is not null) foreach (var p in rewritten) p.Dispose();
-        }
+        var rows = run.ReadAll(source);
+        return new QueryResult(source.Columns.Count > 0 ? source.Columns : [], rows, source.RecordsAffected, source.Tag);
     }
 
-    private void RunBeforeHooks(StatementExtension[] extensions, StatementContext statement, ref List<PreparedSql>? rewritten)
+    /// <summary>Per-statement state reset once a statement's SQLite work is over.</summary>
+    internal void EndStatement()
+    {
+        if (CatalogChangedInTransaction && !InTransaction)
+        {
+            // The transaction that changed functions ended: its COMMIT kept them, a ROLLBACK undid them.
+            CatalogChangedInTransaction = false;
+            Database.Registry.Reload(_sqlite);
+        }
+        _functions.EndStatement();
+        _cancelRequested = false;
+        Transaction.AfterStatement();
+    }
+
+    private void RunBeforeHooks(StatementExtension[] extensions, StatementContext statement, StatementRun run)
     {
         for (int i = 0; i < extensions.Length; i++)
         {
@@ -286,7 +339,7 @@ public sealed class WasqlConnection : IDisposable
                 throw new WasqlException(SqlStates.StatementTooComplex,
                     $"statement rewritten more than {Database.Options.MaxRewrites} times (WasqlOptions.MaxRewrites); last text: {Shorten(text)}");
             var next = PrepareInternal(SingleStatement(text), 0);
-            (rewritten ??= []).Add(next);
+            run.Own(next);
             statement.Rewritten(next);
             i = -1;   // every extension sees the new text from the start
         }

@@ -29,6 +29,10 @@ public sealed class WasqlStatement : IDisposable
     /// decimal, DateTime, Guid or null) bound to <c>$1</c>, <c>$2</c>... in order.</summary>
     public QueryResult Execute(IReadOnlyList<object?>? parameters = null) => _connection.ExecutePrepared(_prepared, parameters);
 
+    /// <summary>Runs the statement and returns a forward-only reader over its rows (see
+    /// <see cref="WasqlConnection.ExecuteReader(string, IReadOnlyList{object?}?)"/>). Dispose the reader before the next execution.</summary>
+    public WasqlRowReader ExecuteReader(IReadOnlyList<object?>? parameters = null) => _connection.ExecuteReader(_prepared, parameters, ownsPrepared: false);
+
     /// <summary>Releases the SQLite statement.</summary>
     public void Dispose() => _prepared.Dispose();
 }

@@ -115,6 +115,8 @@ public sealed class PluginHost : StatementExtension, IDisposable
         if (filters.Length == 0) return BeforeDecision.Continue;
         var matched = Match(statement);
         statement.SetState(this, matched.Count == 0 ? null : matched);
+        // Only an on_result hook needs the rows held whole (within MaxResultBytes); otherwise they stream.
+        if (matched.Any(m => m.Plugin?.HasOnResult == true)) statement.NeedsResult = true;
         foreach (var (filter, plugin) in matched)
         {
             if (plugin is null)

@@ -25,11 +25,16 @@ public sealed class PgServer : IAsyncDisposable
         Options = options ?? new ServerOptions();
         Users = new UserStore(backend);
         _listener = new TcpListener(Options.Listen);
+        BufferBudget = new Wasql.Database.MemoryBudget(Options.MaxBufferedBytes);
     }
 
     public ISqlBackend Backend { get; }
     public ServerOptions Options { get; }
     public UserStore Users { get; }
+    /// <summary>Salts shown to unknown users during SCRAM (no user enumeration).</summary>
+    internal MockAuth MockAuth { get; } = MockAuth.CreateRandom();
+    /// <summary>What all connections may hold together in buffered results (ServerOptions.MaxBufferedBytes).</summary>
+    public Wasql.Database.MemoryBudget BufferBudget { get; }
     /// <summary>The bound port (after <see cref="Start"/>).</summary>
     public int Port => ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
     public int ConnectionCount => _connections.Count;
@@ -65,13 +70,9 @@ public sealed class PgServer : IAsyncDisposable
         var conn = new PgConnection(this, socket, pid, RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue));
         try
         {
-            if (_connections.Count >= Options.MaxConnections)
-            {
-                await RejectAsync(socket, "53300", "sorry, too many clients already");
-                return;
-            }
-            _connections[pid] = conn;
-            await conn.RunAsync(_stop.Token);
+            bool full = _connections.Count >= Options.MaxConnections;
+            if (!full) _connections[pid] = conn;
+            await conn.RunAsync(_stop.Token, serverFull: full);
         }
         catch (Exception e)
         {
@@ -84,16 +85,6 @@ public sealed class PgServer : IAsyncDisposable
             try { socket.Shutdown(SocketShutdown.Both); } catch (Exception) { }
             socket.Dispose();
         }
-    }
-
-    private static async Task RejectAsync(Socket socket, string state, string message)
-    {
-        // Answer the startup packet (or SSLRequest) with an error, as Postgres does.
-        using var ns = new NetworkStream(socket, ownsSocket: false);
-        using var w = new MessageWriter(ns);
-        w.ErrorOrNotice(true, "FATAL", state, message);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try { await w.FlushAsync(cts.Token); } catch (Exception) { }
     }
 
     /// <summary>Handles a CancelRequest: cancels the statement of the connection with that key, if any.</summary>

@@ -49,6 +49,23 @@ public sealed class UdfInstance : IDisposable
         }
     }
 
+    /// <summary>Call from a host function the guest called (dispose when it returns): its time does not count toward
+    /// the guest's deadline. Host functions must be bounded; the guest cannot stretch the time they take.</summary>
+    public HostSection EnterHost()
+    {
+        var inst = Live;
+        inst.EnterHost();
+        return new HostSection(inst);
+    }
+
+    /// <summary>A host function's time, excluded from the guest's deadline until disposed.</summary>
+    public readonly struct HostSection : IDisposable
+    {
+        private readonly PooledInstance? _instance;
+        internal HostSection(PooledInstance instance) => _instance = instance;
+        public void Dispose() => _instance?.ExitHost();
+    }
+
     /// <summary>Marks the instance unusable (e.g. after a protocol error): it is discarded instead of reused.</summary>
     public void Discard() => Live.Broken = true;
 

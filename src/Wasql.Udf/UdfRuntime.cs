@@ -20,10 +20,14 @@ public sealed class UdfRuntime : IDisposable
         config.Interruptible = Limits.Deadline is not null;
         Engine = new Engine(config);
         if (Limits.Deadline is TimeSpan d) Watchdog = new Pooling.Watchdog(d);
+        Pooling.EngineWarmup.Run(Engine, new StoreLimits { MaxMemoryBytes = Limits.MaxMemoryBytes });
     }
 
     /// <summary>The limits every call runs under.</summary>
     public UdfLimits Limits { get; }
+
+    /// <summary>Counters of set-up work (delegates compiled, instances created...), for tests and diagnostics.</summary>
+    public UdfDiagnostics Diagnostics { get; } = new();
 
     /// <summary>The engine modules are compiled with.</summary>
     public Engine Engine { get; }

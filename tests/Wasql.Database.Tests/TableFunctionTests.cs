@@ -6,7 +6,8 @@ namespace Wasql.Database.Tests;
 
 public sealed class TableFunctionTests
 {
-    private static readonly Lazy<string?> s_guest = new(() =>
+    /// <summary>The ABI-3 guest as base64, or null without clang-14 (shared with other test classes).</summary>
+    internal static readonly Lazy<string?> s_guest = new(() =>
     {
         var src = Path.Combine(Fixtures.Shared, "..", "main", "tests", "Wasql.Udf.Tests", "Abi3Guest", "abi3_guest.c");
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null && !File.Exists(src); d = d.Parent)

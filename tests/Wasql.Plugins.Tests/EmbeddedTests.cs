@@ -154,7 +154,7 @@ public sealed class EmbeddedTests : IDisposable
     [InlineData("loop", "deadline")]
     [InlineData("trap", "unreachable")]
     [InlineData("memory_bomb", "memory")]
-    public void A_failing_plugin_fails_its_statement_then_disables_its_filter(string guest, string cause)
+    public void A_failing_plugin_fails_its_statement_then_trips_its_fail_closed_filter(string guest, string cause)
     {
         Plugin("bad", guest);
         _c.Execute("CREATE FILTER bad_filter (max_failures = 2) WITH_PATTERN (query_regex = 'victim') EXECUTE (plugin = bad)");
@@ -164,12 +164,41 @@ public sealed class EmbeddedTests : IDisposable
         Assert.Contains(cause, e.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(3L, _c.Execute("SELECT count(*) FROM t").Rows[0][0]);   // other statements unaffected
         var second = Fails("SELECT 'victim'");
-        Assert.Contains(second.Notices, n => n.Contains("filter 'bad_filter' disabled after 2 consecutive failures"));
-        Assert.Equal("victim", _c.Execute("SELECT 'victim'").Rows[0][0]);   // disabled: passes
-        var show = _c.Execute("SHOW FILTERS");
-        Assert.StartsWith("disabled: 2 consecutive failures", (string)show.Rows[0][2]!);
-        _c.Execute("ALTER FILTER bad_filter (status = 'enabled')");
-        Assert.Equal("38000", Fails("SELECT 'victim'").SqlState);
+        Assert.Contains(second.Notices, n => n.Contains("filter 'bad_filter' tripped after 2 consecutive failures"));
+        // tripped: the statements it matches stay denied (the plugin is not even run), others are unaffected
+        for (int i = 0; i < 3; i++)
+        {
+            var denied = Fails("SELECT 'victim'");
+            Assert.Equal("38000", denied.SqlState);
+            Assert.Contains("filter 'bad_filter' is tripped", denied.Message);
+            Assert.Contains("ALTER FILTER bad_filter RESET", denied.Hint);
+        }
+        Assert.Equal(3L, _c.Execute("SELECT count(*) FROM t").Rows[0][0]);
+        var status = (string)_c.Execute("SHOW FILTERS").Rows[0][2]!;
+        Assert.StartsWith("tripped: 2 consecutive failures, last: ", status);
+        Assert.DoesNotContain('\n', status);   // the status stays one line; the detail is in the plugin log
+        Assert.Equal(status, _c.Execute("EXPLAIN FILTERS SELECT 'victim'").Rows[0][4]);   // still matches: it is what denies
+        _c.Execute("ALTER FILTER bad_filter RESET");
+        Assert.Equal("enabled", _c.Execute("SHOW FILTERS").Rows[0][2]);
+        Assert.Contains(cause, Fails("SELECT 'victim'").Message, StringComparison.OrdinalIgnoreCase);   // the plugin runs again
+        Plugin("bad", "allow_all");   // fixed: the count restarts on success
+        Assert.Equal("victim", _c.Execute("SELECT 'victim'").Rows[0][0]);
+    }
+
+    [Fact]
+    public void A_fail_open_filter_disables_itself_after_max_failures()
+    {
+        Plugin("bad", "trap");
+        _c.Execute("CREATE FILTER lenient (fail = 'open', max_failures = 2) WITH_PATTERN (query_regex = 'victim') EXECUTE (plugin = bad)");
+        Assert.Equal("victim", _c.Execute("SELECT 'victim'").Rows[0][0]);
+        var second = _c.Execute("SELECT 'victim'");
+        Assert.Contains(second.Notices, n => n.Contains("filter 'lenient' disabled after 2 consecutive failures"));
+        Assert.StartsWith("disabled: 2 consecutive failures", (string)_c.Execute("SHOW FILTERS").Rows[0][2]!);
+        Assert.Equal("victim", _c.Execute("SELECT 'victim'").Rows[0][0]);   // disabled: the plugin no longer runs
+        _c.Execute("ALTER FILTER lenient RESET");
+        Assert.Equal("enabled", _c.Execute("SHOW FILTERS").Rows[0][2]);
+        Assert.Equal("42601", Fails("ALTER FILTER lenient RESET now").SqlState);
+        Assert.Equal("42704", Fails("ALTER FILTER nope RESET").SqlState);
     }
 
     [Fact]
@@ -236,7 +265,7 @@ public sealed class EmbeddedTests : IDisposable
     public void A_corrupt_stored_plugin_is_reported_and_its_filters_fail_closed()
     {
         Plugin("p", "allow_all");
-        _c.Execute("CREATE FILTER f WITH_PATTERN (kinds = 'select') EXECUTE (plugin = p)");
+        _c.Execute("CREATE FILTER f (max_failures = 1) WITH_PATTERN (kinds = 'select') EXECUTE (plugin = p)");
         // Damaged outside SQL (SQL statements cannot write the catalog): through the raw SQLite connection.
         using (var raw = _c.SqliteConnection.CreateCommand())
         {
@@ -246,9 +275,15 @@ public sealed class EmbeddedTests : IDisposable
         Reopen();
         Assert.StartsWith("plugin p: stored module is corrupt", Assert.Single(_host.LoadErrors));
         Assert.StartsWith("error: stored module is corrupt", (string)_c.Execute("SHOW PLUGINS").Rows[0][6]!);
-        var e = Fails("SELECT 1");
-        Assert.Equal("38000", e.SqlState);
-        Assert.Contains("could not be loaded", e.Message);
+        for (int i = 0; i < 3; i++)
+        {
+            var e = Fails("SELECT 1");
+            Assert.Equal("38000", e.SqlState);
+            Assert.Contains("could not be loaded", e.Message);
+        }
+        // the host's failure (not the guest's) does not count toward max_failures: the filter neither trips nor disables
+        Assert.Equal("enabled", _c.Execute("SHOW FILTERS").Rows[0][2]);
+        Assert.Contains(_host.RecentLog(), l => l.Message.Contains("not counted toward max_failures"));
         Plugin("p", "allow_all");   // replacing the module repairs it
         Assert.Equal(1L, _c.Execute("SELECT 1").Rows[0][0]);
     }

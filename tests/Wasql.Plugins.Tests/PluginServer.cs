@@ -12,9 +12,9 @@ internal sealed class PluginServer : IAsyncDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"wasql-plugin-server-{Guid.NewGuid():N}.db");
 
-    public PluginServer(PluginOptions? options = null)
+    public PluginServer(PluginOptions? options = null, WasqlOptions? database = null)
     {
-        Database = WasqlDatabase.Open(_path);
+        Database = WasqlDatabase.Open(_path, database);
         Plugins = PluginHost.Attach(Database, options);
         Server = new PgServer(new WasqlBackend(Database), new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), IdleTimeout = TimeSpan.FromMinutes(2) });
         Server.Start();

@@ -53,6 +53,93 @@ public sealed class WireTests
         Assert.Contains("alice@example.com | 5***", stdout);
     }
 
+    /// <summary>Issue #14 item 5: the masked user makes mask_columns fail on purpose (results too big for its budget:
+    /// fuel here, the deadline in the issue) max_failures times. The fail-closed filter trips and keeps denying the
+    /// masked users' SELECTs instead of disabling itself and showing every user clear emails.</summary>
+    [Fact]
+    public async Task The_masked_user_cannot_switch_masking_off_by_making_the_plugin_fail()
+    {
+        // fuel, not the clock, decides which results are too big, so the test does not depend on the machine's load
+        await using var server = new PluginServer(new PluginOptions { FuelPerCall = 2_000_000, Deadline = TimeSpan.FromSeconds(60) });
+        using var admin = server.Connect("admin");
+        Execute(admin, "CREATE TABLE people(id INTEGER, email TEXT)");
+        Execute(admin, "INSERT INTO people VALUES (1, 'alice@example.com'), (2, 'bob@x.com')");
+        Install(admin, "mask_columns", "CREATE FILTER mask_for_analysts (max_failures = 5) WITH_PATTERN (kinds = 'select', user_regex = '^analyst') " +
+                                       "EXECUTE (plugin = mask_columns, columns = '*email*')");
+        using var attacker = server.Connect("analyst_mallory");
+        Assert.Equal("a***@example.com", Scalar(attacker, "SELECT email FROM people WHERE id = 1"));
+        const string big = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) SELECT p.email FROM n, people p";
+        for (int i = 0; i < 5; i++)
+        {
+            var e = Fails(attacker, big);
+            Assert.Equal("38000", e.SqlState);
+            Assert.Contains("fuel", e.MessageText, StringComparison.OrdinalIgnoreCase);
+        }
+        // tripped: no analyst gets clear emails, small query or big
+        using var other = server.Connect("analyst_bob");
+        foreach (var c in new[] { attacker, other })
+        {
+            var denied = Fails(c, "SELECT email FROM people WHERE id = 1");
+            Assert.Equal("38000", denied.SqlState);
+            Assert.Contains("filter 'mask_for_analysts' is tripped", denied.MessageText);
+        }
+        Assert.StartsWith("tripped: 5 consecutive failures", (string)Rows(admin, "SHOW FILTERS")[0][2]!);
+        Assert.Equal("alice@example.com", Scalar(admin, "SELECT email FROM people WHERE id = 1"));   // not matched: unaffected
+        Execute(admin, "ALTER FILTER mask_for_analysts RESET");
+        Assert.Equal("a***@example.com", Scalar(other, "SELECT email FROM people WHERE id = 1"));
+    }
+
+    /// <summary>Issue #14: masking holds through aliases, subqueries, CTEs and views (masked by origin), and statements
+    /// that use a masked column inside an expression or a condition are denied.</summary>
+    [Fact]
+    public async Task Masking_cannot_be_bypassed_with_aliases_expressions_subqueries_or_views()
+    {
+        await using var server = new PluginServer();
+        using var admin = server.Connect("admin");
+        Execute(admin, "CREATE TABLE users(id INTEGER, name TEXT, email TEXT)");
+        Execute(admin, "INSERT INTO users VALUES (1, 'alice', 'alice@example.com')");
+        Execute(admin, "CREATE VIEW contacts AS SELECT name, email AS address FROM users");
+        Execute(admin, "CREATE VIEW shouting AS SELECT name, upper(email) AS loud FROM users");
+        Install(admin, "mask_columns", "CREATE FILTER mask_for_analysts WITH_PATTERN (kinds = 'select', user_regex = '^analyst') " +
+                                       "EXECUTE (plugin = mask_columns, columns = '*email*')");
+        using var analyst = server.Connect("analyst");
+        foreach (var sql in new[]
+        {
+            "SELECT email FROM users",
+            "SELECT email AS e FROM users",
+            "SELECT e FROM (SELECT email AS e FROM users)",
+            "WITH x AS (SELECT email AS nothing_to_see FROM users) SELECT * FROM x",
+            "SELECT address FROM contacts",
+            "SELECT * FROM contacts",
+            "SELECT name, email FROM users WHERE id = 1",
+            "SELECT (SELECT email FROM users LIMIT 1)",   // SQLite's metadata sees into a scalar subquery
+        })
+            Assert.Contains("a***@example.com", Rows(analyst, sql)[0].Select(v => v as string));
+        foreach (var sql in new[]
+        {
+            "SELECT substr(email, 1, 100) FROM users",
+            "SELECT email || '' FROM users",
+            "SELECT email, lower(email) FROM users",
+            "SELECT loud FROM shouting",
+            "SELECT name FROM users WHERE email LIKE 'a%'",
+            "SELECT name FROM users ORDER BY email",
+            "SELECT name FROM users UNION SELECT email FROM users",
+        })
+        {
+            PostgresException? e = null;
+            try { Rows(analyst, sql); }
+            catch (PostgresException x) { e = x; }
+            Assert.True(e is not null, $"not denied: {sql}");
+            Assert.Equal("42501", e.SqlState);
+            Assert.Contains("masked column users.email", e.MessageText);
+        }
+        Assert.Equal("alice", Scalar(analyst, "SELECT name FROM users"));   // other columns stay usable
+        Assert.Equal("ALICE@EXAMPLE.COM", Scalar(admin, "SELECT loud FROM shouting"));   // not matched: unaffected
+        // the SQLSTATE is configurable
+        Execute(admin, "ALTER FILTER mask_for_analysts EXECUTE (plugin = mask_columns, columns = '*email*', deny_sqlstate = '42000')");
+        Assert.Equal("42000", Fails(analyst, "SELECT substr(email, 1, 100) FROM users").SqlState);
+    }
+
     [Fact]
     public async Task Audit_log_records_statements_and_row_counts()
     {

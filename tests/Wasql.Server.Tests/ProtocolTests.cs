@@ -94,9 +94,9 @@ public sealed class ProtocolTests
     }
 
     [Fact]
-    public async Task HalfOpenConnectionsAreClosedByTheStartupTimeout()
+    public async Task HalfOpenConnectionsAreClosedByTheAuthenticationTimeout()
     {
-        await using var s = TestServer.Start(o => o.StartupTimeout = TimeSpan.FromMilliseconds(500));
+        await using var s = TestServer.Start(o => o.AuthenticationTimeout = TimeSpan.FromMilliseconds(500));
         using var c = new RawClient(s.Port);
         c.Send([0, 0]);                                   // half a length, then silence
         Assert.Null(c.Read());
@@ -154,15 +154,17 @@ public sealed class ProtocolTests
         using var a = Login(s);
         using var b = Login(s);
         using var c = new RawClient(s.Port);
+        c.Send(RawClient.Startup());            // as in Postgres, the refusal answers the startup packet
         var m = c.Read();
         Assert.Equal("53300", RawClient.ErrorField(m!.Value.Body, 'C'));
+        Assert.Null(c.Read());
     }
 
     [Fact]
     public async Task FuzzMalformedFramesThenServeNormally()
     {
         var log = new StringWriter();
-        await using var s = TestServer.Start(o => { o.StartupTimeout = TimeSpan.FromSeconds(1); o.MaxMessageSize = 1 << 20; o.Log = TextWriter.Synchronized(log); });
+        await using var s = TestServer.Start(o => { o.AuthenticationTimeout = TimeSpan.FromSeconds(1); o.MaxMessageSize = 1 << 20; o.Log = TextWriter.Synchronized(log); });
         var rng = new Random(20261122);
         var valid = new List<byte[]>
         {

@@ -14,10 +14,10 @@ internal sealed class TestServer : IAsyncDisposable
     public required PgServer Server { get; init; }
     public int Port => Server.Port;
 
-    public static TestServer Start(Action<ServerOptions>? configure = null)
+    public static TestServer Start(Action<ServerOptions>? configure = null, WasqlOptions? database = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"wasql-server-test-{Guid.NewGuid():N}.db");
-        var db = WasqlDatabase.Open(path);
+        var db = WasqlDatabase.Open(path, database);
         var options = new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), IdleTimeout = TimeSpan.FromMinutes(2) };
         configure?.Invoke(options);
         var server = new PgServer(new WasqlBackend(db), options);

@@ -38,6 +38,33 @@ public sealed class DirectTests : IDisposable
     }
 
     [Fact]
+    public void SuspendedSessionLendsItsInstanceAndKeepsItsDelegates()
+    {
+        var m = _runtime.Load(s_c.Value, "direct_c");
+        var gcd = m.BindDirect("gcd", ["int4", "int4"], "int4");
+        var s = gcd.OpenSession();
+        var f = s.CreateDelegate<Func<int, int, int>>();
+        Assert.Equal(5, f(25, 15));
+        var before = _runtime.Diagnostics.Snapshot();
+        for (int round = 0; round < 20; round++)
+        {
+            s.Suspend();
+            Assert.False(s.Held);
+            Assert.Throws<InvalidOperationException>(() => s.Invoke(4, 6));   // no instance to call while suspended
+            Assert.Equal(m.PoolStats.Live, m.PoolStats.Idle);   // the instance is back in the pool for others
+            using (var other = gcd.OpenSession()) Assert.Equal(3, other.Invoke(9, 12));
+            s.Resume();
+            Assert.True(s.Held);
+            Assert.Equal(FixtureTests.Gcd(round * 6, 84), f(round * 6, 84));
+        }
+        var work = _runtime.Diagnostics.Snapshot() - before;
+        Assert.Equal(0, work.DelegatesCreated);   // the delegate made once serves every resume
+        Assert.Equal(0, work.InstancesCreated);   // resume takes the pooled instance back
+        s.Dispose();
+        Assert.Equal(m.PoolStats.Live, m.PoolStats.Idle);
+    }
+
+    [Fact]
     public void CTextAndBytea()
     {
         var m = _runtime.Load(s_c.Value, "direct_c");

@@ -1,6 +1,17 @@
-/* mask_columns: an on_result plugin that masks the values of result columns whose names match the `columns`
- * configuration: comma-separated patterns, case-insensitive, `*` matches any run of characters and `?` one
- * character (default `*email*`). E.g. CREATE PLUGIN mask USING FILE 'mask_columns.wasm' WITH (columns = 'email, *phone*, ssn').
+/* mask_columns: masks the values of result columns that come from a masked table column, and denies statements
+ * that use a masked column any other way. The `columns` configuration lists comma-separated patterns, case-insensitive,
+ * `*` matching any run of characters and `?` one character (default `*email*`), matched against a column's name or its
+ * `table.column`. E.g. CREATE PLUGIN mask USING FILE 'mask_columns.wasm' WITH (columns = 'email, *phone*, users.ssn').
+ *
+ * A result column is masked when its origin (the table column it comes from, seen through aliases, subqueries, CTEs
+ * and views: `select email as e from users` and `select e from (select email as e from users)` are masked) matches,
+ * or, for a computed column, when its own name matches (as before origins existed).
+ *
+ * on_query denies (SQLSTATE `deny_sqlstate`, default 42501) a statement that reads a masked column more often than it
+ * returns it as a plain result column: the column is used inside an expression (`substr(email, 1, 100)`, `email || ''`,
+ * a computed column of a view), or in a condition, ordering or grouping (`where email like 'a%'`, `order by email`).
+ * Conditions are denied too, deliberately: a condition is an oracle that reads the value one guess at a time. A
+ * consequence: a view that selects a masked column is usable only when the query selects that column plainly too.
  *
  *   alice@example.com  ->  a***@example.com   (email-like: local part and domain, no spaces)
  *   +1 555 0100        ->  +***               (any other non-empty text: its first character and ***)
@@ -43,6 +54,23 @@ static int matches(const char *patterns, const char *name, size_t name_len) {
         if (len && glob(item, len, name, name_len)) return 1;
     }
     return 0;
+}
+
+/* Does the table column "table.column" (ORIGIN, LEN bytes) match: by its column name or its whole name? */
+static int origin_matches(const char *patterns, const char *origin, size_t len) {
+    size_t dot = len;
+    while (dot > 0 && origin[dot - 1] != '.') dot--;
+    return matches(patterns, origin + dot, len - dot) || matches(patterns, origin, len);
+}
+
+/* How many of the '\n'-separated ITEMS equal WANTED (LEN bytes)? */
+static int count_of(const char *items, const char *wanted, size_t len) {
+    const char *cur = items, *item;
+    size_t n;
+    int count = 0;
+    while ((item = wasql_next_item(&cur, '\n', &n)))
+        if (n == len && memcmp(item, wanted, len) == 0) count++;
+    return count;
 }
 
 /* Length of the valid UTF-8 character at S (at most N bytes), or 0 when it is not valid. */
@@ -126,6 +154,30 @@ static int32_t mask_column(wasql_ctx ctx, int32_t index) {
     return st;
 }
 
+/* Denies a statement that reads a masked column more often than it returns it plainly (see the top). */
+WASQL_HOOK(on_query) int32_t on_query(wasql_ctx ctx) {
+    char *patterns = wasql_config_str(ctx, "columns", "*email*");
+    char *reads = wasql_columns_read(ctx);
+    char *origins = wasql_column_origins(ctx);
+    int32_t verdict = WASQL_CONTINUE;
+    if (!patterns || !reads || !origins) verdict = 2;   /* cannot tell: fail (the filter decides open or closed) */
+    const char *cur = reads, *read;
+    size_t len;
+    while (verdict == WASQL_CONTINUE && (read = wasql_next_item(&cur, '\n', &len))) {
+        if (!origin_matches(patterns, read, len)) continue;
+        if (count_of(reads, read, len) > count_of(origins, read, len)) {
+            char *state = wasql_config_str(ctx, "deny_sqlstate", "42501");
+            verdict = wasql_denyf(ctx, state ? state : "42501",
+                "masked column %.*s may only be selected as it is, not used in an expression or a condition", (int)len, read);
+            free(state);
+        }
+    }
+    free(patterns);
+    free(reads);
+    free(origins);
+    return verdict;
+}
+
 WASQL_HOOK(on_result) int32_t on_result(wasql_ctx ctx) {
     char *names;
     size_t names_len;
@@ -133,12 +185,15 @@ WASQL_HOOK(on_result) int32_t on_result(wasql_ctx ctx) {
     if (st == WASQL_NOT_FOUND) return WASQL_CONTINUE; /* no row set */
     if (st != WASQL_OK) return 2;                       /* anything but 0/1: the plugin failed */
     char *patterns = wasql_config_str(ctx, "columns", "*email*");
-    if (!patterns) { free(names); return 2; }
-    const char *cur = names, *name;
-    size_t len;
+    char *origins = wasql_column_origins(ctx);
+    if (!patterns || !origins) { free(names); free(patterns); free(origins); return 2; }
+    const char *cur = names, *name, *origin_cur = origins, *origin;
+    size_t len, origin_len;
     int32_t index = 0, failed = 0;
     while ((name = wasql_next_item(&cur, '\n', &len))) {
-        if (matches(patterns, name, len)) {
+        origin = wasql_next_item(&origin_cur, '\n', &origin_len);
+        int masked = origin && origin_len ? origin_matches(patterns, origin, origin_len) : matches(patterns, name, len);
+        if (masked) {
             st = mask_column(ctx, index);
             /* NOT_FOUND: the statement has no rows to mask. Anything else: fail rather than leak a column. */
             if (st != WASQL_OK && st != WASQL_NOT_FOUND) {
@@ -150,6 +205,7 @@ WASQL_HOOK(on_result) int32_t on_result(wasql_ctx ctx) {
         index++;
     }
     free(patterns);
+    free(origins);
     free(names);
     return failed ? 2 : WASQL_CONTINUE;
 }

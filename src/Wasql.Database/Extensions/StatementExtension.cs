@@ -20,7 +20,8 @@ public abstract class StatementExtension
     public virtual BeforeDecision Before(StatementContext statement) => BeforeDecision.Continue;
 
     /// <summary>Sees the outcome of a statement this extension saw in <see cref="Before"/>: it may replace the result
-    /// or the error of <paramref name="outcome"/>.</summary>
+    /// or the error of <paramref name="outcome"/>. Rows are there only when some extension set
+    /// <see cref="StatementContext.NeedsResult"/> in Before; otherwise they were streamed (<see cref="StatementOutcome.Streamed"/>).</summary>
     public virtual void After(StatementContext statement, StatementOutcome outcome) { }
 }
 
@@ -49,6 +50,13 @@ public sealed class StatementOutcome
         Error = error;
     }
 
+    internal static StatementOutcome ForStreamed(QueryResult summary) => new(summary, null) { Streamed = true };
+
+    /// <summary>True when the rows were streamed to the reader as they were produced (no extension set
+    /// <see cref="StatementContext.NeedsResult"/>): <see cref="Result"/> then holds the columns and command tag but no
+    /// rows, and cannot be replaced (an error still can be set).</summary>
+    public bool Streamed { get; private init; }
+
     /// <summary>The result when the statement succeeded (null when <see cref="Error"/> is set).</summary>
     public QueryResult? Result { get; private set; }
 
@@ -58,6 +66,7 @@ public sealed class StatementOutcome
     /// <summary>Replaces the outcome with a result (clearing any error).</summary>
     public void SetResult(QueryResult result)
     {
+        if (Streamed) throw new InvalidOperationException("the rows of this statement were streamed; set StatementContext.NeedsResult in Before to change its result");
         Result = result ?? throw new ArgumentNullException(nameof(result));
         Error = null;
     }

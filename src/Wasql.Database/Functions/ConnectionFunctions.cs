@@ -29,6 +29,7 @@ internal sealed class ConnectionFunctions(WasqlConnection connection) : IDisposa
         _registered.Clear();
         EndStatement();
         _slots.Clear();
+        _boxedSlots.Clear();
         var functions = registry.Functions;
         foreach (var group in functions.Where(f => !f.IsTable).GroupBy(f => (f.Name, f.Arity)))
         {
@@ -181,19 +182,29 @@ internal sealed class ConnectionFunctions(WasqlConnection connection) : IDisposa
     }
 }
 
-/// <summary>A direct function's session pinned to this connection for the current statement.</summary>
+/// <summary>A direct function's session for this connection: made once (with its typed delegate), holding a pooled
+/// instance only while a statement runs (<see cref="Release"/> lends it back at the statement's end).</summary>
 internal sealed class DirectSlot(DirectFunction function)
 {
     private DirectSession? _session;
+    /// <summary>The fast path's typed delegate, compiled once per connection and function.</summary>
     public Delegate? Typed;
     public DirectFunction Function => function;
-    public DirectSession Session => _session ??= function.OpenSession();
 
-    public void Release()
+    /// <summary>True while the session holds an instance for the running statement.</summary>
+    public bool Held => _session is { Held: true };
+
+    /// <summary>The session, holding an instance (rented on the statement's first call).</summary>
+    public DirectSession Session
     {
-        Typed = null;
-        var s = _session;
-        _session = null;
-        s?.Dispose();
+        get
+        {
+            if (_session is null) _session = function.OpenSession();
+            else if (!_session.Held) _session.Resume();
+            return _session;
+        }
     }
+
+    /// <summary>Returns the instance to the pool; the session and <see cref="Typed"/> stay for the next statement.</summary>
+    public void Release() => _session?.Suspend();
 }

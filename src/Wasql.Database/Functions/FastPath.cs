@@ -20,11 +20,14 @@ internal static class FastPath
 
     private static Type Clr(SqlType t) => t is SqlType.Float4 or SqlType.Float8 ? typeof(double) : typeof(long);
 
-    private static T Open<T>(DirectSlot slot) where T : Delegate
+    /// <summary>The slot's typed delegate with an instance held for the statement. The delegate is compiled on the
+    /// connection's first call only: it reads the slot's current instance, so a fresh rent per statement suffices.</summary>
+    private static T Bind<T>(DirectSlot slot) where T : Delegate
     {
-        var d = slot.Session.CreateDelegate<T>();
-        slot.Typed = d;
-        return d;
+        if (slot.Typed is T d && slot.Held) return d;
+        var session = slot.Session;
+        if (slot.Typed is not T typed) slot.Typed = typed = session.CreateDelegate<T>();
+        return typed;
     }
 
     /// <summary>Reads an argument; false for NULL. Non-integral REAL for an integer, TEXT and BLOB are type errors.</summary>
@@ -61,7 +64,7 @@ internal static class FastPath
             {
                 if (!Get(args[0], out A a)) { raw.sqlite3_result_null(ctx); return; }
                 o.CheckCancel();
-                var fn = slot.Typed as Func<A, R> ?? Open<Func<A, R>>(slot);
+                var fn = Bind<Func<A, R>>(slot);
                 Set(ctx, fn(a));
             }
             catch (Exception e) { Error(o, f, ctx, e); }
@@ -74,7 +77,7 @@ internal static class FastPath
             {
                 if (!Get(args[0], out A a) | !Get(args[1], out B b)) { raw.sqlite3_result_null(ctx); return; }
                 o.CheckCancel();
-                var fn = slot.Typed as Func<A, B, R> ?? Open<Func<A, B, R>>(slot);
+                var fn = Bind<Func<A, B, R>>(slot);
                 Set(ctx, fn(a, b));
             }
             catch (Exception e) { Error(o, f, ctx, e); }
@@ -87,7 +90,7 @@ internal static class FastPath
             {
                 if (!Get(args[0], out A a) | !Get(args[1], out B b) | !Get(args[2], out C x)) { raw.sqlite3_result_null(ctx); return; }
                 o.CheckCancel();
-                var fn = slot.Typed as Func<A, B, C, R> ?? Open<Func<A, B, C, R>>(slot);
+                var fn = Bind<Func<A, B, C, R>>(slot);
                 Set(ctx, fn(a, b, x));
             }
             catch (Exception e) { Error(o, f, ctx, e); }

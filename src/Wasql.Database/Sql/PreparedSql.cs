@@ -40,7 +40,7 @@ internal sealed class PreparedSql : IDisposable
     public IReadOnlyList<Security.OwnershipChange> OwnershipChanges { get; private init; } = [];
 
     /// <summary>The planning error of a statement that could not be prepared, kept so that extensions see the statement
-    /// fail (an audit plugin logs it) instead of never seeing it: <see cref="Run"/> throws it.</summary>
+    /// fail (an audit plugin logs it) instead of never seeing it: <see cref="Start"/> throws it.</summary>
     private WasqlException? _planningError;
 
     public static PreparedSql Failed(WasqlConnection connection, string text, int offset, WasqlException error) =>
@@ -258,69 +258,23 @@ internal sealed class PreparedSql : IDisposable
         return cols;
     }
 
-    /// <summary>Binds, steps to the end, and builds the result.</summary>
-    public QueryResult Run(IReadOnlyList<object?>? parameters)
+    /// <summary>Binds <paramref name="parameters"/> and returns the statement's rows, stepped as they are read.</summary>
+    public RowSource Start(IReadOnlyList<object?>? parameters)
     {
         if (_planningError is { } planning) throw planning;
         var stmt = _stmt;
         if (stmt is null || stmt.IsInvalid)
-            return QueryResult.Command("");
+            return new ResultRowSource(QueryResult.Command(""));
         raw.sqlite3_reset(stmt);
         raw.sqlite3_clear_bindings(stmt);
         Bind(stmt, parameters);
-        var rows = new List<object?[]>();
-        int n = raw.sqlite3_column_count(stmt);
-        long maxBytes = _connection.Database.Options.MaxResultBytes, bytes = 0;
-        try
-        {
-            while (true)
-            {
-                int rc = raw.sqlite3_step(stmt);
-                if (rc == raw.SQLITE_DONE) break;
-                if (rc != raw.SQLITE_ROW)
-                    throw ErrorMapper.FromSqlite(_connection, rc, Text, Offset);
-                var row = new object?[n];
-                for (int i = 0; i < n; i++)
-                {
-                    row[i] = raw.sqlite3_column_type(stmt, i) switch
-                    {
-                        raw.SQLITE_INTEGER => raw.sqlite3_column_int64(stmt, i),
-                        raw.SQLITE_FLOAT => raw.sqlite3_column_double(stmt, i),
-                        raw.SQLITE_TEXT => raw.sqlite3_column_text(stmt, i).utf8_to_string(),
-                        raw.SQLITE_BLOB => raw.sqlite3_column_blob(stmt, i).ToArray(),
-                        _ => null,
-                    };
-                }
-                rows.Add(row);
-                bytes += ApproximateSize(row);
-                if (bytes > maxBytes)
-                    throw new WasqlException(SqlStates.ProgramLimitExceeded,
-                        $"the result of this statement exceeds {maxBytes:N0} bytes (WasqlOptions.MaxResultBytes) after {rows.Count:N0} rows; add a LIMIT or read it in pages");
-            }
-            if (n > 0) Columns = ReadColumns(stmt);   // declared types can change after a schema change (re-prepare)
-        }
-        finally
-        {
-            raw.sqlite3_reset(stmt);
-        }
-        long affected = Verb is "INSERT" or "UPDATE" or "DELETE" ? raw.sqlite3_changes(_connection.Handle) : 0;
-        var tag = CommandTags.Tag(Verb, n > 0 && Verb is not ("INSERT" or "UPDATE" or "DELETE"), rows.Count, affected);
-        return new QueryResult(n > 0 ? Columns : [], rows, affected, tag);
+        return new SqliteRowSource(_connection, this, stmt);
     }
 
-    /// <summary>Managed bytes a row holds: the array, boxed numbers, strings (UTF-16) and blobs.</summary>
-    private static long ApproximateSize(object?[] row)
+    /// <summary>Re-reads the declared column types (they can change when SQLite re-prepares after a schema change).</summary>
+    internal void RefreshColumns()
     {
-        long size = 32 + 8L * row.Length;
-        foreach (var v in row)
-            size += v switch
-            {
-                string s => 24 + 2L * s.Length,
-                byte[] b => 24 + b.Length,
-                null => 0,
-                _ => 24,
-            };
-        return size;
+        if (_stmt is { IsInvalid: false } stmt) Columns = ReadColumns(stmt);
     }
 
     private void Bind(sqlite3_stmt stmt, IReadOnlyList<object?>? parameters)

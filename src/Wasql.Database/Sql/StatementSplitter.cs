@@ -54,8 +54,15 @@ internal static class StatementSplitter
 
     private static bool DecideTrigger(string sql, int start)
     {
-        var words = Lexer.LeadingWords(sql, start, 4);
+        var words = Lexer.LeadingWords(sql, start, 6);
         int k = 0;
+        // EXPLAIN [FILTERS | QUERY PLAN] CREATE TRIGGER ...: the body's ';' belong to the explained statement
+        if (k < words.Count && words[k] == "EXPLAIN")
+        {
+            k++;
+            if (k < words.Count && words[k] == "FILTERS") k++;
+            else if (k + 1 < words.Count && words[k] == "QUERY" && words[k + 1] == "PLAN") k += 2;
+        }
         if (k < words.Count && words[k] == "CREATE") k++; else return false;
         if (k < words.Count && words[k] is "TEMP" or "TEMPORARY") k++;
         return k < words.Count && words[k] == "TRIGGER";

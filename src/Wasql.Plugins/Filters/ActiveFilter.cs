@@ -1,14 +1,20 @@
-// A filter as the matcher uses it: the definition, its compiled pattern, and its health (consecutive failures;
-// past the limit the filter disables itself until ALTER FILTER ... (status = 'enabled')).
+// A filter as the matcher uses it: the definition, its compiled pattern, and its health (consecutive failures of its
+// plugin). Past max_failures a fail-open filter disables itself (statements go through unfiltered); a fail-closed
+// filter trips instead: it keeps matching and denies what it matches without running the plugin. The invariant:
+// a fail-closed filter never lets a statement it matches through without its plugin's consent. Both states last
+// until ALTER FILTER (a new ActiveFilter), e.g. ALTER FILTER f RESET.
 using Wasql.Plugins.Catalog;
 using Wasql.Plugins.Runtime;
 
 namespace Wasql.Plugins.Filters;
 
+internal enum FilterHealthChange { None, Disabled, Tripped }
+
 internal sealed class ActiveFilter(FilterDefinition definition, FilterPattern pattern, int defaultMaxFailures)
 {
-    private int _failures;
+    private readonly int[] _failures = new int[2];   // consecutive failures per Hook
     private volatile string? _disabledReason;
+    private volatile string? _trippedReason;
     private sealed record Merged(LoadedPlugin Plugin, IReadOnlyDictionary<string, string> Config);
     private Merged? _merged;   // one reference, so readers on other threads never see a torn pair
 
@@ -21,21 +27,37 @@ internal sealed class ActiveFilter(FilterDefinition definition, FilterPattern pa
     public string? DisabledReason => _disabledReason;
     public bool Active => Definition.Enabled && _disabledReason is null;
 
-    public string Status => !Definition.Enabled ? "disabled" : _disabledReason is { } r ? $"disabled: {r}" : "enabled";
+    /// <summary>Why a fail-closed filter tripped (it denies every statement it matches), or null.</summary>
+    public string? TrippedReason => _trippedReason;
 
-    public void Succeeded()
+    public string Status => !Definition.Enabled ? "disabled"
+        : _disabledReason is { } r ? $"disabled: {r}"
+        : _trippedReason is { } t ? $"tripped: {t}"
+        : "enabled";
+
+    /// <summary>A hook succeeded: its consecutive failures start over. Counted per hook, so a plugin whose on_query
+    /// succeeds and whose on_result fails for every statement still reaches max_failures.</summary>
+    public void Succeeded(Hook hook)
     {
-        if (Volatile.Read(ref _failures) != 0) Interlocked.Exchange(ref _failures, 0);
+        if (Volatile.Read(ref _failures[(int)hook]) != 0) Interlocked.Exchange(ref _failures[(int)hook], 0);
     }
 
-    /// <summary>Counts a failure; true when this failure disabled the filter.</summary>
-    public bool Failed(string cause)
+    /// <summary>Counts a failure of the plugin; says whether this failure disabled (fail open) or tripped (fail closed) the filter.</summary>
+    public FilterHealthChange Failed(Hook hook, string cause)
     {
-        int n = Interlocked.Increment(ref _failures);
-        if (n < MaxFailures || _disabledReason is not null) return false;
-        _disabledReason = $"{n} consecutive failures, last: {cause}";
-        return true;
+        int n = Interlocked.Increment(ref _failures[(int)hook]);
+        if (n < MaxFailures || _disabledReason is not null || _trippedReason is not null) return FilterHealthChange.None;
+        var reason = $"{n} consecutive failures, last: {FirstLine(cause)}";
+        if (Definition.FailOpen)
+        {
+            _disabledReason = reason;
+            return FilterHealthChange.Disabled;
+        }
+        _trippedReason = reason;
+        return FilterHealthChange.Tripped;
     }
+
+    private static string FirstLine(string text) => text.IndexOf('\n') is var i and >= 0 ? text[..i].TrimEnd() : text;
 
     public IReadOnlyDictionary<string, string> MergedConfig(LoadedPlugin plugin)
     {

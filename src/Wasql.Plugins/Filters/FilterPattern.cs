@@ -24,8 +24,14 @@ internal sealed class FilterPattern
     {
         Definition = d;
         _kinds = List(d.Kinds).Select(k => string.Join(' ', k.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant()).ToArray();
+        foreach (var k in _kinds)
+            if (!StatementKinds.IsKnown(k))
+                throw new WasqlException(SqlStates.InvalidParameterValue, $"invalid kinds: unknown statement kind '{k.ToLowerInvariant()}'")
+                    { Hint = "valid kinds: " + StatementKinds.Describe() };
+        // Table globs run in linear time (non-backtracking) and without a timeout: a guard must never treat a table as
+        // unmatched because a loaded machine made a match slow.
         _tables = List(d.Tables).Select(t => new Regex("^" + Regex.Escape(t.ToLowerInvariant()).Replace("\\*", ".*") + "$",
-            RegexOptions.CultureInvariant, s_regexTimeout)).ToArray();
+            RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)).ToArray();
         _query = Compile("query_regex", d.QueryRegex, RegexOptions.IgnoreCase);
         _user = Compile("user_regex", d.UserRegex, RegexOptions.None);
         var blocks = new List<(IPAddress, int)>();
@@ -85,11 +91,12 @@ internal sealed class FilterPattern
         return true;
     }
 
-    /// <summary>A regex that takes too long counts as "no match" (and so the filter does not apply).</summary>
+    /// <summary>A regex that takes too long counts as a match: the filter applies (fails closed), so a loaded machine
+    /// or a long input cannot make a masking or guard filter skip a statement.</summary>
     private static bool SafeMatch(Regex r, string input)
     {
         try { return r.IsMatch(input); }
-        catch (RegexMatchTimeoutException) { return false; }
+        catch (RegexMatchTimeoutException) { return true; }
     }
 
     private static Regex? Compile(string key, string pattern, RegexOptions options)

@@ -1,11 +1,14 @@
 // Runs one hook of one plugin for one filter: rents an instance, binds the call to it, calls the export under the
 // limits, and applies the failure policy (fail closed: the statement fails with 38000; fail open: it goes on), with
-// the filter's health updated so a plugin that keeps failing disables its filter instead of every query paying.
+// the filter's health updated: a plugin that keeps failing disables a fail-open filter (instead of every query
+// paying) and trips a fail-closed one (which then denies without running the plugin, until ALTER FILTER f RESET).
 using Wasql.Database;
 using Wasql.Plugins.Filters;
 using Wasql.Udf;
 
 namespace Wasql.Plugins.Runtime;
+
+internal enum FailureOrigin { Guest, Host }
 
 internal static class HookRunner
 {
@@ -13,8 +16,9 @@ internal static class HookRunner
     public static int? Run(PluginHost host, PluginCall call)
     {
         var plugin = call.Plugin;
+        if (call.Filter.TrippedReason is { } tripped) throw Tripped(call, tripped);
         if (plugin.Module is not { } module)
-            return Failure(host, call, $"the plugin could not be loaded: {plugin.LoadError}", null);
+            return Failure(host, call, $"the plugin could not be loaded: {plugin.LoadError}", null, FailureOrigin.Host);
         UdfInstance lease;
         try
         {
@@ -25,46 +29,76 @@ internal static class HookRunner
             // The plugin was replaced between matching and renting: run the new version.
             return host.Registry.Plugin(plugin.Name) is { } current && !ReferenceEquals(current, plugin)
                 ? Run(host, new PluginCall(call.Hook, call.Statement, current, call.Filter, call.Outcome))
-                : Failure(host, call, "the plugin was dropped while the statement ran", null);
+                : Failure(host, call, "the plugin was dropped while the statement ran", null, FailureOrigin.Host);
         }
         catch (UdfException e)
         {
-            return Failure(host, call, e.Message, e);
+            return Failure(host, call, e.Message, e, Blame(e));
         }
         var state = (InstanceState)lease.Store.Data!;
         try
         {
             var export = lease.Export<Func<int, int>>(call.HookName)!;
             state.Current = call;
+            state.Lease = lease;
             int code = lease.Call(call.HookName, () => export(call.Handle));
             if (code is 0 or 1)
             {
-                call.Filter.Succeeded();
+                call.Filter.Succeeded(call.Hook);
                 return code;
             }
             lease.Discard();
-            return Failure(host, call, $"{call.HookName} returned {code} (expected 0 = continue or 1 = deny)", null);
+            return Failure(host, call, $"{call.HookName} returned {code} (expected 0 = continue or 1 = deny)", null, FailureOrigin.Guest);
         }
         catch (UdfException e)
         {
-            return Failure(host, call, e.Message, e);
+            return Failure(host, call, e.Message, e, Blame(e));
         }
         finally
         {
             state.Current = null;
+            state.Lease = null;
             lease.Dispose();
         }
     }
 
-    private static int? Failure(PluginHost host, PluginCall call, string cause, UdfException? error)
+    /// <summary>A tripped fail-closed filter denies without running its plugin.</summary>
+    private static WasqlException Tripped(PluginCall call, string reason) =>
+        new(SqlStates.ExternalRoutineException,
+            $"filter '{call.Filter.Name}' is tripped (plugin '{call.Plugin.Name}' failed {call.Filter.MaxFailures} times in a row) and denies the statements it matches")
+        {
+            Detail = reason,
+            Hint = $"fix the plugin (SHOW PLUGIN LOG), then a superuser runs ALTER FILTER {call.Filter.Name} RESET",
+        };
+
+    /// <summary>Who caused a failed call. Only the guest's own failures (traps, its deadline, fuel, memory, ABI
+    /// misuse) count toward max_failures: a busy host (no free instance) or a bug in host code must not let load or
+    /// the host trip or disable a filter.</summary>
+    internal static FailureOrigin Blame(UdfException e) => e.Kind switch
+    {
+        UdfErrorKind.PoolExhausted => FailureOrigin.Host,
+        // an exception other than a trap escaped the call: host code threw, the guest did not trap
+        UdfErrorKind.Protocol when e.InnerException is not null and not Wasql.Wasm.TrapException => FailureOrigin.Host,
+        // a host function threw (the engine turns that into a HostError trap), except for a bad guest pointer
+        // (ArgumentOutOfRangeException from Memory), which is the guest's doing
+        _ when e.TrapCode == Wasql.Wasm.TrapCode.HostError && e.InnerException?.InnerException is not (null or ArgumentOutOfRangeException) => FailureOrigin.Host,
+        _ => FailureOrigin.Guest,
+    };
+
+    private static int? Failure(PluginHost host, PluginCall call, string cause, UdfException? error, FailureOrigin origin)
     {
         var filter = call.Filter;
         var user = call.Statement.Session.User;
-        host.Log.Host(PluginLogLevel.Error, call.Plugin.Name, filter.Name, user, $"{call.HookName} failed: {cause}");
-        if (filter.Failed(cause))
+        host.Log.Host(PluginLogLevel.Error, call.Plugin.Name, filter.Name, user,
+            $"{call.HookName} failed: {cause}" + (origin == FailureOrigin.Host ? " (a host failure: not counted toward max_failures)" : ""));
+        var change = origin == FailureOrigin.Guest ? filter.Failed(call.Hook, cause) : FilterHealthChange.None;
+        if (change != FilterHealthChange.None)
         {
-            var notice = $"filter '{filter.Name}' disabled after {filter.MaxFailures} consecutive failures of plugin '{call.Plugin.Name}'; " +
-                         $"fix the plugin, then ALTER FILTER {filter.Name} (status = 'enabled')";
+            var notice = change == FilterHealthChange.Disabled
+                ? $"filter '{filter.Name}' disabled after {filter.MaxFailures} consecutive failures of plugin '{call.Plugin.Name}'; " +
+                  $"fix the plugin, then ALTER FILTER {filter.Name} RESET"
+                : $"filter '{filter.Name}' tripped after {filter.MaxFailures} consecutive failures of plugin '{call.Plugin.Name}': " +
+                  $"it denies every statement it matches until ALTER FILTER {filter.Name} RESET";
             host.Log.Host(PluginLogLevel.Warning, call.Plugin.Name, filter.Name, user, notice);
             call.Statement.AddNotice(notice);
         }

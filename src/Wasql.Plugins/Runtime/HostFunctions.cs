@@ -107,8 +107,11 @@ internal static class HostFunctions
 
     private static int Guard(Caller c, int ctx, Func<PluginCall, int> body)
     {
-        var call = (c.Store?.Data as InstanceState)?.Current;
+        var state = c.Store?.Data as InstanceState;
+        var call = state?.Current;
         if (call is null || call.Handle != ctx) return BadHandle;
+        // host time (JIT of host code on first use, Arrow encoding, the shared store) is not the plugin's deadline
+        using var hostTime = state!.Lease?.EnterHost() ?? default;
         try { return body(call); }
         catch (StatusException e) { return e.Status; }
     }

@@ -55,6 +55,9 @@ internal sealed class PluginCall
             case "query": return s.Text;
             case "kind": return s.Kind;
             case "tables": return string.Join('\n', s.Tables);
+            // every line ends in \n, so an empty last line (a computed last column) survives the SDKs' line splitting
+            case "column_origins": return string.Concat(s.ResultOrigins.Select(o => $"{o}\n"));
+            case "columns_read": return string.Concat(s.ColumnsRead.Select(c => $"{c}\n"));
             case "user": return s.Session.User;
             case "client_address": return s.Session.ClientAddress;
             case "database": return s.Session.Database;
@@ -89,4 +92,6 @@ internal sealed class PluginCall
 internal sealed class InstanceState
 {
     public PluginCall? Current;
+    /// <summary>The rented instance running <see cref="Current"/> (host functions exclude their time from its deadline).</summary>
+    public Wasql.Udf.UdfInstance? Lease;
 }

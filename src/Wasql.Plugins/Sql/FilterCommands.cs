@@ -94,7 +94,8 @@ internal sealed class AlterFilterCommand(PluginHost host, string name, IReadOnly
     {
         OutsideTransaction(connection);
         var current = Host.Registry.Filter(name) ?? throw new WasqlException(SqlStates.UndefinedObject, $"filter \"{name}\" does not exist");
-        // A new ActiveFilter: its failure count starts at zero, so ALTER also re-enables a filter that disabled itself.
+        // A new ActiveFilter: its failure count starts at zero, so any ALTER (RESET alone changes nothing else) also
+        // re-enables a fail-open filter that disabled itself and clears a fail-closed filter that tripped.
         var filter = FilterBuilder.Build(Host, current.Definition, options, pattern, execute);
         PluginCatalog.SaveFilter(connection.SqliteConnection, filter.Definition);
         Host.Registry.Put(filter);

@@ -2,7 +2,7 @@
 //   CREATE [OR REPLACE] PLUGIN name USING BASE64 '...' | USING FILE '...' [WITH (key = value, ...)]
 //   DROP PLUGIN [IF EXISTS] name          SHOW PLUGINS          SHOW PLUGIN LOG
 //   CREATE [OR REPLACE] FILTER name [(options)] [WITH_PATTERN (pattern)] EXECUTE (plugin = name [, config...])
-//   ALTER FILTER name [(options)] [WITH_PATTERN (pattern)] [EXECUTE (...)]
+//   ALTER FILTER name [(options)] [WITH_PATTERN (pattern)] [EXECUTE (...)]      ALTER FILTER name RESET
 //   DROP FILTER [IF EXISTS] name          SHOW FILTERS          EXPLAIN FILTERS <statement>
 // Errors are 42601 with 1-based positions in the statement.
 using Wasql.Database;
@@ -158,10 +158,15 @@ internal static class PluginDdlParser
         {
             var name = Name("filter");
             var at = Peek;
+            if (Accept("RESET"))
+            {
+                End();
+                return new AlterFilterCommand(host, name, null, null, null);
+            }
             var (options, pattern, execute) = FilterClauses();
             End();
             if (options is null && pattern is null && execute is null)
-                throw Error("ALTER FILTER needs options (...), WITH_PATTERN (...) or EXECUTE (...)", at);
+                throw Error("ALTER FILTER needs RESET, options (...), WITH_PATTERN (...) or EXECUTE (...)", at);
             return new AlterFilterCommand(host, name, options, pattern, execute);
         }
 

@@ -29,10 +29,10 @@ internal static class Scram
         catch (FormatException) { return null; }
     }
 
-    /// <summary>One exchange. A null verifier (unknown user) runs with a random one and always fails.</summary>
-    internal sealed class Exchange(Verifier? verifier)
+    /// <summary>One exchange. A null verifier (unknown user) runs with <paramref name="mock"/>'s and always fails.</summary>
+    internal sealed class Exchange(Verifier? verifier, Verifier mock)
     {
-        private readonly Verifier _v = verifier ?? new Verifier(DefaultIterations, RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32));
+        private readonly Verifier _v = verifier ?? mock;
         private readonly bool _known = verifier is not null;
         private string _clientFirstBare = "", _serverFirst = "", _nonce = "", _gs2 = "";
 

@@ -20,6 +20,8 @@ public interface ISqlSession : IDisposable
     /// <summary>Runs a statement the server issues itself (implicit transactions, catalog lookups): query plugins do
     /// not see it.</summary>
     SqlResult ExecuteInternal(string sql, IReadOnlyList<object?>? parameters = null);
+    /// <summary>Runs one statement; its rows are read as they are produced (see <see cref="ISqlReader"/>).</summary>
+    ISqlReader ExecuteReader(string sql);
     ISqlStatement Prepare(string sql);
     /// <summary>Runs a COPY statement exchanging its rows through <paramref name="channel"/>.</summary>
     SqlResult ExecuteCopy(string sql, Wasql.Database.Copy.ICopyChannel channel);
@@ -29,6 +31,8 @@ public interface ISqlSession : IDisposable
     /// <summary>How long a write waits for another session's write to finish before failing with 55P03 (zero: no
     /// limit); the session's <c>lock_timeout</c>.</summary>
     TimeSpan LockTimeout { get; set; }
+    /// <summary>The budget all of the server's sessions share for buffered results (null: none).</summary>
+    Wasql.Database.MemoryBudget? MemoryBudget { get; set; }
     /// <summary>Interrupts the running statement (from another thread).</summary>
     void Cancel();
 }
@@ -46,6 +50,41 @@ public interface ISqlStatement : IDisposable
     int ParameterCount { get; }
     IReadOnlyList<SqlColumn> Columns { get; }
     SqlResult Execute(IReadOnlyList<object?>? parameters);
+    /// <summary>Runs the statement; dispose the reader before executing it again.</summary>
+    ISqlReader ExecuteReader(IReadOnlyList<object?>? parameters);
+}
+
+/// <summary>The rows of one statement, read forward once; Dispose finishes the statement. Errors are SqlError.</summary>
+public interface ISqlReader : IDisposable
+{
+    IReadOnlyList<SqlColumn> Columns { get; }
+    /// <summary>Advances to the next row; false at the end.</summary>
+    bool Read();
+    /// <summary>Approximate bytes of the current row's values, known before they are converted.</summary>
+    long RowSize { get; }
+    /// <summary>The current row: long, double, string, byte[] or null.</summary>
+    void GetValues(object?[] values);
+    /// <summary>Final once <see cref="Read"/> returned false.</summary>
+    string CommandTag { get; }
+    /// <summary>Notices raised so far (query plugins).</summary>
+    IReadOnlyList<string> Notices { get; }
+}
+
+/// <summary>A result already in memory (answered by the server itself) as a reader.</summary>
+public sealed class SqlResultReader(SqlResult result) : ISqlReader
+{
+    private int _index = -1;
+    public IReadOnlyList<SqlColumn> Columns => result.Columns;
+    public bool Read() => _index < result.Rows.Count && ++_index < result.Rows.Count;
+    public long RowSize => 64;      // already held; the server accounts what it adds while sending
+    public void GetValues(object?[] values)
+    {
+        var row = result.Rows[_index];
+        for (int i = 0; i < values.Length; i++) values[i] = i < row.Length ? row[i] : null;
+    }
+    public string CommandTag => result.CommandTag;
+    public IReadOnlyList<string> Notices => result.Notices;
+    public void Dispose() { }
 }
 
 public sealed class SqlResult

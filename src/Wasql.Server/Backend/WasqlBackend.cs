@@ -57,7 +57,9 @@ public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
             finally { c.ExtensionsEnabled = enabled; }
         });
         public SqlResult ExecuteCopy(string sql, Wasql.Database.Copy.ICopyChannel channel) => Wrap(() => Convert(c.ExecuteCopy(sql, channel)));
+        public ISqlReader ExecuteReader(string sql) => Wrap(() => new Reader(c.ExecuteReader(sql)));
         public ISqlStatement Prepare(string sql) => Wrap(() => new Statement(c.Prepare(sql)));
+        public MemoryBudget? MemoryBudget { get => c.MemoryBudget; set => c.MemoryBudget = value; }
         public bool InTransaction => c.InTransaction;
         public bool InReadOnlyTransaction => c.InReadOnlyTransaction;
         public TimeSpan LockTimeout { get => c.LockTimeout; set => c.LockTimeout = value; }
@@ -71,6 +73,19 @@ public sealed class WasqlBackend(WasqlDatabase database) : ISqlBackend
         public int ParameterCount => s.ParameterCount;
         public IReadOnlyList<SqlColumn> Columns => _columns;
         public SqlResult Execute(IReadOnlyList<object?>? parameters) => Wrap(() => Convert(s.Execute(parameters)));
+        public ISqlReader ExecuteReader(IReadOnlyList<object?>? parameters) => Wrap(() => new Reader(s.ExecuteReader(parameters)));
         public void Dispose() => s.Dispose();
+    }
+
+    private sealed class Reader(WasqlRowReader r) : ISqlReader
+    {
+        private readonly SqlColumn[] _columns = Columns(r.Columns);
+        public IReadOnlyList<SqlColumn> Columns => _columns;
+        public bool Read() => Wrap(r.Read);
+        public long RowSize => r.CurrentRowSize;
+        public void GetValues(object?[] values) => r.GetValues(values);
+        public string CommandTag => r.CommandTag;
+        public IReadOnlyList<string> Notices => r.Notices;
+        public void Dispose() => Wrap(() => { r.Dispose(); return 0; });
     }
 }

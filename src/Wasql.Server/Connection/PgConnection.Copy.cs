@@ -14,12 +14,12 @@ internal sealed partial class PgConnection
 {
     private CancellationTokenSource? _copyCancel;
 
-    private async Task<SqlResult> CopyAsync(string sql, CancellationToken stop)
+    private async Task<RowStream> CopyAsync(string sql, CancellationToken stop)
     {
         using var cancel = new CancellationTokenSource();
         _copyCancel = cancel;
         var channel = new WireCopyChannel(cancel.Token);
-        var run = RunAsync(sql, () => _session!.ExecuteCopy(sql, channel), stop);
+        var run = StartAsync(sql, () => new SqlResultReader(_session!.ExecuteCopy(sql, channel)), stop);
         try
         {
             await Task.WhenAny(channel.Started, run);

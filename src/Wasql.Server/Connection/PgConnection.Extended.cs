@@ -24,9 +24,11 @@ internal sealed partial class PgConnection
         public required Statement Statement;
         public required object?[] Parameters;
         public required short[] ResultFormats;
-        public SqlResult? Result;
+        public RowStream? Rows;               // the statement's rows while it runs (also while suspended)
+        public bool Started;
+        public bool Suspended;                // an Execute with a row limit stopped before the end
+        public string? DoneTag;               // what executing a finished portal again reports
         public int[]? Oids;
-        public int Next;
         public bool Binary(int col) => ResultFormats.Length == 1 ? ResultFormats[0] == 1 : col < ResultFormats.Length && ResultFormats[col] == 1;
     }
 
@@ -119,6 +121,7 @@ internal sealed partial class PgConnection
     {
         if (name is null)
         {
+            foreach (var p in _portals.Values) p.Rows?.Dispose();
             foreach (var st in _statements.Values) if (st.Db is { } db && !st.Cached) db.Dispose();
             _statements.Clear();
             _portals.Clear();
@@ -126,7 +129,8 @@ internal sealed partial class PgConnection
         }
         if (name.Length == 0 || !_statements.Remove(name, out var one)) return false;
         if (one.Db is { } d && !one.Cached) d.Dispose();
-        foreach (var p in _portals.Where(p => p.Value.Statement == one).Select(p => p.Key).ToList()) _portals.Remove(p);
+        foreach (var p in _portals.Where(p => p.Value.Statement == one).Select(p => p.Key).ToList())
+            if (_portals.Remove(p, out var portal)) portal.Rows?.Dispose();
         return true;
     }
 
@@ -134,7 +138,7 @@ internal sealed partial class PgConnection
     private IEnumerable<ISqlStatement> OwnedStatements() =>
         _statements.Values.Where(s => s.Db is not null && !s.Cached).Select(s => s.Db!).Concat(_unnamedLru.Select(n => n.Db));
 
-    private Task BindAsync(Message msg)
+    private async Task BindAsync(Message msg)
     {
         var r = msg.Body;
         var portalName = r.CString();
@@ -163,9 +167,9 @@ internal sealed partial class PgConnection
         r.End();
         if (portalName.Length > 0 && _portals.ContainsKey(portalName)) throw new SqlError("42P03", $"cursor \"{portalName}\" already exists");
         if (_portals.Count >= MaxStatements) throw new SqlError("54000", "too many portals");
+        if (_portals.Remove(portalName, out var replaced)) await CloseRowsAsync(replaced.Rows);
         _portals[portalName] = new Portal { Statement = st, Parameters = values, ResultFormats = rf };
         _out.BindComplete();
-        return Task.CompletedTask;
     }
 
     private async Task DescribeAsync(Message msg, CancellationToken stop)
@@ -187,10 +191,11 @@ internal sealed partial class PgConnection
             else if (st.Empty) _out.NoData();
             else
             {
-                var res = await RunAsync(st.Sql, null, stop);   // intercepted statements have no side effects worth deferring
+                var res = await StartAsync(st.Sql, null, stop);   // intercepted statements have no side effects worth deferring
+                if (res.Columns.Count > 0) st.DescribedOids ??= PgType.ForColumns(res.Columns, res.Buffered);
+                await CloseRowsAsync(res);
                 if (res.Columns.Count == 0) { _out.NoData(); return; }
-                st.DescribedOids ??= PgType.ForColumns(res.Columns, res.Rows);
-                WriteRowDescription(res.Columns, st.DescribedOids, _ => 0);
+                WriteRowDescription(res.Columns, st.DescribedOids!, _ => 0);
             }
         }
         else if (kind == (byte)'P')
@@ -199,12 +204,12 @@ internal sealed partial class PgConnection
             var st = p.Statement;
             IReadOnlyList<SqlColumn> columns;
             if (st.Empty) { _out.NoData(); return; }
-            if (p.Result is null && st.DescribedOids is null &&
+            if (!p.Started && st.DescribedOids is null &&
                 (st.Db is null || st.Db.Columns.Any(c => PgType.FromDeclared(c.DeclaredType) is null)))
-                await RunPortalAsync(p, stop);   // types of expression columns come from the values
-            columns = p.Result?.Columns ?? st.Db!.Columns;
+                await RunPortalAsync(p, stop);   // types of expression columns come from the first rows
+            columns = p.Rows?.Columns ?? st.Db!.Columns;
             if (columns.Count == 0) { _out.NoData(); return; }
-            p.Oids ??= st.DescribedOids ?? PgType.ForColumns(columns, p.Result?.Rows);
+            p.Oids ??= st.DescribedOids ?? PgType.ForColumns(columns, p.Rows?.Buffered);
             WriteRowDescription(columns, p.Oids, c => p.Binary(c) ? (short)1 : (short)0);
         }
         else throw new ProtocolException($"invalid DESCRIBE message subtype {kind}");
@@ -230,7 +235,8 @@ internal sealed partial class PgConnection
     {
         var st = p.Statement;
         var parameters = p.Parameters;
-        p.Result = await RunAsync(st.Sql, st.Db is { } db ? () => db.Execute(parameters) : null, stop);
+        p.Started = true;
+        p.Rows = await StartAsync(st.Sql, st.Db is { } db ? () => db.ExecuteReader(parameters) : null, stop);
         WriteNotices();
     }
 
@@ -242,24 +248,42 @@ internal sealed partial class PgConnection
         r.End();
         if (!_portals.TryGetValue(name, out var p)) throw new SqlError("34000", $"portal \"{name}\" does not exist");
         if (p.Statement.Empty) { _out.EmptyQueryResponse(); return; }
-        if (p.Result is null) await RunPortalAsync(p, stop);
-        var res = p.Result!;
-        if (res.Columns.Count > 0)
+        using var scope = EnterStatement(stop);      // running until the rows of this Execute are sent
+        if (!p.Started) await RunPortalAsync(p, stop);
+        if (p.Rows is not { } rows)
         {
-            p.Oids ??= p.Statement.DescribedOids ?? PgType.ForColumns(res.Columns, res.Rows);
-            int from = p.Next;
-            int to = maxRows > 0 ? (int)Math.Min(res.Rows.Count, (long)from + maxRows) : res.Rows.Count;
-            await WriteRowsAsync(res, p.Oids, from, to, p.Binary);
-            p.Next = to;
-            if (to < res.Rows.Count) { _out.PortalSuspended(); return; }
-            _out.CommandComplete(from == 0 ? res.CommandTag : $"SELECT {to - from}");
+            _out.CommandComplete(p.DoneTag!);
+            return;
         }
-        else if (p.Next == 0)
+        string tag;
+        try
         {
-            p.Next = 1;
-            _out.CommandComplete(res.CommandTag);
+            if (rows.Columns.Count > 0)
+            {
+                p.Oids ??= p.Statement.DescribedOids ?? PgType.ForColumns(rows.Columns, rows.Buffered);
+                long sent = await SendRowsAsync(rows, p.Oids, maxRows > 0 ? maxRows : long.MaxValue, p.Binary, stop);
+                if (!rows.Exhausted)
+                {
+                    p.Suspended = true;
+                    _out.PortalSuspended();
+                    return;
+                }
+                tag = p.Suspended ? $"SELECT {sent}" : rows.CommandTag;
+                p.DoneTag = "SELECT 0";
+            }
+            else tag = p.DoneTag = rows.CommandTag;
         }
-        else _out.CommandComplete(res.CommandTag);
+        catch (SqlError)
+        {
+            p.Rows = null;
+            p.DoneTag = "SELECT 0";
+            await CloseRowsAsync(rows);
+            throw;
+        }
+        p.Rows = null;
+        await CloseRowsAsync(rows);
+        WriteNotices();
+        _out.CommandComplete(tag);
         foreach (var (k, v) in _changedReported) _out.ParameterStatus(k, v);
         _changedReported.Clear();
     }
@@ -274,7 +298,7 @@ internal sealed partial class PgConnection
         {
             if (_statements.Remove(name, out var st)) await DisposeStatementAsync(st);
         }
-        else if (kind == (byte)'P') _portals.Remove(name);
+        else if (kind == (byte)'P') { if (_portals.Remove(name, out var p)) await CloseRowsAsync(p.Rows); }
         else throw new ProtocolException($"invalid CLOSE message subtype {kind}");
         _out.CloseComplete();
     }

@@ -31,23 +31,36 @@ internal sealed partial class PgConnection
         bool failed = false;
         foreach (var piece in pieces)
         {
-            SqlResult result;
-            try { result = Interceptor.FirstWord(piece.Sql) == "COPY" ? await CopyAsync(piece.Sql, stop) : await RunAsync(piece.Sql, null, stop); }
+            using var scope = EnterStatement(stop);      // running until its last row is sent
+            RowStream rows;
+            try { rows = Interceptor.FirstWord(piece.Sql) == "COPY" ? await CopyAsync(piece.Sql, stop) : await StartAsync(piece.Sql, null, stop); }
             catch (SqlError e)
             {
                 WriteError(e, piece.Offset);
                 failed = true;
                 break;
             }
-            WriteNotices();
-            if (result.Columns.Count > 0)
+            try
             {
-                var oids = PgType.ForColumns(result.Columns, result.Rows);
-                WriteRowDescription(result.Columns, oids, _ => 0);
-                try { await WriteRowsAsync(result, oids, 0, result.Rows.Count, _ => false); }
-                catch (SqlError e) { WriteError(e, piece.Offset); failed = true; if (_session!.InTransaction) _failedTx = true; break; }
+                WriteNotices();
+                if (rows.Columns.Count > 0)
+                {
+                    var oids = PgType.ForColumns(rows.Columns, rows.Buffered);
+                    WriteRowDescription(rows.Columns, oids, _ => 0);
+                    await SendRowsAsync(rows, oids, long.MaxValue, _ => false, stop);
+                }
             }
-            _out.CommandComplete(result.CommandTag);
+            catch (SqlError e)
+            {
+                await CloseRowsAsync(rows);
+                WriteError(e, piece.Offset);
+                failed = true;
+                if (_session!.InTransaction) _failedTx = true;
+                break;
+            }
+            await CloseRowsAsync(rows);
+            WriteNotices();
+            _out.CommandComplete(rows.CommandTag);
             // Settings changed by SET are reported like Postgres does.
             foreach (var (k, v) in _changedReported) _out.ParameterStatus(k, v);
             _changedReported.Clear();
@@ -81,30 +94,45 @@ internal sealed partial class PgConnection
         _out.RowDescription(names, oids, sizes, format);
     }
 
-    /// <summary>Writes DataRows [from, to); flushes as the buffer grows so memory stays bounded.</summary>
-    private async Task<bool> WriteRowsAsync(SqlResult result, int[] oids, int from, int to, Func<int, bool> binary)
+    /// <summary>Sends up to <paramref name="maxRows"/> rows, fetching batch after batch on the DB thread; a batch is
+    /// flushed to the client before the next is read, so what a connection holds stays one batch.</summary>
+    private async Task<long> SendRowsAsync(RowStream rows, int[] oids, long maxRows, Func<int, bool> binary, CancellationToken stop)
     {
-        var rows = result.Rows;
-        for (int i = from; i < to; i++)
+        long sent = 0;
+        while (sent < maxRows)
         {
-            var row = rows[i];
-            int mark = _out.Pending;
-            _out.Start((byte)'D');
-            _out.Int16((short)oids.Length);
-            for (int c = 0; c < oids.Length; c++)
+            if (!rows.HasBuffered)
             {
-                object? v = c < row.Length ? row[c] : null;
-                try { ValueEncoder.Write(_out, oids[c], v, binary(c)); }
-                catch (Exception e) when (e is OverflowException or FormatException or SqlError or ArgumentException)
-                {
-                    _out.Truncate(mark);
-                    throw new SqlError(e is SqlError se ? se.SqlState : "22003",
-                        $"column \"{result.Columns[c].Name}\": cannot send value {ValueEncoder.AsString(v!)} as {PgType.Name(oids[c])}: {e.Message}");
-                }
+                if (rows.ReaderDone) break;
+                await FlushAsync();
+                await RunOnWorkerAsync(() => { rows.Fetch(); return 0; }, stop);
+                continue;
             }
-            _out.End();
+            WriteRow(rows.Next(), rows.Columns, oids, binary);
+            sent++;
             if (_out.Pending > 64 << 10) await FlushAsync();
         }
-        return true;
+        return sent;
+    }
+
+    private void WriteRow(object?[] row, IReadOnlyList<SqlColumn> columns, int[] oids, Func<int, bool> binary)
+    {
+        int mark = _out.Pending;
+        _out.Start((byte)'D');
+        _out.Int16((short)oids.Length);
+        for (int c = 0; c < oids.Length; c++)
+        {
+            object? v = c < row.Length ? row[c] : null;
+            try { ValueEncoder.Write(_out, oids[c], v, binary(c)); }
+            catch (Exception e) when (e is OverflowException or FormatException or SqlError or ArgumentException)
+            {
+                _out.Truncate(mark);
+                // The value is quoted only when it can be: a NUL would end the error message's C string.
+                var shown = ValueEncoder.AsString(v!) is var text && !text.Contains('\0') ? text + " " : "";
+                throw new SqlError(e is SqlError se ? se.SqlState : "22003",
+                    $"column \"{columns[c].Name}\": cannot send value {shown}as {PgType.Name(oids[c])}: {e.Message}");
+            }
+        }
+        _out.End();
     }
 }

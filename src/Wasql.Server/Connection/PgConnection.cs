@@ -42,7 +42,7 @@ internal sealed partial class PgConnection : IDisposable
         _socket = socket;
         _options = server.Options;
         var stream = new NetworkStream(socket, ownsSocket: false);
-        _in = new MessageReader(stream, _options.MaxMessageSize);
+        _in = new MessageReader(stream, ServerOptions.MaxPreAuthMessageSize);
         _out = new MessageWriter(stream);
         ProcessId = processId;
         SecretKey = secretKey;
@@ -52,14 +52,20 @@ internal sealed partial class PgConnection : IDisposable
     internal ISqlSession Session => _session!;
     internal PgServer Server => _server;
 
-    public async Task RunAsync(CancellationToken stop)
+    /// <summary>Serves the client. On a full server (<paramref name="serverFull"/>) the startup still runs up to
+    /// the startup packet (SSLRequest answered, CancelRequest served) and the client then gets 53300, so it
+    /// reports the real reason instead of a broken SSL exchange.</summary>
+    public async Task RunAsync(CancellationToken stop, bool serverFull = false)
     {
         try
         {
             using (var startupCts = CancellationTokenSource.CreateLinkedTokenSource(stop))
             {
-                startupCts.CancelAfter(_options.StartupTimeout);
-                if (!await StartupAsync(startupCts.Token)) return;
+                startupCts.CancelAfter(_options.AuthenticationTimeout);
+                if (await StartupAsync(serverFull, startupCts.Token) is not { } database) return;
+                // Opening the session is the server's own work (it may load and compile modules): like Postgres'
+                // authentication_timeout, the limit covers what the client controls, up to authentication.
+                await StartSessionAsync(database, stop);
             }
             await MessageLoopAsync(stop);
         }
@@ -98,12 +104,14 @@ internal sealed partial class PgConnection : IDisposable
 
     // ---------------- startup and authentication ----------------
 
-    private async Task<bool> StartupAsync(CancellationToken ct)
+    /// <summary>Startup packet(s) and authentication; returns the database to open, or null when the client is done
+    /// (EOF, CancelRequest).</summary>
+    private async Task<string?> StartupAsync(bool serverFull, CancellationToken ct)
     {
         while (true)
         {
             using var msg = await _in.ReadStartupAsync(ct);
-            if (msg is null) return false;
+            if (msg is null) return null;
             var r = msg.Body;
             int code = r.Int32();
             switch (code)
@@ -133,9 +141,10 @@ internal sealed partial class PgConnection : IDisposable
                     {
                         int pid = r.Int32(), key = r.Int32();
                         _server.CancelBackend(pid, key);
-                        return false;
+                        return null;
                     }
             }
+            if (serverFull) throw new ProtocolException("sorry, too many clients already", "53300");
             if (_options.RequireTls && !_tls)
                 throw new ProtocolException("this server requires TLS (SSL mode require)", "28000");
             if (code >> 16 != 3)
@@ -163,8 +172,9 @@ internal sealed partial class PgConnection : IDisposable
             if (parameters.TryGetValue("replication", out var repl) && repl is not ("false" or "off" or "0"))
                 throw new ProtocolException("replication connections are not supported", "0A000");
             await AuthenticateAsync(user, ct);
-            await StartSessionAsync(parameters.GetValueOrDefault("database") ?? user, ct);
-            return true;
+            _in.MaxMessageSize = _options.MaxMessageSize;
+            _in.Budget = _server.BufferBudget;
+            return parameters.GetValueOrDefault("database") ?? user;
         }
     }
 
@@ -173,7 +183,7 @@ internal sealed partial class PgConnection : IDisposable
         if (_options.Auth == AuthMethod.ScramSha256)
         {
             var verifier = Scram.ParseVerifier(await Task.Run(() => _server.Users.GetVerifier(user), ct));
-            var exchange = new Scram.Exchange(verifier);
+            var exchange = new Scram.Exchange(verifier, _server.MockAuth.VerifierFor(user));
             _out.AuthenticationSasl(Scram.Mechanism);
             await _out.FlushAsync(ct);
             string clientFirst;
@@ -209,7 +219,7 @@ internal sealed partial class PgConnection : IDisposable
             ? (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString() : "local";
         var client = new ClientInfo(User, address, database, Settings.GetValueOrDefault("application_name") ?? "",
             Trusted: _options.Auth == AuthMethod.Trust);
-        try { _session = await _worker.Run(() => _server.Backend.Connect(client)); }
+        try { _session = await _worker.Run(() => _server.Backend.Connect(client)); _session.MemoryBudget = _server.BufferBudget; }
         catch (SqlError e) { throw new ProtocolException("could not open the database: " + e.Message, "3D000"); }
         Settings["database"] = database;
         DefaultLockTimeout = _session.LockTimeout;
@@ -310,7 +320,7 @@ internal sealed partial class PgConnection : IDisposable
 
     private async Task SyncAsync()
     {
-        if (!_session!.InTransaction && !_failedTx) _portals.Remove("");
+        if (!_session!.InTransaction && !_failedTx && _portals.Remove("", out var unnamed)) await CloseRowsAsync(unnamed.Rows);
         _out.ReadyForQuery(TransactionStatus);
         await FlushAsync();
     }
@@ -330,8 +340,9 @@ internal sealed partial class PgConnection : IDisposable
 
     // ---------------- statement execution ----------------
 
-    /// <summary>Runs one statement (interceptions first) on the DB thread, with cancellation and timeouts.</summary>
-    private async Task<SqlResult> RunAsync(string sql, Func<SqlResult>? dbCall, CancellationToken stop)
+    /// <summary>Starts one statement (interceptions first) on the DB thread and fetches its first batch of rows.
+    /// Call inside <see cref="EnterStatement"/> when the rows are streamed afterwards.</summary>
+    private async Task<RowStream> StartAsync(string sql, Func<ISqlReader>? dbCall, CancellationToken stop)
     {
         if (_failedTx)
         {
@@ -340,16 +351,24 @@ internal sealed partial class PgConnection : IDisposable
             {
                 await RunOnWorkerAsync(() => _session!.InTransaction ? _session.ExecuteInternal("ROLLBACK") : null!, stop);
                 _failedTx = false;
-                return new SqlResult { Columns = [], Rows = [], CommandTag = "ROLLBACK" };
+                return new RowStream(new SqlResultReader(new SqlResult { Columns = [], Rows = [], CommandTag = "ROLLBACK" }), null);
             }
             throw new SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block");
         }
         try
         {
             // A prepared database statement was classified at Parse: no interception on each execution.
-            var result = await RunOnWorkerAsync(dbCall ?? (() => Interceptor.TryHandle(this, sql) ?? _session!.Execute(sql)), stop);
-            foreach (var n in result.Notices) Notices.Add(("NOTICE", "00000", n));
-            return result;
+            var stream = await RunOnWorkerAsync(() =>
+            {
+                var reader = dbCall?.Invoke()
+                    ?? (Interceptor.TryHandle(this, sql) is { } answered ? new SqlResultReader(answered) : _session!.ExecuteReader(sql));
+                var rows = new RowStream(reader, _session!.MemoryBudget);
+                try { rows.Fetch(); }
+                catch { rows.Dispose(); throw; }
+                return rows;
+            }, stop);
+            foreach (var n in stream.TakeNotices()) Notices.Add(("NOTICE", "00000", n));
+            return stream;
         }
         catch (SqlError e)
         {
@@ -359,13 +378,56 @@ internal sealed partial class PgConnection : IDisposable
         }
     }
 
+    /// <summary>Finishes a statement's rows on the DB thread (after-hooks run, its buffer budget is returned).</summary>
+    private async Task CloseRowsAsync(RowStream? rows)
+    {
+        if (rows is null) return;
+        if (!rows.CloseOnWorker) rows.Dispose();
+        else
+        {
+            try { await RunOnWorkerAsync(() => { rows.Dispose(); return 0; }, CancellationToken.None); }
+            catch (SqlError) { }
+        }
+        foreach (var n in rows.TakeNotices()) Notices.Add(("NOTICE", "00000", n));
+    }
+
+    private int _statementDepth;
+
+    /// <summary>Marks a statement as running until disposed: CancelRequest, statement_timeout, server stop and the
+    /// client-gone watchdog interrupt it, also between the batches of a streamed result. Nested scopes add nothing.</summary>
+    private StatementScope EnterStatement(CancellationToken stop) => new(this, stop);
+
+    private sealed class StatementScope : IDisposable
+    {
+        private readonly PgConnection _c;
+        private readonly bool _outer;
+        private readonly Timer? _timer;
+        private readonly CancellationTokenRegistration _reg;
+
+        public StatementScope(PgConnection c, CancellationToken stop)
+        {
+            _c = c;
+            _outer = c._statementDepth++ == 0;
+            if (!_outer) return;
+            lock (c._cancelLock) { c._running = true; c._cancelReason = 0; }
+            if (c.StatementTimeout > TimeSpan.Zero)
+                _timer = new Timer(_ => c.RequestCancel(2), null, c.StatementTimeout, Timeout.InfiniteTimeSpan);
+            _reg = stop.Register(() => c.RequestCancel(4));
+        }
+
+        public void Dispose()
+        {
+            _c._statementDepth--;
+            if (!_outer) return;
+            _timer?.Dispose();
+            _reg.Dispose();
+            lock (_c._cancelLock) _c._running = false;
+        }
+    }
+
     internal async Task<T> RunOnWorkerAsync<T>(Func<T> f, CancellationToken stop)
     {
-        lock (_cancelLock) { _running = true; _cancelReason = 0; }
-        Timer? timer = null;
-        if (StatementTimeout > TimeSpan.Zero)
-            timer = new Timer(_ => RequestCancel(2), null, StatementTimeout, Timeout.InfiniteTimeSpan);
-        using var reg = stop.Register(() => RequestCancel(4));
+        using var scope = EnterStatement(stop);
         try
         {
             // A client that disconnects meanwhile is noticed by PgServer's watchdog (CheckClientGone).
@@ -384,11 +446,6 @@ internal sealed partial class PgConnection : IDisposable
         catch (Exception e) when (e is not SqlError and not OperationCanceledException)
         {
             throw new SqlError("XX000", e.Message, null, e);
-        }
-        finally
-        {
-            timer?.Dispose();
-            lock (_cancelLock) _running = false;
         }
     }
 
@@ -427,8 +484,10 @@ internal sealed partial class PgConnection : IDisposable
                 RequestCancel(3);
                 // Dispose the session on its own thread, after any running statement stops.
                 var statements = OwnedStatements().ToList();
+                var streams = _portals.Values.Select(p => p.Rows).OfType<RowStream>().ToList();
                 worker.Run(() =>
                 {
+                    foreach (var r in streams) r.Dispose();
                     foreach (var s in statements) s.Dispose();
                     session.Dispose();
                     return 0;

@@ -7,6 +7,10 @@ namespace Wasql.Server.Protocol;
 
 internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDisposable
 {
+    /// <summary>Largest typed message accepted now: small until the client has authenticated (a stranger must
+    /// not make the server reserve memory), the configured limit after.</summary>
+    public int MaxMessageSize { get; set; } = maxMessageSize;
+
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(8192);
     private int _start, _end;
     private readonly byte[] _header = new byte[5];
@@ -16,12 +20,21 @@ internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDispos
     /// <summary>Bytes already received but not consumed (must be none before a TLS handshake).</summary>
     public int Buffered => _end - _start;
 
+    /// <summary>After authentication, messages larger than this are reserved from <see cref="Budget"/> while held.</summary>
+    public const int UnbudgetedMessageSize = 64 << 10;
+
+    /// <summary>The server-wide buffer budget (set once the client has authenticated).</summary>
+    public Wasql.Database.MemoryBudget? Budget { get; set; }
+
+    /// <summary>Postgres' limit on a startup packet (MAX_STARTUP_PACKET_LENGTH).</summary>
+    public const int MaxStartupPacketSize = 10_000;
+
     /// <summary>Reads a startup-phase packet (length-prefixed, no type byte). Null on a clean EOF.</summary>
     public async ValueTask<Message?> ReadStartupAsync(CancellationToken ct)
     {
         if (!await FillAsync(4, ct, eofOk: true)) return null;
         int len = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start));
-        if (len < 8 || len > 10_000) throw new ProtocolException($"invalid startup packet length {len}");
+        if (len < 8 || len > MaxStartupPacketSize) throw new ProtocolException($"invalid startup packet length {len}");
         _start += 4;
         return await ReadBodyAsync(0, len - 4, ct);
     }
@@ -33,10 +46,29 @@ internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDispos
         byte type = _buffer[_start];
         int len = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1));
         if (len < 4) throw new ProtocolException($"invalid message length {len} for message type '{Printable(type)}'");
-        if (len - 4 > maxMessageSize)
-            throw new ProtocolException($"message of {len} bytes exceeds the limit of {maxMessageSize} bytes", "54000");
+        if (len - 4 > MaxMessageSize)
+            throw new ProtocolException($"message of {len} bytes exceeds the limit of {MaxMessageSize} bytes", "54000");
         _start += 5;
-        return await ReadBodyAsync(type, len - 4, ct);
+        long reserved = 0;
+        if (Budget is { } budget && len - 4 > UnbudgetedMessageSize)
+        {
+            // Reserved before any byte is read: a large message that does not fit ends the session instead of the
+            // server growing (its bytes cannot be skipped without reading them).
+            if (!budget.TryReserve(len - 4))
+                throw new ProtocolException($"out of memory: a message of {len - 4:N0} bytes does not fit in the server's buffer budget of {budget.Limit:N0} bytes (ServerOptions.MaxBufferedBytes)", "53200");
+            reserved = len - 4;
+        }
+        try
+        {
+            var m = await ReadBodyAsync(type, len - 4, ct);
+            m.Reserved(Budget, reserved);
+            return m;
+        }
+        catch
+        {
+            Budget?.Release(reserved);
+            throw;
+        }
     }
 
     private async ValueTask<Message> ReadBodyAsync(byte type, int bodyLength, CancellationToken ct)
@@ -104,11 +136,21 @@ internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDispos
 /// <summary>A message body in a pooled array; dispose returns it.</summary>
 internal sealed class Message(byte type, byte[] body, int length) : IDisposable
 {
+    private Wasql.Database.MemoryBudget? _budget;
+    private long _reserved;
+
+    /// <summary>Bytes of the server-wide budget this message holds until disposed.</summary>
+    public void Reserved(Wasql.Database.MemoryBudget? budget, long bytes) { _budget = budget; _reserved = bytes; }
+
     public byte Type { get; } = type;
     public int Length { get; } = length;
     public ReadOnlySpan<byte> Span => body.AsSpan(0, Length);
     public BodyReader Body => new(body.AsSpan(0, Length));
-    public void Dispose() => ArrayPool<byte>.Shared.Return(body);
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(body);
+        _budget?.Release(Interlocked.Exchange(ref _reserved, 0));
+    }
 }
 
 /// <summary>Bounds-checked cursor over a message body; every overrun is a ProtocolException.</summary>

@@ -22,12 +22,30 @@ internal static class ValueDecoder
 
     private static object? Text(int oid, string s) => oid switch
     {
-        Oid.Int2 or Oid.Int4 or Oid.Int8 or Oid.OidT => long.Parse(s.Trim(), NumberStyles.Integer, Inv),
+        Oid.Int2 or Oid.Int4 or Oid.Int8 or Oid.OidT => TextInteger(oid, s),
         Oid.Float4 or Oid.Float8 => ValueEncoder.AsDouble(s),
         Oid.Bool => ValueEncoder.AsBool(s) ? 1L : 0L,
         Oid.Bytea => DecodeByteaText(s),
         _ => s,
     };
+
+    /// <summary>A text integer parameter within its type's range; out of range is 22003 as in Postgres, never a
+    /// silent wrap-around when the value is later used as the narrower type.</summary>
+    private static long TextInteger(int oid, string s)
+    {
+        var t = s.Trim();
+        if (!System.Numerics.BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, Inv, out var v))
+            throw new FormatException($"invalid input syntax for type {PgType.Name(oid)}: \"{s}\"");
+        var (min, max) = oid switch
+        {
+            Oid.Int2 => ((long)short.MinValue, (long)short.MaxValue),
+            Oid.Int4 => (int.MinValue, int.MaxValue),
+            Oid.OidT => (int.MinValue, uint.MaxValue),          // Postgres' oid input accepts both signed and unsigned 32-bit
+            _ => (long.MinValue, long.MaxValue),
+        };
+        if (v < min || v > max) throw new Backend.SqlError("22003", $"value \"{t}\" is out of range for type {PgType.Name(oid)}");
+        return (long)v;
+    }
 
     private static byte[] DecodeByteaText(string s) =>
         s.StartsWith("\\x", StringComparison.Ordinal) ? Convert.FromHexString(s.AsSpan(2)) : Encoding.UTF8.GetBytes(s);
@@ -44,13 +62,11 @@ internal static class ValueDecoder
             case Oid.Float8: Need(b, 8); return BinaryPrimitives.ReadDoubleBigEndian(b);
             case Oid.Bytea: return b.ToArray();
             case Oid.Numeric: return Numeric.ReadBinary(b);
-            case Oid.Date:
-                Need(b, 4);
-                return ValueEncoder.PgEpoch.AddDays(BinaryPrimitives.ReadInt32BigEndian(b)).ToString("yyyy-MM-dd", Inv);
-            case Oid.Time: Need(b, 8); return DateTimes.FormatTime(TimeSpan.FromTicks(BinaryPrimitives.ReadInt64BigEndian(b) * 10));
+            case Oid.Date: Need(b, 4); return BinaryDateTimes.Date(BinaryPrimitives.ReadInt32BigEndian(b));
+            case Oid.Time: Need(b, 8); return BinaryDateTimes.Time(BinaryPrimitives.ReadInt64BigEndian(b));
             case Oid.Timestamp: case Oid.TimestampTz:
                 Need(b, 8);
-                return DateTimes.FormatTimestamp(ValueEncoder.PgEpoch.AddTicks(BinaryPrimitives.ReadInt64BigEndian(b) * 10), oid == Oid.TimestampTz);
+                return BinaryDateTimes.Timestamp(BinaryPrimitives.ReadInt64BigEndian(b), oid == Oid.TimestampTz);
             case Oid.Jsonb: Need(b, 1); return Encoding.UTF8.GetString(b[1..]);
             case Oid.Uuid: Need(b, 16); return new Guid(b[..16], bigEndian: true).ToString();
             default: return Encoding.UTF8.GetString(b);

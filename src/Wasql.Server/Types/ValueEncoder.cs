@@ -45,8 +45,13 @@ internal static class ValueEncoder
     }
 
     private static void Utf8(long l, MessageWriter w) { var s = w.Reserve(20); l.TryFormat(s, out int n, default, Inv); w.Advance(n); }
+    /// <summary>Postgres text cannot hold NUL (clients read it as a C string): such a value is an error, not a
+    /// string silently cut short at the client.</summary>
+    public const string CharacterNotInRepertoire = "22021";
+
     private static void Str(MessageWriter w, string s)
     {
+        if (s.Contains('\0')) throw new Backend.SqlError(CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": 0x00");
         var span = w.Reserve(Encoding.UTF8.GetMaxByteCount(s.Length));
         w.Advance(Encoding.UTF8.GetBytes(s, span));
     }

@@ -26,6 +26,21 @@ public sealed class ArrowUdfFunction
     /// <summary>Set after the first successful call (the watchdog is lenient before: JIT compilation).</summary>
     internal volatile bool Warm;
 
+    // The one-row input template (null until the first per-row call; NoTemplate when the types do not allow one).
+    private object? _oneRow;
+    private static readonly object NoTemplate = new();
+
+    /// <summary>The encoded one-row input of this function's argument types, made on first use (a race makes two; one wins).</summary>
+    private ArrowUdf.OneRowInput? OneRow
+    {
+        get
+        {
+            var o = Volatile.Read(ref _oneRow);
+            if (o is null) Volatile.Write(ref _oneRow, o = ArrowUdf.OneRowInput.TryCreate(this) ?? NoTemplate);
+            return o as ArrowUdf.OneRowInput;
+        }
+    }
+
     /// <summary>The module this function belongs to.</summary>
     public UdfModule Module { get; }
     /// <summary>The function name (e.g. <c>gcd</c>); several functions may share it (overloads).</summary>
@@ -98,7 +113,10 @@ public sealed class ArrowUdfFunction
     /// (null for NULL). A per-row error throws <see cref="UdfException"/> (kind GuestError).</summary>
     public object? Invoke(params object?[] args)
     {
-        var result = CallScalar(CreateInput([args]));
+        if (IsTable) throw new UdfException(UdfErrorKind.Signature, Name, "is a table function: use CallTable");
+        var result = OneRow is { } one && one.TryEncode(args, out var ipc)
+            ? ArrowUdfCalls.ScalarIpc(this, ipc, 1)
+            : CallScalar(CreateInput([args]));
         string? err = result.GetError(0);
         if (err is not null) throw new UdfException(UdfErrorKind.GuestError, Name, err, 0);
         return result.GetValue(0);
@@ -108,7 +126,10 @@ public sealed class ArrowUdfFunction
     public IReadOnlyList<(object? Value, string? Error)> InvokeTable(params object?[] args)
     {
         var list = new List<(object?, string?)>();
-        using var reader = CallTable(CreateInput([args]));
+        if (!IsTable) throw new UdfException(UdfErrorKind.Signature, Name, "is a scalar function: use CallScalar");
+        using var reader = OneRow is { } one && one.TryEncode(args, out var ipc)
+            ? new UdfTableReader(ArrowUdf.TableCall.Start(this, ipc))
+            : CallTable(CreateInput([args]));
         foreach (var batch in reader)
         {
             var values = batch.Column(1);

@@ -16,6 +16,7 @@ internal static class ArrowUdfCalls
             throw new UdfException(UdfErrorKind.Signature, f.Name,
                 $"{f.Signature} takes {f.ArgumentTypes.Count} arguments, the input batch has {input.ColumnCount} columns");
         byte[] ipc = ArrowIpc.WriteFile(InputPreparer.ZeroNullSlots(input));
+        f.Module.Runtime.Diagnostics.SchemaEncoded();   // the file's footer carries the schema, encoded per write
         var result = ScalarIpc(f, ipc, input.Length);
         return result;
     }
@@ -109,6 +110,7 @@ internal static class ArrowUdfCalls
             throw new UdfException(UdfErrorKind.Signature, f.Name,
                 $"{f.Signature} takes {f.ArgumentTypes.Count} arguments, the input batch has {input.ColumnCount} columns");
         byte[] ipc = ArrowIpc.WriteFile(InputPreparer.ZeroNullSlots(input));
+        f.Module.Runtime.Diagnostics.SchemaEncoded();
         return new UdfTableReader(TableCall.Start(f, ipc));
     }
 }

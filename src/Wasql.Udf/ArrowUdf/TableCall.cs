@@ -16,7 +16,7 @@ internal sealed class TableCall
     public ArrowUdfFunction Function { get; }
     public RecordBatch? Current { get; private set; }
 
-    public static TableCall Start(ArrowUdfFunction f, byte[] ipc)
+    public static TableCall Start(ArrowUdfFunction f, ReadOnlySpan<byte> ipc)
     {
         var call = new TableCall(f);
         var inst = f.Module.Pool.Rent(f.Name);

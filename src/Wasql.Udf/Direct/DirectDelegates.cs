@@ -43,6 +43,7 @@ internal static class DirectDelegates
                     Expression.Catch(ex, Expression.Throw(Expression.Call(slot, s_slotFail, ex)))),
                 result,
             ]);
+        f.Module.Runtime.Diagnostics.DelegateCreated();
         return Expression.Lambda<TDelegate>(body, ps).Compile();
     }
 
@@ -72,6 +73,7 @@ internal static class DirectDelegates
                         Expression.Constant(f.ExportName, typeof(string)), ex, Expression.Constant(null, typeof(int?)))))),
                 result,
             ]);
+        f.Module.Runtime.Diagnostics.DelegateCreated();
         return Expression.Lambda<TDelegate>(body, ps).Compile();
     }
 

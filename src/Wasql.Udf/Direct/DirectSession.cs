@@ -12,7 +12,17 @@ public sealed class DirectSession : IDisposable
     {
         Function = function;
         Slot = new Wasql.Udf.Direct.InstanceSlot(function.Module.Pool, function.Shape, instance);
+        function.Module.Runtime.Diagnostics.SessionOpened();
     }
+
+    /// <summary>True while the session holds an instance (between creation or <see cref="Resume"/> and Dispose/<see cref="Suspend"/>).</summary>
+    public bool Held => Slot.Held;
+
+    /// <summary>Lends the instance back to the pool; the session and its delegates stay valid for <see cref="Resume"/>.</summary>
+    public void Suspend() => Slot.Release();
+
+    /// <summary>Rents an instance again after <see cref="Suspend"/>; delegates made earlier call the new instance.</summary>
+    public void Resume() => Slot.Acquire();
 
     internal Wasql.Udf.Direct.InstanceSlot Slot { get; }
 
@@ -20,12 +30,15 @@ public sealed class DirectSession : IDisposable
     public DirectFunction Function { get; }
 
     /// <summary>Calls the function on one row (see <see cref="DirectFunction.Invoke(ReadOnlySpan{object})"/>).</summary>
-    public object? Invoke(ReadOnlySpan<object?> args) => Wasql.Udf.Direct.DirectInvoker.Invoke(Function, Slot, args);
+    public object? Invoke(ReadOnlySpan<object?> args) =>
+        Slot.Held ? Wasql.Udf.Direct.DirectInvoker.Invoke(Function, Slot, args)
+                  : throw new InvalidOperationException($"the session of {Function.ExportName} holds no instance (suspended, disposed, or no fresh instance after a failure): Resume it first");
 
     /// <summary>Same as <see cref="Invoke(ReadOnlySpan{object})"/> with a params array.</summary>
     public object? Invoke(params object?[] args) => Invoke((ReadOnlySpan<object?>)args);
 
-    /// <summary>A typed delegate bound to this session (numeric signatures only; see
+    /// <summary>A typed delegate bound to this session, calling whatever instance the session holds: call it only while
+    /// <see cref="Held"/> (numeric signatures only; see
     /// <see cref="DirectFunction.CreateDelegate{TDelegate}"/> for the accepted types). Valid until the session is disposed.</summary>
     public TDelegate CreateDelegate<TDelegate>() where TDelegate : Delegate => Wasql.Udf.Direct.DirectDelegates.ForSession<TDelegate>(this);
 

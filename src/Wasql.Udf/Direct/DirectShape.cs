@@ -11,6 +11,7 @@ internal sealed class DirectShape
     {
         ExportName = exportName;
         Signature = signature;
+        CacheKey = "direct:" + exportName;
         var ps = new List<ValType>();
         foreach (var a in signature.Arguments)
         {
@@ -23,6 +24,8 @@ internal sealed class DirectShape
     }
 
     public string ExportName { get; }
+    /// <summary>The key of the raw export in a pooled instance's cache (made once, not per rent).</summary>
+    public string CacheKey { get; }
     public DirectSignature Signature { get; }
     public ValType[] WasmParams { get; }
     public ValType WasmResult { get; }

@@ -1,5 +1,7 @@
 // The instance a DirectSession holds, with the raw typed export cached for it. After a failure the slot
-// discards the instance and rents a fresh one, so the session and its delegates keep working.
+// discards the instance and rents a fresh one, so the session and its delegates keep working. A released slot can
+// be acquired again (a fresh rent): a connection keeps one session and its compiled delegates across statements
+// and only lends the instance back to the pool between them.
 using Wasql.Udf.Pooling;
 using Wasql.Wasm;
 
@@ -26,8 +28,21 @@ internal sealed class InstanceSlot
 
     public string Name => _shape.ExportName;
 
+    /// <summary>True while the slot holds a rented instance (the delegates may call it).</summary>
+    public bool Held => !_released;
+
+    /// <summary>Rents an instance again after <see cref="Release"/> (no-op while held).</summary>
+    public void Acquire()
+    {
+        if (!_released) return;
+        var inst = _pool.Rent(_shape.ExportName);
+        Instance = inst;
+        Inner = InnerFor(inst, _shape);
+        _released = false;
+    }
+
     public static Delegate InnerFor(PooledInstance inst, DirectShape shape) =>
-        (Delegate)inst.Cached("direct:" + shape.ExportName, i =>
+        (Delegate)inst.Cached(shape.CacheKey, i =>
         {
             var fn = i.Instance.GetFunction(shape.ExportName)!;
             return typeof(Function).GetMethod(nameof(Function.AsDelegate))!.MakeGenericMethod(shape.InnerDelegateType).Invoke(fn, null)!;

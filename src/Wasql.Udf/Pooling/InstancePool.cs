@@ -54,6 +54,7 @@ internal sealed class InstancePool : IDisposable
         {
             var inst = new PooledInstance(_module);
             Interlocked.Increment(ref _created);
+            _module.Runtime.Diagnostics.InstanceCreated();
             return inst;
         }
         catch

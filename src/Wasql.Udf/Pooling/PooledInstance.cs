@@ -1,5 +1,6 @@
 // One instance of a module with its own Store, WASI context (no grants, capped captured stdout/stderr) and cached
 // typed exports. Owns per-call bookkeeping (fuel, deadline counter) and turns guest failures into UdfException.
+using System.Diagnostics;
 using Wasql.Wasi;
 using Wasql.Wasm;
 
@@ -18,6 +19,15 @@ internal sealed class PooledInstance
     /// <summary>The running call is the first of its function in this module: code is still being JIT-compiled,
     /// so the watchdog grants 10x the deadline (at least 10 s).</summary>
     public volatile bool Cold;
+    /// <summary>The CPU clock of the thread running the current call (<see cref="ThreadCpuClock.None"/>: none, wall time
+    /// is used). The deadline counts the guest's own CPU time, so load on the machine does not use it up.</summary>
+    public volatile int CpuClock = ThreadCpuClock.None;
+    /// <summary>Time the current call spent in the embedder's host functions, on the deadline's clock (CPU or wall, ns)
+    /// and on the wall (Stopwatch ticks): not the guest's, so the watchdog subtracts it (a host function JIT-compiled on
+    /// its first call must not use up the guest's deadline). Host functions are bounded; the guest cannot stretch them.</summary>
+    public long HostClockNs, HostWallTicks;
+    /// <summary>When the running host function was entered (deadline clock ns, wall ticks), or 0 when the guest runs.</summary>
+    public long HostEnteredClockNs, HostEnteredWall;
     /// <summary>Set after a trap or guest error: the pool discards the instance instead of reusing it.</summary>
     public bool Broken;
 
@@ -79,11 +89,50 @@ internal sealed class PooledInstance
     public void BeginCall()
     {
         if (_fuel is long f) Store.SetFuel(f);
+        CpuClock = ThreadCpuClock.Current;
+        Volatile.Write(ref HostClockNs, 0);
+        Volatile.Write(ref HostWallTicks, 0);
+        Volatile.Write(ref HostEnteredClockNs, 0);
+        Volatile.Write(ref HostEnteredWall, 0);
         CallSeq++;
         InCall = true;
     }
 
     public void EndCall() => InCall = false;
+
+    /// <summary>Now on the deadline's clock, in ns: the running thread's CPU time, or wall time without a CPU clock;
+    /// -1 when it cannot be read (the thread ended).</summary>
+    public long ClockNs() => CpuClock != ThreadCpuClock.None
+        ? ThreadCpuClock.Nanoseconds(CpuClock)
+        : (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+
+    /// <summary>The guest called a host function: its time is not the guest's.</summary>
+    public void EnterHost()
+    {
+        Volatile.Write(ref HostEnteredClockNs, ClockNs());
+        Volatile.Write(ref HostEnteredWall, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>The host function returned to the guest.</summary>
+    public void ExitHost()
+    {
+        long clock = Volatile.Read(ref HostEnteredClockNs), wall = Volatile.Read(ref HostEnteredWall);
+        if (wall == 0) return;
+        long nowClock = ClockNs();
+        if (clock > 0 && nowClock > clock) Volatile.Write(ref HostClockNs, Volatile.Read(ref HostClockNs) + nowClock - clock);
+        Volatile.Write(ref HostWallTicks, Volatile.Read(ref HostWallTicks) + Stopwatch.GetTimestamp() - wall);
+        Volatile.Write(ref HostEnteredWall, 0);
+        Volatile.Write(ref HostEnteredClockNs, 0);
+    }
+
+    /// <summary>Host time of the current call on the deadline's clock up to <paramref name="nowClock"/>, and on the wall up
+    /// to <paramref name="nowWall"/>, including a host function still running.</summary>
+    public (long ClockNs, long WallTicks) HostTimeAt(long nowClock, long nowWall)
+    {
+        long enteredClock = Volatile.Read(ref HostEnteredClockNs), enteredWall = Volatile.Read(ref HostEnteredWall);
+        return (Volatile.Read(ref HostClockNs) + (enteredClock > 0 && nowClock > enteredClock ? nowClock - enteredClock : 0),
+                Volatile.Read(ref HostWallTicks) + (enteredWall != 0 && nowWall > enteredWall ? nowWall - enteredWall : 0));
+    }
 
     /// <summary>An export as a typed delegate, created once per instance.</summary>
     public T Export<T>(string name) where T : Delegate
