@@ -19,7 +19,7 @@ examples/plugins/build.sh "$plugins_out" >/dev/null
 for sdk in c rust as; do node "sdk/testing/test-$sdk.mjs" "$plugins_out" | tail -n 1; done
 
 echo "== NuGet packages: pack, install the wasql tool from the local feed, build examples/embedding from the packages"
-scripts/package-check.sh | tail -n 1
+scripts/package-check.sh
 
 spec() { dotnet run --project tests/Wasql.SpecTests -c Release --no-build -- "$WASQL_SHARED/wasm-testsuite" "$@"; }
 echo "== WebAssembly spec suite, metered (fuel) and with nearly every block outlined (function splitting)"

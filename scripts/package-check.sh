@@ -40,7 +40,7 @@ cp -r examples/embedding "$work/app"
 cat > "$work/app/nuget.config" <<XML
 <configuration><packageSources><clear /><add key="local" value="$feed" /><add key="nuget" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>
 XML
-expect "examples/embedding builds from the packages and runs" "database: add(40, 2) = 42" \
+expect "examples/embedding builds from the packages and runs" "database: plus(40, 2) = 42" \
     dotnet run --project "$work/app" -c Release -p:WasqlVersion="$version"
 echo "packages: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

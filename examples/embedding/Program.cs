@@ -26,8 +26,8 @@ using (var store = new Store(engine))
 const string AddModule = "AGFzbQEAAAABBwFgAn9/AX8DAgEABwcBA2FkZAAACgkBBwAgACABags=";
 using var db = WasqlDatabase.Open(":memory:");
 using var c = db.Connect();
-c.Execute($"CREATE FUNCTION add(int4, int4) RETURNS int4 LANGUAGE wasm WITH (abi = 'direct') USING BASE64 '{AddModule}'");
+c.Execute($"CREATE FUNCTION plus(int4, int4) RETURNS int4 LANGUAGE wasm WITH (abi = 'direct', export = 'add') USING BASE64 '{AddModule}'");
 c.ExecuteBatch("CREATE TABLE t(a INTEGER, b INTEGER); INSERT INTO t VALUES (1, 2), (40, 2)");
-foreach (var row in c.Execute("SELECT a, b, add(a, b) FROM t ORDER BY a").Rows)
-    Console.WriteLine($"database: add({row[0]}, {row[1]}) = {row[2]}");
+foreach (var row in c.Execute("SELECT a, b, plus(a, b) FROM t ORDER BY a").Rows)
+    Console.WriteLine($"database: plus({row[0]}, {row[1]}) = {row[2]}");
 return 0;
