@@ -18,6 +18,10 @@ public sealed class ServerOptions
     public long MaxBufferedBytes { get; set; } = 1L << 30;
     /// <summary>A session idle (outside a query) longer than this is closed; zero: never.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>A session idle inside a transaction longer than this is closed (its transaction rolled back), so a client
+    /// cannot hold the database's writer lock by opening a transaction and going quiet (PostgreSQL's
+    /// idle_in_transaction_session_timeout); zero: only <see cref="IdleTimeout"/> applies.</summary>
+    public TimeSpan IdleInTransactionTimeout { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Default statement_timeout; zero: none. Sessions change it with SET statement_timeout.</summary>
     public TimeSpan StatementTimeout { get; set; } = TimeSpan.Zero;
     /// <summary>From connecting to the end of authentication a client has this long, then it is dropped (Postgres'

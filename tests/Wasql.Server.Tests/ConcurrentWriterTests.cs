@@ -57,6 +57,32 @@ public sealed class ConcurrentWriterTests
     }
 
     [Fact]
+    public async Task AClientIdleInATransactionIsDisconnectedAndReleasesTheWriterLock()
+    {
+        // A client that opens a write transaction and goes quiet would otherwise hold every writer back until the
+        // idle-session timeout (minutes); the idle-in-transaction timeout closes it and rolls its transaction back.
+        await using var s = TestServer.Start(o => o.IdleInTransactionTimeout = TimeSpan.FromSeconds(1));
+        await using (var setup = new NpgsqlConnection(s.ConnectionString()))
+        {
+            await setup.OpenAsync();
+            await Exec(setup, "CREATE TABLE acc(aid INTEGER PRIMARY KEY, bal INTEGER NOT NULL)");
+            await Exec(setup, "INSERT INTO acc VALUES (1, 0)");
+        }
+        await using var quiet = new NpgsqlConnection(s.ConnectionString());
+        await quiet.OpenAsync();
+        await Exec(quiet, "BEGIN");
+        await Exec(quiet, "UPDATE acc SET bal = 100 WHERE aid = 1"); // takes the writer lock, then says nothing more
+        await using var writer = new NpgsqlConnection(s.ConnectionString());
+        await writer.OpenAsync();
+        await Exec(writer, "SET lock_timeout = '60s'");
+        await Exec(writer, "UPDATE acc SET bal = bal + 1 WHERE aid = 1"); // waits until the quiet one is dropped
+        await using (var read = new NpgsqlCommand("SELECT bal FROM acc WHERE aid = 1", writer))
+            Assert.Equal(1L, Convert.ToInt64(await read.ExecuteScalarAsync())); // the quiet transaction was rolled back
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => Exec(quiet, "COMMIT"));
+        Assert.True(e is PostgresException { SqlState: "25P03" } || e is NpgsqlException, e.ToString());
+    }
+
+    [Fact]
     public async Task LockTimeoutGives55P03AndReadsDoNotWait()
     {
         await using var s = TestServer.Start();

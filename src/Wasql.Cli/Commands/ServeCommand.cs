@@ -11,7 +11,7 @@ namespace Wasql.Cli.Commands;
 internal static class ServeCommand
 {
     public const string Usage = "usage: wasql serve --db FILE [--listen 127.0.0.1:5433] [--auth trust|scram-sha-256] [--user NAME=PASSWORD]... " +
-        "[--tls-cert CERT.pem --tls-key KEY.pem [--require-tls]] [--max-connections 100] [--idle-timeout 10min] [--statement-timeout 0] " +
+        "[--tls-cert CERT.pem --tls-key KEY.pem [--require-tls]] [--max-connections 100] [--idle-timeout 10min] [--idle-in-transaction-timeout 1min] [--statement-timeout 0] " +
         "[--max-message-size 64MiB] [--max-buffered 1GiB] [--authentication-timeout 60s] [--verbose]";
 
     public static int Run(string[] args)
@@ -49,6 +49,7 @@ internal static class ServeCommand
                     break;
                 case "--max-connections": options.MaxConnections = (int)Sizes.ParseCount(Value(), opt); break;
                 case "--idle-timeout": options.IdleTimeout = Sizes.ParseDuration(Value(), opt); break;
+                case "--idle-in-transaction-timeout": options.IdleInTransactionTimeout = Sizes.ParseDuration(Value(), opt); break;
                 case "--statement-timeout": options.StatementTimeout = Sizes.ParseDuration(Value(), opt); break;
                 case "--max-message-size": options.MaxMessageSize = (int)Sizes.ParseBytes(Value(), opt); break;
                 case "--max-buffered": options.MaxBufferedBytes = Sizes.ParseBytes(Value(), opt); break;

@@ -249,19 +249,33 @@ internal sealed partial class PgConnection : IDisposable
 
     private bool _skipToSync;
 
+    /// <summary>How long the session may wait for its next message: the idle timeout, or the shorter
+    /// idle-in-transaction timeout while a transaction is open; zero means no limit.</summary>
+    private TimeSpan IdleLimit(bool inTransaction)
+    {
+        TimeSpan idle = _options.IdleTimeout, inTx = _options.IdleInTransactionTimeout;
+        if (!inTransaction || inTx <= TimeSpan.Zero) return idle;
+        return idle > TimeSpan.Zero && idle < inTx ? idle : inTx;
+    }
+
     private async Task MessageLoopAsync(CancellationToken stop)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
         while (true)
         {
-            if (_options.IdleTimeout > TimeSpan.Zero && !idle.TryReset())
+            bool inTransaction = _session is { InTransaction: true };
+            var limit = IdleLimit(inTransaction);
+            if (limit > TimeSpan.Zero && !idle.TryReset())
                 throw new OperationCanceledException();
-            if (_options.IdleTimeout > TimeSpan.Zero) idle.CancelAfter(_options.IdleTimeout);
+            if (limit > TimeSpan.Zero) idle.CancelAfter(limit);
             Message? msg;
             try { msg = await _in.ReadAsync(idle.Token); }
             catch (OperationCanceledException) when (!stop.IsCancellationRequested)
             {
-                await TrySendFatalAsync("57P05", "terminating connection due to idle-session timeout");
+                if (inTransaction && _options.IdleInTransactionTimeout > TimeSpan.Zero && limit == _options.IdleInTransactionTimeout)
+                    await TrySendFatalAsync("25P03", "terminating connection due to idle-in-transaction timeout");
+                else
+                    await TrySendFatalAsync("57P05", "terminating connection due to idle-session timeout");
                 return;
             }
             if (msg is null) return;
