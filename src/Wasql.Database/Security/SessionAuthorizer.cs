@@ -53,6 +53,7 @@ internal sealed class SessionAuthorizer
 
     private int OnAccess(object userData, int action, utf8z arg1, utf8z arg2, utf8z database, utf8z inner)
     {
+        if (_checking == 0 && _observer is null) return raw.SQLITE_OK; // Wasql's own queries: nothing to decode
         var request = new AccessRequest((AuthorizerAction)action, arg1.utf8_to_string(), arg2.utf8_to_string(),
             database.utf8_to_string(), inner.utf8_to_string());
         _observer?.Invoke(request);

@@ -36,35 +36,13 @@ internal static class FunctionDdlParser
         return create ? p.Create() : drop ? p.Drop() : p.Show();
     }
 
-    private sealed class Parser(List<Token> tokens)
+    private sealed class Parser(List<Token> tokens) : TokenCursor(tokens)
     {
-        private int _i;
-        private Token Peek => tokens[_i];
-        private Token Next() => tokens[_i < tokens.Count - 1 ? _i++ : _i];
 
-        private static WasqlException Error(string message, Token at) =>
-            new(SqlStates.SyntaxError, message, at.Offset + 1);
 
-        private void Expect(string keyword)
-        {
-            var t = Next();
-            if (!t.Is(keyword)) throw Error($"syntax error at or near \"{Show(t)}\": expected {keyword}", t);
-        }
 
-        private void ExpectPunct(string p)
-        {
-            var t = Next();
-            if (!t.IsPunct(p)) throw Error($"syntax error at or near \"{Show(t)}\": expected '{p}'", t);
-        }
 
-        private static string Show(Token t) => t.Kind == TokenKind.End ? "end of input" : t.Value;
 
-        private bool Accept(string keyword)
-        {
-            if (!Peek.Is(keyword)) return false;
-            _i++;
-            return true;
-        }
 
         private (string Name, int Position) Name()
         {

@@ -64,27 +64,11 @@ internal static class SecurityDdlParser
         }
     }
 
-    private sealed class Parser(List<Token> tokens)
+    private sealed class Parser(List<Token> tokens) : TokenCursor(tokens)
     {
-        private int _i;
-        private Token Peek => tokens[_i];
-        private Token Next() => tokens[_i < tokens.Count - 1 ? _i++ : _i];
 
-        private static WasqlException Error(string message, Token at) => new(SqlStates.SyntaxError, message, at.Offset + 1);
-        private static string Show(Token t) => t.Kind == TokenKind.End ? "end of input" : t.Value;
 
-        private bool Accept(string keyword)
-        {
-            if (!Peek.Is(keyword)) return false;
-            _i++;
-            return true;
-        }
 
-        private void Expect(string keyword)
-        {
-            var t = Next();
-            if (!t.Is(keyword)) throw Error($"syntax error at or near \"{Show(t)}\": expected {keyword}", t);
-        }
 
         public T End<T>(T command, int skip = 0) where T : SecurityCommand
         {

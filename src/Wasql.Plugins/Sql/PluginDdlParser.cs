@@ -35,34 +35,12 @@ internal static class PluginDdlParser
         return p.Statement();
     }
 
-    private sealed class Parser(string sql, List<Token> tokens, PluginHost host)
+    private sealed class Parser(string sql, List<Token> tokens, PluginHost host) : TokenCursor(tokens)
     {
-        private int _i;
-        private Token Peek => tokens[_i];
-        private Token Next() => tokens[_i < tokens.Count - 1 ? _i++ : _i];
 
-        private static WasqlException Error(string message, Token at) => new(SqlStates.SyntaxError, message, at.Offset + 1);
-        private static string Show(Token t) => t.Kind == TokenKind.End ? "end of input" : t.Value;
 
-        private bool Accept(string keyword)
-        {
-            if (!Peek.Is(keyword)) return false;
-            _i++;
-            return true;
-        }
 
-        private void Expect(string keyword)
-        {
-            var t = Next();
-            if (!t.Is(keyword)) throw Error($"syntax error at or near \"{Show(t)}\": expected {keyword}", t);
-        }
 
-        private bool AcceptPunct(string p)
-        {
-            if (!Peek.IsPunct(p)) return false;
-            _i++;
-            return true;
-        }
 
         private void End()
         {
