@@ -52,7 +52,15 @@ internal sealed partial class FunctionCompiler
         var ft = _m.Types[(int)typeIndex];
         Pop(); // element index
         EmitTable(tableIndex);
-        _il.EmitI4(_env.TypeIds[typeIndex]);
+        if (_env.Relocatable)
+        {
+            // Code saved to the module cache: the id is the loading engine's, found through the context.
+            EmitCtx();
+            _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.TypeIds)));
+            _il.EmitI4((int)typeIndex);
+            _il.Emit(OpCodes.Ldelem_I4);
+        }
+        else _il.EmitI4(_env.TypeIds[typeIndex]);
         _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.ResolveIndirect)));
         var fn = _temps.Rent(typeof(Function));
         _il.Emit(OpCodes.Stloc, fn);

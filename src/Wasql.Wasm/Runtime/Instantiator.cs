@@ -67,6 +67,7 @@ internal static class Instantiator
         }
         ctx.Functions = functions;
         ctx.Tiers = compiled.Tiers;
+        ctx.TypeIds = compiled.TypeIds;
         compiled.Tiers?.Register(functions, m.ImportedFunctionCount);
 
         for (int i = m.ImportedTableCount; i < m.Tables.Count; i++) tables[i] = new Table(m.Tables[i], null, store.Limits);

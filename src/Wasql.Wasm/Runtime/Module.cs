@@ -17,11 +17,16 @@ public sealed class Module
     public string? Name => Info.ModuleName;
     internal CompiledModule Compiled { get; }
 
-    private Module(Engine engine, ModuleInfo info, CompiledModule compiled)
+    /// <summary>True when the code came from the compiled-module cache (<see cref="EngineConfig.CacheDirectory"/>)
+    /// instead of being compiled by this process.</summary>
+    public bool LoadedFromCache { get; }
+
+    private Module(Engine engine, ModuleInfo info, CompiledModule compiled, bool loadedFromCache)
     {
         Engine = engine;
         Info = info;
         Compiled = compiled;
+        LoadedFromCache = loadedFromCache;
     }
 
     /// <summary>Decodes, validates and compiles a binary module.</summary>
@@ -30,12 +35,31 @@ public sealed class Module
     public static Module Compile(Engine engine, byte[] bytes)
     {
         var info = ModuleDecoder.Decode(bytes);
-        ModuleValidator.Validate(info);
-        var module = new Module(engine, info, ModuleCompiler.Compile(engine, info));
+        var module = engine.Cache is { } cache ? CompileCached(engine, cache, bytes, info) : new Module(engine, info, Compile(engine, info), false);
         // A tiered module's baseline code is cheap to JIT, and its tier-up thread already compiles callees ahead of their
         // first calls; JIT-compiling all of it as well only competes for the cores (SQLite: 10% slower).
         if (engine.Config.PrecompileInBackground && module.Compiled.Tiers is null) module.Compiled.PrecompileInBackground();
         return module;
+    }
+
+    private static CompiledModule Compile(Engine engine, ModuleInfo info)
+    {
+        ModuleValidator.Validate(info);
+        return ModuleCompiler.Compile(engine, info);
+    }
+
+    /// <summary>Loads the module's code from the cache, or compiles it and writes the entry. A cache hit skips validation:
+    /// an authentic entry for this key was written after this very module (same SHA-256) validated and compiled.</summary>
+    private static Module CompileCached(Engine engine, Caching.ModuleCache cache, byte[] bytes, ModuleInfo info)
+    {
+        var key = cache.KeyFor(bytes);
+        if (cache.TryRead(key) is { } cached && ModuleCompiler.LoadImages(engine, info, cached) is { } loaded)
+            return new Module(engine, info, loaded, true);
+        ModuleValidator.Validate(info);
+        var images = new List<byte[]>();
+        var compiled = ModuleCompiler.Compile(engine, info, images);
+        cache.Write(key, images);
+        return new Module(engine, info, compiled, false);
     }
 
     /// <summary>JIT-compiles every function now, so that first calls do not pay for compilation (useful before calls
