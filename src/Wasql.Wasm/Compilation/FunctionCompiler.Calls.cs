@@ -14,7 +14,7 @@ internal sealed partial class FunctionCompiler
     private void EmitCall(uint funcIndex)
     {
         FlushFuel();
-        SpillFuel();
+        _meter.Spill();
         var ft = _m.FunctionType(funcIndex);
         if (funcIndex >= _m.ImportedFunctionCount)
         {
@@ -26,14 +26,7 @@ internal sealed partial class FunctionCompiler
             else
             {
                 // Tiered module: through the callee's current entry (baseline, later optimized code).
-                _il.Emit(OpCodes.Ldloc, _tierCode!);
-                if (callee != 0)
-                {
-                    _il.EmitI4(callee * IntPtr.Size);
-                    _il.Emit(OpCodes.Add);
-                }
-                _il.Emit(OpCodes.Ldind_I);
-                _il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context), null);
+                _tier!.EmitCall(callee, ft);
             }
             FinishCall(ft, extras, reloadMemory: _env.Calls.MayGrowMemory(callee));
             return;
@@ -48,7 +41,7 @@ internal sealed partial class FunctionCompiler
     private void EmitCallIndirect(uint typeIndex, uint tableIndex)
     {
         FlushFuel();
-        SpillFuel();
+        _meter.Spill();
         var ft = _m.Types[(int)typeIndex];
         Pop(); // element index
         EmitTable(tableIndex);
@@ -103,7 +96,7 @@ internal sealed partial class FunctionCompiler
             }
         }
         foreach (var r in ft.Results) Push(r);
-        if (reloadMemory) ReloadMemory();   // only memory.grow moves the base and changes the length
-        ReloadFuel();
+        if (reloadMemory) _memory.Reload();   // only memory.grow moves the base and changes the length
+        _meter.Reload();
     }
 }
