@@ -2,6 +2,7 @@
 // collectible unless EngineConfig.CollectibleCode is off, unloaded when the module is no longer referenced.
 using System.Reflection;
 using System.Runtime.Loader;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

@@ -1,6 +1,7 @@
 // How a module's functions are laid out into methods and assemblies: decided from the engine configuration and the
 // module alone, so a module cache entry needs only the assemblies' images and this plan is recomputed when it loads.
 using Wasql.Wasm.Model;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

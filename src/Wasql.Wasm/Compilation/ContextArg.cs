@@ -1,6 +1,6 @@
 // How generated code reaches its VmContext: the hidden last argument of a function, the second of a region method.
 using System.Reflection.Emit;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

@@ -5,7 +5,7 @@
 // trapping method's last call or entry.
 using System.Reflection;
 using System.Reflection.Emit;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

@@ -2,7 +2,7 @@
 // Function object (target + code pointer) with `calli`. Extra results come back through byref temporaries.
 using System.Reflection;
 using System.Reflection.Emit;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

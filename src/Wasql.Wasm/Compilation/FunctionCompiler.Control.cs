@@ -3,7 +3,6 @@
 // reloads them, so every CIL label sees one consistent stack shape.
 using System.Reflection.Emit;
 using Wasql.Wasm.Binary;
-using Wasql.Wasm.Runtime;
 
 namespace Wasql.Wasm.Compilation;
 

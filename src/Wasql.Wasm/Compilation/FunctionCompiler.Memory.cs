@@ -2,7 +2,7 @@
 // zero-extended i32 + offset as u64, checked so that address + size <= length), memory.size/grow and bulk memory.
 using System.Reflection.Emit;
 using Wasql.Wasm.Binary;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

@@ -5,7 +5,7 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using Wasql.Wasm.Binary;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

@@ -8,7 +8,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using Wasql.Wasm.Binary;
 using Wasql.Wasm.Model;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

@@ -8,7 +8,7 @@
 // once (or twice, when a later field lies further). OperandStack tracks which slot holds which local's value.
 using System.Reflection.Emit;
 using Wasql.Wasm.Binary;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

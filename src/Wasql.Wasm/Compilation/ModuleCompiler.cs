@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using Wasql.Wasm.Model;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

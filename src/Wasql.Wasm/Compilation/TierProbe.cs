@@ -3,7 +3,7 @@
 // module, calls to other functions through TierState.Code.
 using System.Reflection;
 using System.Reflection.Emit;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

@@ -1,4 +1,6 @@
 // Traps: the one exception type guest code raises, with a code and a wasm-level backtrace.
+using Wasql.Wasm.Vm;
+
 namespace Wasql.Wasm;
 
 public enum TrapCode

@@ -2,7 +2,7 @@
 // globals, the function index space, passive segments and the store's execution state.
 using System.ComponentModel;
 
-namespace Wasql.Wasm.Runtime;
+namespace Wasql.Wasm.Vm;
 
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class VmContext
