@@ -22,16 +22,20 @@ if (args.Length > 0 && args[0] == "child")
             wc.Execute("SELECT agcd(15, 25)");
         }
     }
+    var self = Process.GetCurrentProcess();
+    var cpu0 = self.TotalProcessorTime;
     var sw = Stopwatch.StartNew();
     using var db = WasqlDatabase.Open(args[1], new WasqlOptions { ModuleCacheDirectory = cache });
     double open = sw.Elapsed.TotalMilliseconds;
     using var c = db.Connect();
     var v = c.Execute("SELECT agcd(15, 25)").Rows[0][0];
     double ms = sw.Elapsed.TotalMilliseconds;
+    self.Refresh();
+    double cpu = (self.TotalProcessorTime - cpu0).TotalMilliseconds;
     if (Environment.GetEnvironmentVariable("WASQL_COLDSTART_DETAIL") == "1")
         Console.Error.WriteLine($"open {open:0.0} ms, first query {ms - open:0.0} ms");
     if (!Equals(v, 5L)) throw new Exception($"wrong result {v}");
-    Console.WriteLine(ms.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
+    Console.WriteLine(FormattableString.Invariant($"{ms:0.0} {cpu:0.0}"));
     return;
 }
 
@@ -51,7 +55,7 @@ try
 
     var self = Environment.ProcessPath!;
     var dll = typeof(WasqlDatabase).Assembly.Location is var _ ? System.Reflection.Assembly.GetEntryAssembly()!.Location : "";
-    (double inProcess, double whole) Child(string? cache, bool warm = false)
+    (double inProcess, double cpu, double whole) Child(string? cache, bool warm = false)
     {
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(dll);
@@ -62,14 +66,16 @@ try
         p.WaitForExit();
         double whole = sw.Elapsed.TotalMilliseconds;
         if (p.ExitCode != 0) throw new Exception($"child failed ({p.ExitCode}): {output}");
-        return (double.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture), whole);
+        var parts = output.Trim().Split(' ');
+        return (double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), whole);
     }
 
     Child(cacheDir);   // fills the cache (and warms the OS file cache for both modes)
-    var off = new List<(double, double)>();
-    var on = new List<(double, double)>();
-    var offWarm = new List<(double, double)>();
-    var onWarm = new List<(double, double)>();
+    var off = new List<(double, double, double)>();
+    var on = new List<(double, double, double)>();
+    var offWarm = new List<(double, double, double)>();
+    var onWarm = new List<(double, double, double)>();
     for (int i = 0; i < rounds; i++)
     {
         off.Add(Child(null));
@@ -79,10 +85,12 @@ try
     }
     static double Median(IEnumerable<double> xs) { var s = xs.OrderBy(x => x).ToArray(); return s[s.Length / 2]; }
     Console.WriteLine($"{rounds} alternating rounds, medians; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-    Console.WriteLine("| first query after a restart | open + load + first query, new process | the same after Wasql's own code ran once (another copy of the database) | whole process (new process) |");
+    Console.WriteLine("| first query after a restart | open + load + first query, new process (CPU time) | the same after Wasql's own code ran once on another copy (CPU time) | whole process |");
     Console.WriteLine("|---|---:|---:|---:|");
-    Console.WriteLine($"| without the module cache | {Median(off.Select(x => x.Item1)):0.0} ms | {Median(offWarm.Select(x => x.Item1)):0.0} ms | {Median(off.Select(x => x.Item2)):0.0} ms |");
-    Console.WriteLine($"| with the module cache | {Median(on.Select(x => x.Item1)):0.0} ms | {Median(onWarm.Select(x => x.Item1)):0.0} ms | {Median(on.Select(x => x.Item2)):0.0} ms |");
+    void Row(string name, List<(double Wall, double Cpu, double Whole)> cold, List<(double Wall, double Cpu, double Whole)> warm) =>
+        Console.WriteLine($"| {name} | {Median(cold.Select(x => x.Wall)):0.0} ms ({Median(cold.Select(x => x.Cpu)):0} ms) | {Median(warm.Select(x => x.Wall)):0.0} ms ({Median(warm.Select(x => x.Cpu)):0} ms) | {Median(cold.Select(x => x.Whole)):0.0} ms |");
+    Row("without the module cache", off, offWarm);
+    Row("with the module cache", on, onWarm);
 }
 finally
 {
