@@ -50,6 +50,14 @@ internal static class TypeNames
     /// <summary>The declared type SQLite records for a result column of this type (shown in column metadata).</summary>
     public static string SqliteDeclared(string type) => type;
 
+    /// <summary>The SQL types whose values a direct-ABI function gets and returns as their text form.</summary>
+    private static readonly HashSet<string> TextForms = ["decimal", "date", "time", "timestamp", "timestamptz", "interval", "json"];
+
+    /// <summary>The direct-ABI type that carries values of <paramref name="type"/> (text for decimal, date, time,
+    /// timestamp[tz], interval and json), or null when the direct ABI cannot carry it (arrays, structs).</summary>
+    public static Wasql.Udf.SqlType? DirectCarrier(string type) =>
+        TextForms.Contains(type) ? Wasql.Udf.SqlType.Text : Wasql.Udf.SqlTypes.TryParse(type, out var t) ? t : null;
+
     /// <summary>True when values of <paramref name="type"/> travel in SQLite as INTEGER.</summary>
     public static bool IsInteger(string type) => type is "int2" or "int4" or "int8" or "boolean";
 
