@@ -30,7 +30,13 @@ internal static partial class RustDiagnostics
                     : "in the wrapper generated for the SQL declaration: the Rust signature does not fit it";
                 continue;
             }
-            if (label is null && Label().Match(l) is { Success: true } lm && lm.Groups[1].Value.Trim().Length > 0) label = lm.Groups[1].Value.Trim();
+            if (Label().Match(l) is { Success: true } lm && lm.Groups[1].Value.Trim() is { Length: > 0 } labelText)
+            {
+                // A label may itself be rustc's suggestion ("^^^ help: a function with a similar name exists: `f`").
+                if (labelText.StartsWith("help:", StringComparison.Ordinal)) help.Add(labelText[5..].Trim());
+                else label ??= labelText;
+                continue;
+            }
             var h = Help().Match(l);
             if (h.Success) help.Add(h.Groups[1].Value.Trim());
         }
