@@ -47,7 +47,7 @@ public sealed class WasqlConnection : IDisposable
     /// (see README, "Security"). Embedded sessions are <see cref="Security.SessionRole.Local"/> (a superuser).</summary>
     public Security.SessionRole Role { get; private set; } = Security.SessionRole.Local;
 
-    /// <summary>Makes the session act as the role <paramref name="name"/>. An unknown name is refused, unless
+    /// <summary>Makes the session act as the role <paramref name="name"/> (also the <see cref="Session"/>'s user). An unknown name is refused, unless
     /// <paramref name="unknownIsSuperuser"/> (the server's trust mode: a local developer who names no role).</summary>
     /// <exception cref="WasqlException">28000 when the role does not exist</exception>
     public void SetRole(string name, bool unknownIsSuperuser = false)
@@ -56,6 +56,8 @@ public sealed class WasqlConnection : IDisposable
         if (Database.Roles.TryGetValue(key, out var role)) Role = new Security.SessionRole(role.Name, role.Superuser);
         else if (unknownIsSuperuser) Role = new Security.SessionRole(key, true);
         else throw new WasqlException(SqlStates.InvalidAuthorization, $"role \"{name}\" does not exist");
+        // plugins see the role the session acts as (a trusted name that is no role keeps its spelling)
+        Session = Session with { User = role?.Name ?? name };
     }
 
     /// <summary>Re-reads the session's role after roles changed (a demoted user loses superuser at once).</summary>
