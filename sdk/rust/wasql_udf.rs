@@ -274,4 +274,226 @@ pub mod wasql_gen {
             None => { *rows = None; -1 }
         }
     }
+
+    // ---- Arrays and structs: JSON text in SQLite (as for arrow-udf modules), typed values in Rust. ----
+
+    /// A parsed JSON value; numbers keep their text so i64 values stay exact.
+    pub enum Json { Null, Bool(bool), Num(String), Str(String), Arr(Vec<Json>), Obj(Vec<(String, Json)>) }
+
+    /// Parses JSON text (RFC 8259; nesting limited to 128 levels).
+    pub fn parse_json(text: &str) -> Result<Json, String> {
+        let b = text.as_bytes();
+        let mut at = 0;
+        let v = value(b, &mut at, 0)?;
+        skip_ws(b, &mut at);
+        if at != b.len() { return Err(format!("unexpected text after the JSON value at byte {}", at)); }
+        Ok(v)
+    }
+    fn skip_ws(b: &[u8], at: &mut usize) { while *at < b.len() && (b[*at] == b' ' || b[*at] == b'\n' || b[*at] == b'\t' || b[*at] == b'\r') { *at += 1; } }
+    fn value(b: &[u8], at: &mut usize, depth: u32) -> Result<Json, String> {
+        if depth > 128 { return Err(String::from("JSON nested too deeply")); }
+        skip_ws(b, at);
+        if *at >= b.len() { return Err(String::from("unexpected end of JSON")); }
+        match b[*at] {
+            b'n' => word(b, at, "null", Json::Null),
+            b't' => word(b, at, "true", Json::Bool(true)),
+            b'f' => word(b, at, "false", Json::Bool(false)),
+            b'"' => Ok(Json::Str(string(b, at)?)),
+            b'[' => {
+                *at += 1;
+                let mut items = Vec::new();
+                skip_ws(b, at);
+                if *at < b.len() && b[*at] == b']' { *at += 1; return Ok(Json::Arr(items)); }
+                loop {
+                    items.push(value(b, at, depth + 1)?);
+                    skip_ws(b, at);
+                    if *at < b.len() && b[*at] == b',' { *at += 1; continue; }
+                    if *at < b.len() && b[*at] == b']' { *at += 1; return Ok(Json::Arr(items)); }
+                    return Err(format!("expected ',' or ']' at byte {}", at));
+                }
+            }
+            b'{' => {
+                *at += 1;
+                let mut fields = Vec::new();
+                skip_ws(b, at);
+                if *at < b.len() && b[*at] == b'}' { *at += 1; return Ok(Json::Obj(fields)); }
+                loop {
+                    skip_ws(b, at);
+                    if *at >= b.len() || b[*at] != b'"' { return Err(format!("expected a field name at byte {}", at)); }
+                    let k = string(b, at)?;
+                    skip_ws(b, at);
+                    if *at >= b.len() || b[*at] != b':' { return Err(format!("expected ':' at byte {}", at)); }
+                    *at += 1;
+                    fields.push((k, value(b, at, depth + 1)?));
+                    skip_ws(b, at);
+                    if *at < b.len() && b[*at] == b',' { *at += 1; continue; }
+                    if *at < b.len() && b[*at] == b'}' { *at += 1; return Ok(Json::Obj(fields)); }
+                    return Err(format!("expected ',' or '}}' at byte {}", at));
+                }
+            }
+            _ => {
+                let start = *at;
+                while *at < b.len() && (b[*at] == b'-' || b[*at] == b'+' || b[*at] == b'.' || b[*at] == b'e' || b[*at] == b'E' || b[*at].is_ascii_digit()) { *at += 1; }
+                if start == *at { return Err(format!("unexpected character at byte {}", start)); }
+                Ok(Json::Num(String::from_utf8_lossy(&b[start..*at]).into_owned()))
+            }
+        }
+    }
+    fn word(b: &[u8], at: &mut usize, w: &str, v: Json) -> Result<Json, String> {
+        if b[*at..].starts_with(w.as_bytes()) { *at += w.len(); Ok(v) } else { Err(format!("unexpected character at byte {}", at)) }
+    }
+    fn string(b: &[u8], at: &mut usize) -> Result<String, String> {
+        *at += 1;
+        let mut out: Vec<u8> = Vec::new();
+        while *at < b.len() {
+            let c = b[*at];
+            *at += 1;
+            match c {
+                b'"' => return String::from_utf8(out).map_err(|_| String::from("invalid UTF-8 in a JSON string")),
+                b'\\' => {
+                    if *at >= b.len() { break; }
+                    let e = b[*at];
+                    *at += 1;
+                    let ch = match e {
+                        b'"' => '"', b'\\' => '\\', b'/' => '/', b'b' => '\u{8}', b'f' => '\u{c}', b'n' => '\n', b'r' => '\r', b't' => '\t',
+                        b'u' => {
+                            let hex = |at: &mut usize| -> Result<u32, String> {
+                                if *at + 4 > b.len() { return Err(String::from("truncated \\u escape")); }
+                                let h = core::str::from_utf8(&b[*at..*at + 4]).ok().and_then(|h| u32::from_str_radix(h, 16).ok()).ok_or("bad \\u escape")?;
+                                *at += 4;
+                                Ok(h)
+                            };
+                            let mut u = hex(at)?;
+                            if (0xD800..0xDC00).contains(&u) && b[*at..].starts_with(b"\\u") {
+                                *at += 2;
+                                let lo = hex(at)?;
+                                u = 0x10000 + ((u - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF);
+                            }
+                            char::from_u32(u).unwrap_or('\u{FFFD}')
+                        }
+                        _ => return Err(String::from("bad escape in a JSON string")),
+                    };
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                }
+                _ => out.push(c),
+            }
+        }
+        Err(String::from("unterminated JSON string"))
+    }
+
+    /// Appends `s` as a JSON string.
+    pub fn write_str(s: &str, out: &mut String) {
+        out.push('"');
+        for ch in s.chars() {
+            match ch {
+                '"' => out.push_str("\\\""), '\\' => out.push_str("\\\\"), '\n' => out.push_str("\\n"), '\r' => out.push_str("\\r"), '\t' => out.push_str("\\t"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+
+    /// A Rust value from JSON (array elements, struct fields).
+    pub trait FromJson: Sized { fn from_json(v: &Json) -> Result<Self, String>; }
+    macro_rules! num_from_json { ($($t:ty),*) => { $(impl FromJson for $t {
+        fn from_json(v: &Json) -> Result<$t, String> {
+            match v { Json::Num(n) => n.parse::<$t>().map_err(|e| format!("{} for {}: {}", n, stringify!($t), e)), _ => Err(format!("expected a number for {}", stringify!($t))) }
+        } })* }; }
+    num_from_json!(i16, i32, i64, f32, f64);
+    impl FromJson for bool { fn from_json(v: &Json) -> Result<bool, String> { match v { Json::Bool(b) => Ok(*b), _ => Err(String::from("expected true or false")) } } }
+    impl FromJson for String { fn from_json(v: &Json) -> Result<String, String> { match v { Json::Str(s) => Ok(s.clone()), Json::Num(n) => Ok(n.clone()), _ => Err(String::from("expected a string")) } } }
+    impl<T: FromJson> FromJson for Option<T> { fn from_json(v: &Json) -> Result<Option<T>, String> { match v { Json::Null => Ok(None), v => T::from_json(v).map(Some) } } }
+    impl<T: FromJson> FromJson for Vec<T> {
+        fn from_json(v: &Json) -> Result<Vec<T>, String> { match v { Json::Arr(items) => items.iter().map(T::from_json).collect(), _ => Err(String::from("expected an array")) } }
+    }
+    /// A struct field by name (a missing field reads as JSON null, so Option fields may be left out).
+    pub fn field<T: FromJson>(fields: &[(String, Json)], name: &str) -> Result<T, String> {
+        let v = fields.iter().find(|(k, _)| k == name).map(|(_, v)| v).unwrap_or(&Json::Null);
+        T::from_json(v).map_err(|e| format!("field {}: {}", name, e))
+    }
+
+    /// A Rust value as JSON (array elements, struct fields).
+    pub trait ToJson { fn to_json(&self, out: &mut String); }
+    macro_rules! num_to_json { ($($t:ty),*) => { $(impl ToJson for $t { fn to_json(&self, out: &mut String) { out.push_str(&self.to_string()) } })* }; }
+    num_to_json!(i16, i32, i64, bool);
+    impl ToJson for f32 { fn to_json(&self, out: &mut String) { if self.is_finite() { out.push_str(&self.to_string()) } else { out.push_str("null") } } }
+    impl ToJson for f64 { fn to_json(&self, out: &mut String) { if self.is_finite() { out.push_str(&self.to_string()) } else { out.push_str("null") } } }
+    impl ToJson for String { fn to_json(&self, out: &mut String) { write_str(self, out) } }
+    impl ToJson for str { fn to_json(&self, out: &mut String) { write_str(self, out) } }
+    impl ToJson for Box<str> { fn to_json(&self, out: &mut String) { write_str(self, out) } }
+    impl<'a, T: ToJson + ?Sized> ToJson for &'a T { fn to_json(&self, out: &mut String) { (**self).to_json(out) } }
+    impl<T: ToJson> ToJson for Option<T> { fn to_json(&self, out: &mut String) { match self { Some(v) => v.to_json(out), None => out.push_str("null") } } }
+    impl<T: ToJson> ToJson for [T] {
+        fn to_json(&self, out: &mut String) {
+            out.push('[');
+            for (i, v) in self.iter().enumerate() { if i > 0 { out.push(',') } v.to_json(out) }
+            out.push(']');
+        }
+    }
+    impl<T: ToJson> ToJson for Vec<T> { fn to_json(&self, out: &mut String) { self.as_slice().to_json(out) } }
+    impl<T: ToJson> ToJson for Box<[T]> { fn to_json(&self, out: &mut String) { (**self).to_json(out) } }
+    /// Appends `"name":value` (with a leading comma unless first).
+    pub fn put_field<T: ToJson + ?Sized>(out: &mut String, first: bool, name: &str, v: &T) {
+        if !first { out.push(',') }
+        write_str(name, out);
+        out.push(':');
+        v.to_json(out);
+    }
+
+    /// An array or struct argument: parsed from JSON into an owned value that the argument may borrow (`&[T]`).
+    pub trait JsonParam<'a>: Sized { type Owned: FromJson; fn view(o: &'a mut Option<Self::Owned>) -> Self; }
+    impl<'a, T: FromJson + 'a> JsonParam<'a> for &'a [T] { type Owned = Vec<T>; fn view(o: &'a mut Option<Vec<T>>) -> &'a [T] { o.as_ref().unwrap() } }
+    impl<'a, T: FromJson> JsonParam<'a> for Vec<T> { type Owned = Vec<T>; fn view(o: &'a mut Option<Vec<T>>) -> Vec<T> { o.take().unwrap() } }
+    /// Parses an array/struct argument (None: SQL NULL) into `slot`; a NULL or malformed value fails clearly.
+    pub fn json_param<'a, P: JsonParam<'a>>(text: Option<&str>, slot: &'a mut Option<P::Owned>, arg: usize) -> Option<P> {
+        let text = text?;
+        let parsed = parse_json(text).and_then(|j| P::Owned::from_json(&j)).unwrap_or_else(|e| fail(format!("argument {}: {}", arg, e)));
+        *slot = Some(parsed);
+        Some(P::view(slot))
+    }
+    /// Option<array/struct> arguments take NULL.
+    pub fn json_param_opt<'a, P: JsonParam<'a>>(text: Option<&str>, slot: &'a mut Option<P::Owned>, arg: usize) -> Option<Option<P>> {
+        Some(json_param(text, slot, arg))
+    }
+
+    /// An array or struct result as JSON text: None (an Option result's None) is NULL.
+    pub trait IntoJsonSql { fn into_json_sql(self) -> Option<Text>; }
+    fn json_text<T: ToJson + ?Sized>(v: &T) -> Option<Text> { let mut out = String::new(); v.to_json(&mut out); Some(Text(out.into_bytes())) }
+    impl<T: ToJson> IntoJsonSql for Vec<T> { fn into_json_sql(self) -> Option<Text> { json_text(&self) } }
+    impl<'a, T: ToJson> IntoJsonSql for &'a [T] { fn into_json_sql(self) -> Option<Text> { json_text(self) } }
+    impl<T: ToJson> IntoJsonSql for Box<[T]> { fn into_json_sql(self) -> Option<Text> { json_text(&self) } }
+    impl<T: IntoJsonSql> IntoJsonSql for Option<T> { fn into_json_sql(self) -> Option<Text> { self.and_then(|v| v.into_json_sql()) } }
+    impl<T: IntoJsonSql, E: Display> IntoJsonSql for Result<T, E> {
+        fn into_json_sql(self) -> Option<Text> { match self { Ok(v) => v.into_json_sql(), Err(e) => fail(e.to_string()) } }
+    }
+    /// Implements the JSON traits for a user struct (the generated wrapper calls this once per struct of the body).
+    #[macro_export]
+    macro_rules! wasql_json_struct {
+        (owned $name:ident { $($f:ident),* }) => {
+            impl $crate::wasql_gen::FromJson for $name {
+                fn from_json(v: &$crate::wasql_gen::Json) -> Result<$name, String> {
+                    match v { $crate::wasql_gen::Json::Obj(fields) => Ok($name { $($f: $crate::wasql_gen::field(fields, stringify!($f))?),* }),
+                              _ => Err(format!("expected an object for {}", stringify!($name))) }
+                }
+            }
+            impl<'a> $crate::wasql_gen::JsonParam<'a> for $name { type Owned = $name; fn view(o: &'a mut Option<$name>) -> $name { o.take().unwrap() } }
+            impl<'a> $crate::wasql_gen::JsonParam<'a> for &'a $name { type Owned = $name; fn view(o: &'a mut Option<$name>) -> &'a $name { o.as_ref().unwrap() } }
+            $crate::wasql_json_struct!(out $name [] { $($f),* });
+        };
+        (out $name:ident [$($lt:lifetime),*] { $($f:ident),* }) => {
+            impl<$($lt),*> $crate::wasql_gen::ToJson for $name<$($lt),*> {
+                fn to_json(&self, out: &mut String) {
+                    out.push('{');
+                    let mut _first = true;
+                    $( $crate::wasql_gen::put_field(out, _first, stringify!($f), &self.$f); _first = false; )*
+                    out.push('}');
+                }
+            }
+            impl<$($lt),*> $crate::wasql_gen::IntoJsonSql for $name<$($lt),*> {
+                fn into_json_sql(self) -> Option<$crate::wasql_gen::Text> { let mut out = String::new(); $crate::wasql_gen::ToJson::to_json(&self, &mut out); Some($crate::wasql_gen::Text(out.into_bytes())) }
+            }
+        };
+    }
 }

@@ -253,4 +253,57 @@ public sealed class InlineRustTests
         Assert.Contains("panic at row 1", e.Message);
         Assert.Equal(3L, One(c, "SELECT count(*) FROM series(3)"));   // still usable
     }
+
+    [Fact]
+    public void ArraysAndNestedStructsAsJson()
+    {
+        if (!HasRust) return;
+        var (db, c) = Open();
+        using var _ = db;
+        using var __ = c;
+        c.ExecuteBatch("""
+            CREATE FUNCTION arrsum(int[]) RETURNS int LANGUAGE rust AS $$ fn arrsum(a: &[i32]) -> i32 { a.iter().sum() } $$;
+            CREATE FUNCTION nullsum(bigint[]) RETURNS bigint LANGUAGE rust AS $$ fn nullsum(a: Vec<Option<i64>>) -> i64 { a.iter().flatten().sum() } $$;
+            CREATE FUNCTION upperall(text[]) RETURNS text[] LANGUAGE rust AS $$
+            fn upperall(a: Option<Vec<String>>) -> Option<Vec<String>> { a.map(|a| a.iter().map(|s| s.to_uppercase()).collect()) }
+            $$;
+            CREATE FUNCTION kv(varchar) RETURNS STRUCT<key varchar, value varchar> LANGUAGE rust AS $$
+            struct KeyValue<'a> { key: &'a str, value: &'a str }
+            fn kv(s: &str) -> Option<KeyValue<'_>> { let (key, value) = s.split_once('=')?; Some(KeyValue { key, value }) }
+            $$;
+            CREATE FUNCTION linelen(STRUCT<a STRUCT<x int, y int>, b STRUCT<x int, y int>, name varchar>) RETURNS varchar LANGUAGE rust AS $$
+            struct Point { x: i32, y: i32 }
+            struct Line { a: Point, b: Point, name: Option<String> }
+            fn linelen(l: &Line) -> String {
+                let d = (l.b.x - l.a.x).abs() + (l.b.y - l.a.y).abs();
+                format!("{}:{}", l.name.as_deref().unwrap_or("?"), d)
+            }
+            $$;
+            CREATE FUNCTION diagonal(int) RETURNS STRUCT<x int, y int>[] LANGUAGE rust AS $$
+            pub struct Point { pub x: i32, pub y: i32 }
+            fn diagonal(n: i32) -> Vec<Point> { (0..n).map(|i| Point { x: i, y: i }).collect() }
+            $$;
+            """);
+        Assert.Equal(6L, One(c, "SELECT arrsum('[1, 2, 3]')"));
+        Assert.Equal(0L, One(c, "SELECT arrsum('[]')"));
+        Assert.Null(One(c, "SELECT arrsum(NULL)"));
+        Assert.Equal(4L, One(c, "SELECT nullsum('[1, null, 3]')"));
+        Assert.Equal(9007199254740993L, One(c, "SELECT nullsum('[9007199254740993]')"));   // beyond a double: exact
+        Assert.Equal("[\"A\",\"ÉB\\\"Q\"]", One(c, "SELECT upperall('[\"a\", \"éb\\\"q\"]')"));
+        Assert.Null(One(c, "SELECT upperall(NULL)"));
+        Assert.Equal("{\"key\":\"a\",\"value\":\"b=c\"}", One(c, "SELECT kv('a=b=c')"));
+        Assert.Null(One(c, "SELECT kv('novalue')"));
+        Assert.Equal("b", One(c, "SELECT json_extract(kv('a=b'), '$.value')"));
+        Assert.Equal("diag:6", One(c, """SELECT linelen('{"a": {"x": 0, "y": 0}, "b": {"x": 3, "y": -3}, "name": "diag"}')"""));
+        Assert.Equal("?:2", One(c, """SELECT linelen(json_object('a', json_object('x', 1, 'y', 1), 'b', json_object('x', 2, 'y', 2)))"""));
+        Assert.Equal("[{\"x\":0,\"y\":0},{\"x\":1,\"y\":1}]", One(c, "SELECT diagonal(2)"));
+        Assert.Equal(1L, One(c, "SELECT json_extract(diagonal(3), '$[1].y')"));
+        var e = Assert.Throws<WasqlException>(() => c.Execute("SELECT arrsum('[1, \"x\"]')"));
+        Assert.Equal("38000", e.SqlState);
+        Assert.Contains("argument 1: expected a number for i32", e.Message);
+        e = Assert.Throws<WasqlException>(() => c.Execute("""SELECT linelen('{"a": {"x": 0}, "b": {"x": 1, "y": 1}}')"""));
+        Assert.Contains("field a: field y", e.Message);
+        e = Assert.Throws<WasqlException>(() => c.Execute("SELECT arrsum('[1, 2')"));
+        Assert.Contains("argument 1", e.Message);
+    }
 }

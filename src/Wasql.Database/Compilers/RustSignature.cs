@@ -59,6 +59,25 @@ internal sealed partial record RustSignature(IReadOnlyList<string> Parameters, s
         return new RustSignature(parameters, ret);
     }
 
+    /// <summary>Splits at commas outside &lt;&gt;, (), [] (struct fields, tuple items).</summary>
+    public static List<string> SplitTopLevel(string text)
+    {
+        var parts = new List<string>();
+        int depth = 0, start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char ch = text[i];
+            if (ch is '<' or '(' or '[') depth++;
+            else if (ch is '>' or ')' or ']') depth--;
+            else if (ch == ',' && depth == 0) { parts.Add(text[start..i]); start = i + 1; }
+        }
+        parts.Add(text[start..]);
+        return parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).ToList();
+    }
+
+    /// <summary>True when a parameter type is an <c>Option</c> (the argument may be NULL).</summary>
+    public static bool IsOptionType(string type) => IsOption(type);
+
     private static void AddParameter(List<string> parameters, string text)
     {
         if (string.IsNullOrWhiteSpace(text)) return;

@@ -41,9 +41,11 @@ internal static class RustWrapper
 
         int bodyLines = body.Split('\n').Length;
         var sb = new StringBuilder();
+        var kinds = args.Select((t, i) => Kind(t, carriers[i], sig.Parameters[i])).ToArray();
         sb.Append("mod user_code { ").Append(body).Append('\n');
-        if (table) Table(sb, name, carriers, tableColumns, sig.TakesNull, bodyLines);
-        else Scalar(sb, name, carriers, resultCarrier, sig.TakesNull, bodyLines);
+        foreach (var d in RustStructs.Referenced(body, sig)) sb.AppendLine(RustStructs.Implement(d));
+        if (table) Table(sb, name, kinds, tableColumns, sig.TakesNull, bodyLines);
+        else Scalar(sb, name, kinds, resultCarrier, !table && Functions.TypeNames.IsJson(result), sig.TakesNull, bodyLines);
         sb.Append("}\n");
         sb.AppendLine(Sdk());
         return new GeneratedSource("rust", FileName, sb.ToString(), bodyLines, shape);
@@ -59,7 +61,14 @@ internal static class RustWrapper
         SqlType.Boolean => "bool", SqlType.Bytea => "&[u8]", _ => "&str",
     };
 
-    private static void Scalar(StringBuilder sb, string name, SqlType[] args, SqlType result, bool nulls, int bodyLines)
+    /// <summary>How one argument reaches the user's function: its carrier, and for arrays/structs the JSON path
+    /// (with or without NULL, from the Rust parameter type).</summary>
+    private sealed record Arg(SqlType Carrier, bool Json, bool Optional);
+
+    private static Arg Kind(string sqlType, SqlType carrier, string rustType) =>
+        new(carrier, Functions.TypeNames.IsJson(sqlType), RustSignature.IsOptionType(rustType));
+
+    private static void Scalar(StringBuilder sb, string name, Arg[] args, SqlType result, bool jsonResult, bool nulls, int bodyLines)
     {
         string nullReturn = SqlTypes.IsNumeric(result) ? "crate::wasql_gen::null()" : "crate::wasql_abi::NULL";
         sb.AppendLine($"#[export_name = \"{name}\"]");
@@ -67,7 +76,7 @@ internal static class RustWrapper
         sb.AppendLine($"    crate::wasql_gen::install_panic_hook({bodyLines});");
         Arguments(sb, args, nulls, held: false, nullReturn);
         sb.AppendLine($"    let r = {name}({Call(args)});");
-        sb.AppendLine(result switch
+        sb.AppendLine(jsonResult ? "    crate::wasql_gen::pack_text(crate::wasql_gen::IntoJsonSql::into_json_sql(r))" : result switch
         {
             SqlType.Text => "    crate::wasql_gen::pack_text(<_ as crate::wasql_gen::IntoSql<crate::wasql_gen::Text>>::into_sql(r))",
             SqlType.Bytea => "    crate::wasql_gen::pack_bytes(<_ as crate::wasql_gen::IntoSql<crate::wasql_gen::Bytes>>::into_sql(r))",
@@ -78,7 +87,7 @@ internal static class RustWrapper
 
     /// <summary>NAME(args) starts the iterator (kept in a static: a cursor pins its instance), NAME__next() yields
     /// encoded rows. Text/bytes arguments are copied (held) because the iterator may borrow them after the call.</summary>
-    private static void Table(StringBuilder sb, string name, SqlType[] args, int columns, bool nulls, int bodyLines)
+    private static void Table(StringBuilder sb, string name, Arg[] args, int columns, bool nulls, int bodyLines)
     {
         var rows = $"WASQL_ROWS_{name}";
         sb.AppendLine($"static mut {rows}: crate::wasql_gen::Rows = None;");
@@ -96,41 +105,48 @@ internal static class RustWrapper
         sb.AppendLine($"pub extern \"C\" fn wasql_next_{name}() -> i64 {{ unsafe {{ crate::wasql_gen::next_row(&mut {rows}) }} }}");
     }
 
-    private static string Params(SqlType[] args, bool nulls)
+    private static string Params(Arg[] args, bool nulls)
     {
         var ps = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
-            if (SqlTypes.IsNumeric(args[i])) ps.Add($"p{i}: {Wasm(args[i])}");
+            if (SqlTypes.IsNumeric(args[i].Carrier)) ps.Add($"p{i}: {Wasm(args[i].Carrier)}");
             else { ps.Add($"p{i}: i32"); ps.Add($"l{i}: i32"); }
             if (nulls) ps.Add($"n{i}: i32");
         }
         return string.Join(", ", ps);
     }
 
-    private static void Arguments(StringBuilder sb, SqlType[] args, bool nulls, bool held, string nullReturn)
+    private static void Arguments(StringBuilder sb, Arg[] args, bool nulls, bool held, string nullReturn)
     {
         for (int i = 0; i < args.Length; i++)
         {
             string flag = nulls ? $"n{i}" : "0";
-            string raw = args[i] switch
+            if (args[i].Json)
+            {
+                // Parsed into a slot the argument may borrow (&[T], &Struct) for the call.
+                sb.AppendLine($"    let mut o{i} = None;");
+                sb.AppendLine($"    let a{i} = match crate::wasql_gen::{(args[i].Optional ? "json_param_opt" : "json_param")}(unsafe {{ crate::wasql_gen::text_arg(p{i}, l{i}, {flag}) }}, &mut o{i}, {i + 1}) {{ Some(v) => v, None => return {nullReturn} }};");
+                continue;
+            }
+            string raw = args[i].Carrier switch
             {
                 SqlType.Text => $"unsafe {{ crate::wasql_gen::{(held ? "held_text" : "text_arg")}(p{i}, l{i}, {flag}) }}",
                 SqlType.Bytea => $"unsafe {{ crate::wasql_gen::{(held ? "held_bytes" : "bytes_arg")}(p{i}, l{i}, {flag}) }}",
                 SqlType.Boolean => nulls ? $"if n{i} != 0 {{ None }} else {{ Some(p{i} != 0) }}" : $"Some(p{i} != 0)",
-                _ => nulls ? $"if n{i} != 0 {{ None }} else {{ Some(p{i} as {Raw(args[i])}) }}" : $"Some(p{i} as {Raw(args[i])})",
+                var t => nulls ? $"if n{i} != 0 {{ None }} else {{ Some(p{i} as {Raw(t)}) }}" : $"Some(p{i} as {Raw(t)})",
             };
-            string rawType = args[i] switch
+            string rawType = args[i].Carrier switch
             {
                 SqlType.Text => held ? "&'static str" : "&str",
                 SqlType.Bytea => held ? "&'static [u8]" : "&[u8]",
-                _ => Raw(args[i]),
+                var t => Raw(t),
             };
             sb.AppendLine($"    let a{i} = match <_ as crate::wasql_gen::FromSql<{rawType}>>::from_sql({raw}) {{ Some(v) => v, None => return {nullReturn} }};");
         }
     }
 
-    private static string Call(SqlType[] args) => string.Join(", ", args.Select((_, i) => $"a{i}"));
+    private static string Call(Arg[] args) => string.Join(", ", args.Select((_, i) => $"a{i}"));
 
     private static string Raw(SqlType t) => t switch
     {

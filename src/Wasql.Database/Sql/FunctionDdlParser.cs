@@ -188,8 +188,10 @@ internal static class FunctionDdlParser
                     var t = Peek;
                     if (t.Kind == TokenKind.End) throw Error("syntax error at end of input: unclosed '('", t);
                     if (depth == 0 && (t.IsPunct(",") || t.IsPunct(")"))) break;
-                    if (t.IsPunct("(")) depth++;
-                    if (t.IsPunct(")")) depth--;
+                    // STRUCT<a int, b text> nests with angle brackets (">>" closes two).
+                    if (t.IsPunct("(") || t.IsPunct("<")) depth++;
+                    if (t.IsPunct(")") || t.IsPunct(">")) depth--;
+                    if (t.IsPunct(">>")) depth -= 2;
                     words.Add(t);
                     _i++;
                 }
