@@ -8,6 +8,11 @@ using Wasql.Database.Sql;
 
 namespace Wasql.Database;
 
+/// <summary>Gives the value of one parameter of a statement.</summary>
+/// <param name="name">SQLite's name for it: <c>@x</c>, <c>:x</c>, <c>$x</c>, <c>?3</c>/<c>$3</c>, or empty for a bare <c>?</c>.</param>
+/// <param name="position">The 0-based position in the statement's value list it binds from.</param>
+public delegate object? ParameterResolver(string name, int position);
+
 /// <summary>
 /// A session on a <see cref="WasqlDatabase"/>. Not thread-safe (one statement at a time), except <see cref="Cancel"/>,
 /// which may be called from any thread. Plain SQL goes to SQLite unchanged; <c>CREATE FUNCTION</c>,
@@ -151,6 +156,10 @@ public sealed class WasqlConnection : IDisposable
         raw.sqlite3_interrupt(Handle);
     }
 
+    /// <summary>The statements of a batch, in order (split at top-level <c>;</c>: quotes, comments, dollar quotes and
+    /// trigger bodies stay whole; statements of only comments are dropped).</summary>
+    public static IReadOnlyList<string> SplitStatements(string sql) => StatementSplitter.Split(sql).Select(p => p.Text).ToList();
+
     private string SingleStatement(string sql)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -187,6 +196,15 @@ public sealed class WasqlConnection : IDisposable
     {
         var prepared = PrepareOrDefer(SingleStatement(sql), 0);
         try { return ExecuteReader(prepared, parameters, ownsPrepared: true); }
+        catch { prepared.Dispose(); throw; }
+    }
+
+    /// <summary>Runs one statement whose parameters are looked up by name or position (how named-parameter APIs
+    /// such as ADO.NET bind): <paramref name="parameters"/> is asked once per parameter of the statement.</summary>
+    public WasqlRowReader ExecuteReader(string sql, ParameterResolver parameters)
+    {
+        var prepared = PrepareOrDefer(SingleStatement(sql), 0);
+        try { return ExecuteReader(prepared, prepared.ResolveParameters(parameters), ownsPrepared: true); }
         catch { prepared.Dispose(); throw; }
     }
 
