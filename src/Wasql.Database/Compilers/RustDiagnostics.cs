@@ -50,8 +50,9 @@ internal static partial class RustDiagnostics
     [GeneratedRegex(@"-->\s*udf\.rs:(\d+):(\d+)")]
     private static partial Regex Location();
 
-    /// <summary>The text after the carets under the code: <c>|     ^ expected `i32`, found `()`</c>.</summary>
-    [GeneratedRegex(@"^\s*\d*\s*\|\s*[\^\-]+\s*(.*)$")]
+    /// <summary>The text after the carets under the code (source lines carry a line number, label lines do not):
+    /// <c>|     --- ^ expected `i32`, found `()`</c>.</summary>
+    [GeneratedRegex(@"^\s*\|\s*[\^\-][\s\^\-\|]*(.*)$")]
     private static partial Regex Label();
 
     [GeneratedRegex(@"^\s*(?:=\s*)?help:\s*(.*)$")]
