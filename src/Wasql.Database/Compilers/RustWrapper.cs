@@ -11,8 +11,9 @@ namespace Wasql.Database.Compilers;
 /// <summary>What the host needs to know about a generated module's function (stored with its definition).</summary>
 internal sealed record WrapperShape(bool CalledOnNullInput, bool NullableResult);
 
-/// <summary>A source file ready to compile: its text and how many of its first lines are the user's.</summary>
-internal sealed record GeneratedSource(string Language, string FileName, string Text, int BodyLines, WrapperShape Shape);
+/// <summary>A source file ready to compile: its text, how many of its first lines are the user's, what the host must
+/// know, and whether the linker exports the function by name (C in the raw form) or the generated code does.</summary>
+internal sealed record GeneratedSource(string Language, string FileName, string Text, int BodyLines, WrapperShape Shape, bool LinkerExport = false);
 
 internal static class RustWrapper
 {

@@ -31,10 +31,7 @@ internal static partial class SourceCompiler
         if (language == "rust") return RustWrapper.Generate(name, args, result, tableColumns, body, position);
         if (tableColumns > 0)
             throw new WasqlException(SqlStates.FeatureNotSupported, "LANGUAGE c supports scalar functions only; write table functions in Rust or as arrow-udf modules", position);
-        foreach (var t in args.Append(result))
-            if (!Wasql.Udf.SqlTypes.TryParse(t, out _))
-                throw new WasqlException(SqlStates.FeatureNotSupported, $"type {t} is not supported by LANGUAGE c (direct ABI: int2, int4, int8, float4, float8, boolean, text, bytea)", position);
-        return new GeneratedSource("c", "udf.c", CSource(body), body.Split('\n').Length, new WrapperShape(false, false));
+        return CWrapper.Generate(name, args, result, body, Sdk("wasql_udf.h"), position);
     }
 
     public static byte[] Compile(WasqlDatabase database, GeneratedSource generated, string name, int position, Func<bool> canceled)
@@ -45,7 +42,8 @@ internal static partial class SourceCompiler
         var (compiler, fileName, source) = (language == "rust" ? options.RustCompiler : options.CCompiler, generated.FileName, generated.Text);
         var flags = language == "rust"
             ? new[] { "--edition", "2021", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "-O", "-C", "codegen-units=1", "-C", "panic=abort", "-C", "strip=symbols", "-C", "debuginfo=0", "--cap-lints", "allow" }
-            : new[] { "--target=wasm32", "-nostdlib", "-Wl,--no-entry", "-O2", "-fno-crash-diagnostics", "-Wl,--strip-all", $"-Wl,--export={name}" };
+            : new[] { "--target=wasm32", "-nostdlib", "-Wl,--no-entry", "-O2", "-fno-crash-diagnostics", "-Wl,--strip-all" }
+                .Concat(generated.LinkerExport ? [$"-Wl,--export={name}"] : Array.Empty<string>()).ToArray();
         var key = ModuleCodec.Sha256Hex(Encoding.UTF8.GetBytes($"{language}\n{compiler}\n{string.Join(" ", flags)}\n{source}"));
         var cacheDir = options.CompileCacheDirectory ?? DefaultCacheDirectory();
         var cached = Path.Combine(cacheDir, key + ".wasm");
@@ -197,6 +195,4 @@ internal static partial class SourceCompiler
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex Identifier();
 
-    /// <summary>The SDK header, then the user's C; the function named like the SQL function is exported by the linker.</summary>
-    private static string CSource(string body) => Sdk("wasql_udf.h") + "\n#line 1 \"udf.c\"\n" + body + "\n";
 }
