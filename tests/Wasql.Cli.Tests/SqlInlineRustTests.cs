@@ -26,14 +26,21 @@ public sealed class SqlInlineRustTests
                 CREATE FUNCTION chk(int) RETURNS int LANGUAGE rust AS $$
                 fn chk(a: i32) -> Result<i32, String> { if a > 100 { Err(format!("{} is too large", a)) } else { Ok(a + 1) } }
                 $$;
+                CREATE FUNCTION arrsum(int[]) RETURNS int LANGUAGE rust AS $$ fn arrsum(a: &[i32]) -> i32 { a.iter().sum() } $$;
+                CREATE FUNCTION kv(varchar) RETURNS STRUCT<key varchar, value varchar> LANGUAGE rust AS $$
+                struct KeyValue<'a> { key: &'a str, value: &'a str }
+                fn kv(s: &str) -> Option<KeyValue<'_>> { let (key, value) = s.split_once('=')?; Some(KeyValue { key, value }) }
+                $$;
                 CREATE FUNCTION IF NOT EXISTS gcd(int, int) RETURNS int LANGUAGE rust AS $$ not even rust $$;
                 SELECT gcd(48, 18) AS g, half(9) IS NULL AS odd_is_null, half(8) AS h, chk(1) AS c;
                 SELECT group_concat(x, ',') AS xs FROM range(4);
+                SELECT arrsum('[1, 2, 39]') AS total, kv('color=blue') AS pair, kv('nokey') IS NULL AS none;
                 """);
             var r = CliProcess.Wasql("sql", "--db", db, "-f", script);
             Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
             Assert.Matches(@"6 \|\s+1 \|\s+4 \|\s+2", r.Stdout);
             Assert.Contains("0,1,2,3", r.Stdout);
+            Assert.Matches(@"42 \| \{""key"":""color"",""value"":""blue""\} \|\s+1", r.Stdout);
 
             // The functions are in the file: a later run uses them without compiling; an Err fails only its statement.
             r = CliProcess.Wasql("sql", "--db", db, "-c", "SELECT chk(500)");

@@ -35,6 +35,12 @@ public sealed class InlineRustPsqlTests
                 s.split(';').map(|p| { let (k, v) = p.split_once('=').unwrap_or((p, "")); (k, v.parse().ok()) })
             }
             $$;
+            CREATE FUNCTION arrsum(int[]) RETURNS int LANGUAGE rust AS $$ fn arrsum(a: &[i32]) -> i32 { a.iter().sum() } $$;
+            CREATE FUNCTION kv(varchar) RETURNS STRUCT<key varchar, value varchar> LANGUAGE rust AS $$
+            struct KeyValue<'a> { key: &'a str, value: &'a str }
+            fn kv(s: &str) -> Option<KeyValue<'_>> { let (key, value) = s.split_once('=')?; Some(KeyValue { key, value }) }
+            $$;
+            SELECT arrsum('[10, 20, 12]') AS total, kv('color=blue') AS pair, kv('nokey') AS none;
             SELECT gcd(25, 15) AS g, half(10) AS h10, half(7) AS h7, half(NULL) AS hnull;
             SELECT chk(-5);
             SELECT chk(4) AS still_usable;
@@ -48,7 +54,8 @@ public sealed class InlineRustPsqlTests
             """, stopOnError: false);
         Assert.True(exit == 0, err + output);
         Assert.Matches(@"5 \|\s+5 \| \(null\) \| \(null\)", output);
-        Assert.Equal(9, System.Text.RegularExpressions.Regex.Count(output, "CREATE FUNCTION"));   // IF NOT EXISTS kept gcd
+        Assert.Equal(11, System.Text.RegularExpressions.Regex.Count(output, "CREATE FUNCTION"));   // IF NOT EXISTS kept gcd
+        Assert.Matches(@"42 \| \{""key"":""color"",""value"":""blue""\} \| \(null\)", output);
         Assert.Contains("ERROR:  38000: function chk failed: negative input: -5", err);
         Assert.Matches(@"still_usable\s*\n-+\s*\n\s*4", output);
         Assert.Contains("empty input is not allowed", err);

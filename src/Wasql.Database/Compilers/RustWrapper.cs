@@ -54,7 +54,7 @@ internal static class RustWrapper
 
     private static WasqlException Unsupported(string type, int position) => new(SqlStates.FeatureNotSupported,
         $"type {type} is not supported by LANGUAGE rust (int2, int4, int8, float4, float8, boolean, text, bytea; decimal, date, time, " +
-        "timestamp, timestamptz, interval and json as text)", position);
+        "timestamp, timestamptz, interval and json as text; arrays and structs as JSON)", position);
 
     private static string Example(string sqlType) => Carrier(sqlType) switch
     {

@@ -17,8 +17,6 @@ internal static partial class SourceCompiler
     /// <summary>Exit codes of a compiler killed by a resource limit (128 + signal, as bwrap and shells report them).</summary>
     private const int ExitSigKill = 128 + 9, ExitSigXcpu = 128 + 24, ExitSigXfsz = 128 + 25;
 
-    /// <summary>Compiles one inline source in a sandbox (see <see cref="SandboxCommand"/>) under the database's
-    /// <see cref="CompilerLimits"/>; <paramref name="canceled"/> is polled so a cancel or statement_timeout kills it.</summary>
     /// <summary>The source to compile for an inline function: the user's body with its generated wrapper. Checks the
     /// name first (it becomes a source identifier and part of a linker flag, -Wl,--export=NAME, where commas split
     /// flags, so only plain identifiers pass).</summary>
@@ -34,6 +32,8 @@ internal static partial class SourceCompiler
         return CWrapper.Generate(name, args, result, body, Sdk("wasql_udf.h"), position);
     }
 
+    /// <summary>Compiles one generated source in a sandbox (see <see cref="SandboxCommand"/>) under the database's
+    /// <see cref="CompilerLimits"/>; <paramref name="canceled"/> is polled so a cancel or statement_timeout kills it.</summary>
     public static byte[] Compile(WasqlDatabase database, GeneratedSource generated, string name, int position, Func<bool> canceled)
     {
         var language = generated.Language;
