@@ -36,11 +36,11 @@ public sealed class InlineRustPsqlTests
             }
             $$;
             CREATE FUNCTION arrsum(int[]) RETURNS int LANGUAGE rust AS $$ fn arrsum(a: &[i32]) -> i32 { a.iter().sum() } $$;
-            CREATE FUNCTION kv(varchar) RETURNS STRUCT<key varchar, value varchar> LANGUAGE rust AS $$
+            CREATE FUNCTION kvs(varchar) RETURNS STRUCT<key varchar, value varchar> LANGUAGE rust AS $$
             struct KeyValue<'a> { key: &'a str, value: &'a str }
-            fn kv(s: &str) -> Option<KeyValue<'_>> { let (key, value) = s.split_once('=')?; Some(KeyValue { key, value }) }
+            fn kvs(s: &str) -> Option<KeyValue<'_>> { let (key, value) = s.split_once('=')?; Some(KeyValue { key, value }) }
             $$;
-            SELECT arrsum('[10, 20, 12]') AS total, kv('color=blue') AS pair, kv('nokey') AS none;
+            SELECT arrsum('[10, 20, 12]') AS total, kvs('color=blue') AS pair, kvs('nokey') AS none;
             SELECT gcd(25, 15) AS g, half(10) AS h10, half(7) AS h7, half(NULL) AS hnull;
             SELECT chk(-5);
             SELECT chk(4) AS still_usable;
