@@ -2,6 +2,7 @@
 // saved to ~/.wasql_history), and runs the statement with the same printer as scripts. \q quits.
 using System.Text;
 using Wasql.Database;
+using Wasql.Database.Sql;
 
 namespace Wasql.Cli.Commands;
 
@@ -32,8 +33,8 @@ internal static class SqlPrompt
                 continue;
             }
             buffer.AppendLine(line);
-            if (!trimmed.EndsWith(';')) continue;
             var sql = buffer.ToString();
+            if (!StatementSplitter.IsComplete(sql)) continue;   // a ';' inside a quote or a trigger body does not end it
             buffer.Clear();
             history.Add(sql.TrimEnd().Replace("\n", " "));
             try { File.AppendAllText(historyFile, sql.TrimEnd().Replace("\n", " ") + "\n"); } catch (IOException) { }

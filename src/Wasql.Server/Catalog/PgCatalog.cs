@@ -2,9 +2,10 @@
 // (type loading) send and answers them from SQLite's schema and the function catalog; rewrites
 // information_schema.tables/columns into queries over sqlite_schema. Other catalog queries get no rows.
 using System.Text.RegularExpressions;
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
 using Wasql.Server.Connection;
 using Wasql.Server.Types;
+using Wasql.Database;
 
 namespace Wasql.Server.Catalog;
 
@@ -17,7 +18,7 @@ internal static partial class PgCatalog
         sql.Contains("pg_catalog", StringComparison.OrdinalIgnoreCase) || CatalogTableRegex().IsMatch(sql) ||
         sql.Contains("information_schema.", StringComparison.OrdinalIgnoreCase) || VersionRegex().IsMatch(sql);
 
-    public static SqlResult? TryAnswer(PgConnection c, string sql)
+    public static QueryResult? TryAnswer(SessionState c, string sql)
     {
         if (!IsCatalogQuery(sql)) return null;
         var result = Answer(c, sql);
@@ -26,17 +27,17 @@ internal static partial class PgCatalog
         int want = SelectListLength(sql, "\nFROM ");
         if (want <= result.Columns.Count) return result;
         var cols = result.Columns.ToList();
-        while (cols.Count < want) cols.Add(new SqlColumn("column" + cols.Count, null));
+        while (cols.Count < want) cols.Add(new ColumnInfo("column" + cols.Count, null));
         var rows = result.Rows.Select(r => { var x = new object?[want]; Array.Copy(r, x, Math.Min(r.Length, want)); return x; }).ToList();
-        return new SqlResult { Columns = cols, Rows = rows, CommandTag = result.CommandTag };
+        return new QueryResult(cols, rows, 0, result.CommandTag);
     }
 
-    private static SqlResult? Answer(PgConnection c, string sql)
+    private static QueryResult? Answer(SessionState c, string sql)
     {
         if (VersionRegex().IsMatch(sql))
-            return Interceptor.Rows(["version"], [[$"PostgreSQL {c.Server.Options.ServerVersion} (Wasql) on x86_64-pc-linux-gnu"]]);
+            return Interceptor.Rows(["version"], [[$"PostgreSQL {c.Options.ServerVersion} (Wasql) on x86_64-pc-linux-gnu"]]);
         if (sql.Contains("information_schema.", StringComparison.OrdinalIgnoreCase) && !sql.Contains("pg_catalog.", StringComparison.OrdinalIgnoreCase))
-            return c.Session.Execute(RewriteInformationSchema(sql));
+            return c.Database.Execute(RewriteInformationSchema(sql));
 
         // Npgsql type loading: SELECT version(); types; composite fields; enum labels.
         if (sql.Contains("t.typname, t.typtype", StringComparison.Ordinal)) return NpgsqlTypes();
@@ -64,11 +65,11 @@ internal static partial class PgCatalog
         // psql \l and \dn
         if (sql.Contains("d.datname as \"Name\"", StringComparison.OrdinalIgnoreCase))
             return Interceptor.Rows(["Name", "Owner", "Encoding", "Collate", "Ctype", "ICU Locale", "Locale Provider", "Access privileges"],
-                [[c.Settings.GetValueOrDefault("database") ?? "wasql", c.User, "UTF8", "C", "C", null, "libc", null]]);
+                [[c.Settings.GetValueOrDefault(SessionState.DatabaseSetting) ?? "wasql", c.User, "UTF8", "C", "C", null, "libc", null]]);
         if (sql.Contains("n.nspname AS \"Name\"", StringComparison.OrdinalIgnoreCase))
             return Interceptor.Rows(["Name", "Owner"], [["public", c.User]]);
 
-        c.Server.Options.Log?.WriteLine("wasql serve: unrecognized catalog query answered with no rows: " + sql.ReplaceLineEndings(" "));
+        c.Options.Log?.WriteLine("wasql serve: unrecognized catalog query answered with no rows: " + sql.ReplaceLineEndings(" "));
         return Interceptor.Rows(["?column?"], []);
     }
 
@@ -76,9 +77,9 @@ internal static partial class PgCatalog
 
     internal sealed record Relation(int Oid, string Name, string Type, string TableName, string? Sql);
 
-    internal static List<Relation> Relations(PgConnection c)
+    internal static List<Relation> Relations(SessionState c)
     {
-        var res = c.Session.ExecuteInternal("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
+        var res = c.Database.ExecuteInternal("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
         var list = new List<Relation>();
         foreach (var r in res.Rows)
         {
@@ -92,7 +93,7 @@ internal static partial class PgCatalog
     private static char RelKind(string type) => type switch { "view" => 'v', "index" => 'i', "trigger" => 't', _ => 'r' };
     private static string RelKindName(char k) => k switch { 'v' => "view", 'i' => "index", _ => "table" };
 
-    private static SqlResult ListRelations(PgConnection c, string sql)
+    private static QueryResult ListRelations(SessionState c, string sql)
     {
         var kinds = RelKindListRegex().Match(sql) is { Success: true } m
             ? m.Groups[1].Value.Split(',').Select(s => s.Trim().Trim('\'')).Where(s => s.Length == 1).Select(s => s[0]).ToHashSet()
@@ -116,7 +117,7 @@ internal static partial class PgCatalog
         return Interceptor.Rows(names.ToArray(), rows);
     }
 
-    private static SqlResult LookupRelation(PgConnection c, string sql)
+    private static QueryResult LookupRelation(SessionState c, string sql)
     {
         var pattern = NamePattern(sql, "c.relname");
         var rows = Relations(c).Where(r => RelKind(r.Type) != 't' && (pattern is null || pattern.IsMatch(r.Name)))
@@ -124,7 +125,7 @@ internal static partial class PgCatalog
         return Interceptor.Rows(["oid", "nspname", "relname"], rows);
     }
 
-    private static SqlResult RelationInfo(PgConnection c, string sql)
+    private static QueryResult RelationInfo(SessionState c, string sql)
     {
         int oid = OidRegex().Match(sql) is { Success: true } m ? int.Parse(m.Groups[1].Value) : 0;
         var rel = Relations(c).FirstOrDefault(r => r.Oid == oid);
@@ -136,13 +137,13 @@ internal static partial class PgCatalog
         return Interceptor.Rows(names, [["0", k.ToString(), hasIndex ? "t" : "f", "f", "f", "f", "f", "f", "f", "", "0", "", "p", "d", k == 'r' ? "heap" : ""]]);
     }
 
-    private static SqlResult Columns(PgConnection c, int oid, string sql)
+    private static QueryResult Columns(SessionState c, int oid, string sql)
     {
         var rel = Relations(c).FirstOrDefault(r => r.Oid == oid);
         var rows = new List<object?[]>();
         if (rel is not null)
         {
-            var info = c.Session.ExecuteInternal("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)", [rel.Name]);
+            var info = c.Database.ExecuteInternal("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)", [rel.Name]);
             foreach (var r in info.Rows)
             {
                 var declared = r[1] as string;
@@ -162,7 +163,7 @@ internal static partial class PgCatalog
         return Interceptor.Rows(names.ToArray(), rows);
     }
 
-    private static SqlResult Indexes(PgConnection c, int tableOid)
+    private static QueryResult Indexes(SessionState c, int tableOid)
     {
         var all = Relations(c);
         var table = all.FirstOrDefault(r => r.Oid == tableOid);
@@ -171,7 +172,7 @@ internal static partial class PgCatalog
         {
             foreach (var ix in all.Where(r => r.Type == "index" && r.TableName == table.Name))
             {
-                var info = c.Session.ExecuteInternal("SELECT name FROM pragma_index_info($1) ORDER BY seqno", [ix.Name]);
+                var info = c.Database.ExecuteInternal("SELECT name FROM pragma_index_info($1) ORDER BY seqno", [ix.Name]);
                 var cols = string.Join(", ", info.Rows.Select(r => r[0] as string ?? "expression"));
                 bool unique = ix.Sql?.TrimStart().StartsWith("CREATE UNIQUE", StringComparison.OrdinalIgnoreCase) == true || ix.Sql is null;
                 string def = $"CREATE {(unique ? "UNIQUE " : "")}INDEX {ix.Name} ON public.{table.Name} USING btree ({cols})";
@@ -182,14 +183,14 @@ internal static partial class PgCatalog
             "pg_get_constraintdef", "contype", "condeferrable", "condeferred", "indisreplident", "reltablespace"], rows);
     }
 
-    private static SqlResult Roles(PgConnection c)
+    private static QueryResult Roles(SessionState c)
     {
         var names = new SortedSet<string>(StringComparer.Ordinal) { c.User };
         try
         {
-            foreach (var r in c.Session.Execute($"SELECT name FROM {Auth.UserStore.Table}").Rows) if (r[0] is string n) names.Add(n);
+            foreach (var r in c.Database.Execute($"SELECT name FROM {Auth.UserStore.Table}").Rows) if (r[0] is string n) names.Add(n);
         }
-        catch (SqlError) { /* no users table yet */ }
+        catch (WasqlException) { /* no users table yet */ }
         var rows = names.Select(n => new object?[] { n, n == c.User ? "t" : "f", "t", "f", "f", "t", "-1", null, "{}", "f", "f" }).ToList();
         return Interceptor.Rows(["rolname", "rolsuper", "rolinherit", "rolcreaterole", "rolcreatedb", "rolcanlogin", "rolconnlimit",
             "rolvaliduntil", "memberof", "rolreplication", "rolbypassrls"], rows);
@@ -197,11 +198,11 @@ internal static partial class PgCatalog
 
     // ---------------- functions ----------------
 
-    private static SqlResult ListFunctions(PgConnection c, string sql)
+    private static QueryResult ListFunctions(SessionState c, string sql)
     {
         var pattern = NamePattern(sql, "p.proname");
         var rows = new List<object?[]>();
-        foreach (var f in c.Server.Backend.ListFunctions())
+        foreach (var f in c.Backend.ListFunctions())
         {
             if (pattern is not null && !pattern.IsMatch(f.Name)) continue;
             rows.Add(["public", f.Name, f.ReturnType, string.Join(", ", f.ArgumentTypes), f.Kind == "table" ? "func" : "func"]);
@@ -210,7 +211,7 @@ internal static partial class PgCatalog
         if (sql.Contains("\"Language\"", StringComparison.Ordinal))
         {
             names.AddRange(["Volatility", "Parallel", "Owner", "Security", "Access privileges", "Language", "Source code", "Description"]);
-            var fs = c.Server.Backend.ListFunctions().Where(f => pattern is null || pattern.IsMatch(f.Name)).ToList();
+            var fs = c.Backend.ListFunctions().Where(f => pattern is null || pattern.IsMatch(f.Name)).ToList();
             for (int i = 0; i < rows.Count; i++) rows[i] = [.. rows[i], "immutable", "safe", c.User, "invoker", null, fs[i].Language, null, null];
         }
         rows.Sort((a, b) => string.CompareOrdinal((string)a[1]!, (string)b[1]!));
@@ -219,7 +220,7 @@ internal static partial class PgCatalog
 
     // ---------------- Npgsql ----------------
 
-    private static SqlResult NpgsqlTypes()
+    private static QueryResult NpgsqlTypes()
     {
         var rows = new List<object?[]>();
         foreach (var t in PgType.BuiltIns)
