@@ -64,6 +64,7 @@ public static class SqlStates
 
     // Class 40: transaction rollback
     public const string SerializationFailure = "40001";
+    public const string DeadlockDetected = "40P01";
 
     // Class 42: syntax error or access rule violation
     public const string InsufficientPrivilege = "42501";
@@ -76,6 +77,7 @@ public static class SqlStates
     public const string UndefinedFunction = "42883";
     public const string ReservedName = "42939";
     public const string UndefinedTable = "42P01";
+    public const string UndefinedParameter = "42P02";
     public const string DuplicateCursor = "42P03";
     public const string DuplicatePreparedStatement = "42P05";
     public const string DuplicateTable = "42P07";

@@ -31,7 +31,15 @@ internal sealed class PluginRegistry(PluginHost host) : IDisposable
 
     private static UdfModule Compile(PluginHost host, byte[] wasm, string name)
     {
-        var module = host.Runtime.Load(wasm, name, (linker, store) => HostFunctions.Define(linker, store, host));
+        UdfModule module;
+        try
+        {
+            module = host.Runtime.Load(wasm, name, (linker, store) => HostFunctions.Define(linker, store, host));
+        }
+        catch (UdfException e) when (LoadedPlugin.ImportHint(e.Cause) is { } hint)
+        {
+            throw new InvalidDataException($"{e.Cause}; {hint}", e);
+        }
         if (LoadedPlugin.CheckAbi(module) is { } problem)
         {
             module.Dispose();
