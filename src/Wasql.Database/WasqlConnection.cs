@@ -78,6 +78,10 @@ public sealed class WasqlConnection : IDisposable
     /// <summary>The underlying Microsoft.Data.Sqlite connection: Wasql's own catalog queries run on it.</summary>
     internal SqliteConnection SqliteConnection => _sqlite;
 
+    /// <summary>The schema this session sees (relations, columns, index keys), from the storage engine's own catalog.</summary>
+    public Engine.IEngineSchema Schema => _schema ??= new Engine.SqliteSchema(_sqlite);
+    private Engine.IEngineSchema? _schema;
+
     /// <summary>A reader over a result already in memory, for a layer that answers some statements itself (the
     /// server's SET/SHOW and pg_catalog emulation), so it streams every result the same way.</summary>
     public WasqlRowReader ReaderFor(QueryResult result) =>
