@@ -54,20 +54,35 @@ public static class StatementSplitter
         return complete;
     }
 
+    /// <summary>Whether the statement at <paramref name="start"/> is [EXPLAIN [FILTERS | QUERY PLAN]] CREATE [TEMP]
+    /// TRIGGER. Reads the leading words as spans: it runs once per statement of every batch, point reads included.</summary>
     private static bool DecideTrigger(string sql, int start)
     {
-        var words = Lexer.LeadingWords(sql, start, 6);
-        int k = 0;
+        var scanner = new SqlScanner(sql, start);
+        var word = NextWord(sql, ref scanner);
         // EXPLAIN [FILTERS | QUERY PLAN] CREATE TRIGGER ...: the body's ';' belong to the explained statement
-        if (k < words.Count && words[k] == "EXPLAIN")
+        if (word.Equals("EXPLAIN", StringComparison.OrdinalIgnoreCase))
         {
-            k++;
-            if (k < words.Count && words[k] == "FILTERS") k++;
-            else if (k + 1 < words.Count && words[k] == "QUERY" && words[k + 1] == "PLAN") k += 2;
+            word = NextWord(sql, ref scanner);
+            if (word.Equals("FILTERS", StringComparison.OrdinalIgnoreCase)) word = NextWord(sql, ref scanner);
+            else if (word.Equals("QUERY", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!NextWord(sql, ref scanner).Equals("PLAN", StringComparison.OrdinalIgnoreCase)) return false;
+                word = NextWord(sql, ref scanner);
+            }
         }
-        if (k < words.Count && words[k] == "CREATE") k++; else return false;
-        if (k < words.Count && words[k] is "TEMP" or "TEMPORARY") k++;
-        return k < words.Count && words[k] == "TRIGGER";
+        if (!word.Equals("CREATE", StringComparison.OrdinalIgnoreCase)) return false;
+        word = NextWord(sql, ref scanner);
+        if (word.Equals("TEMP", StringComparison.OrdinalIgnoreCase) || word.Equals("TEMPORARY", StringComparison.OrdinalIgnoreCase))
+            word = NextWord(sql, ref scanner);
+        return word.Equals("TRIGGER", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The next token if it is a word, else empty.</summary>
+    private static ReadOnlySpan<char> NextWord(string sql, ref SqlScanner scanner)
+    {
+        var t = scanner.Next();
+        return t.Kind == TokenKind.Word ? sql.AsSpan(t.Offset, t.Length) : default;
     }
 
     private static void Add(List<SqlPiece> pieces, string sql, int start, int end)
