@@ -33,7 +33,7 @@ public sealed class WasqlConnection : IDisposable
         _functions = new ConnectionFunctions(this);
         _functions.Sync();
         Authorizer = new Security.SessionAuthorizer(this);
-        Transaction = new Transactions.SessionTransaction(this, database.WriterLock);
+        Transaction = new Transactions.SessionTransaction(this, database.WriterLock, database.GroupCommit);
         LockTimeout = database.Options.LockTimeout;
         // Internal cases SQLite still reports as busy (a checkpoint, another process on the file) wait this long.
         raw.sqlite3_busy_timeout(Handle, (int)Math.Min(int.MaxValue, database.Options.BusyTimeout.TotalMilliseconds));
