@@ -7,12 +7,19 @@ namespace Wasql.Database.Engine;
 public enum RelationKind { Table, View, Index, Trigger }
 
 /// <summary>A relation of the user's schema.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Kind">Table, view, index or trigger.</param>
 /// <param name="Id">Stable while the relation exists (SQLite: its sqlite_schema rowid); the server derives OIDs from it.</param>
 /// <param name="Table">For an index or trigger, the table it belongs to; for a table or view, its own name.</param>
 /// <param name="Unique">For an index: whether it is unique (primary keys and UNIQUE constraints included).</param>
 public sealed record SchemaRelation(long Id, string Name, RelationKind Kind, string Table, bool Unique);
 
 /// <summary>A column of a table or view, as declared.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="DeclaredType">The declared type as written (null when none was declared).</param>
+/// <param name="NotNull">Declared NOT NULL.</param>
+/// <param name="Default">The default expression as written, or null.</param>
+/// <param name="PrimaryKey">Part of the primary key.</param>
 public sealed record SchemaColumn(string Name, string? DeclaredType, bool NotNull, string? Default, bool PrimaryKey);
 
 /// <summary>What an engine tells about the schema of the database a connection sees.</summary>
