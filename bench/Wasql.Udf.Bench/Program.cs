@@ -3,8 +3,8 @@
 // Invoke) vs a C# delegate per row. Median of several timed rounds after warm-up. (c) a cold start: loading the
 // fixture (958 KB of code) and its first batches, with the engine's tiering on and off.
 using System.Diagnostics;
-using Wasql.Arrow.Arrays;
-using Wasql.Arrow.Types;
+using Apache.Arrow;
+using Apache.Arrow.Types;
 using Wasql.Udf;
 
 static string FindUp(string name)
@@ -18,7 +18,7 @@ static double Median(Func<long> round, int rounds = 15)
 {
     var t = new double[rounds];
     for (int i = 0; i < rounds; i++) { var sw = Stopwatch.StartNew(); long n = round(); t[i] = sw.Elapsed.TotalNanoseconds / n; }
-    Array.Sort(t);
+    System.Array.Sort(t);
     return t[rounds / 2];
 }
 
@@ -34,8 +34,9 @@ const int N = 1024;
 var rng = new Random(42);
 int[] a = Enumerable.Range(0, N).Select(_ => rng.Next(1, 1_000_000)).ToArray();
 int[] b = Enumerable.Range(0, N).Select(_ => rng.Next(1, 1_000_000)).ToArray();
-var schema = new Schema(new Field("a", ArrowType.Int32), new Field("b", ArrowType.Int32));
-var batch = new RecordBatch(schema, [Int32Array.From(a), Int32Array.From(b)], N);
+static Int32Array Int32s(int[] values) => new Int32Array.Builder().AppendRange(values).Build();
+var schema = new Schema([new Field("a", Int32Type.Default, true), new Field("b", Int32Type.Default, true)], null);
+var batch = new RecordBatch(schema, [Int32s(a), Int32s(b)], N);
 
 int[] outp = new int[N];
 Func<long> csharpBatch = () =>
@@ -44,7 +45,7 @@ Func<long> csharpBatch = () =>
     {
         var xs = ((Int32Array)batch.Column(0)).Values; var ys = ((Int32Array)batch.Column(1)).Values;
         for (int i = 0; i < N; i++) outp[i] = Gcd(xs[i], ys[i]);
-        _ = Int32Array.From(outp);
+        _ = Int32s(outp);
     }
     return 200;
 };

@@ -1,34 +1,17 @@
-// Decimal128: 16-byte little-endian unscaled integers; value = unscaled * 10^-scale. Exposes the raw
-// Int128, a System.Decimal when it fits, and exact text for any value.
+// Decimal128 values are 16-byte little-endian unscaled integers (value = unscaled * 10^-scale). Conversions to and from
+// System.Decimal and exact text for any value, which the package's Decimal128Array does not give for out-of-range values.
 using System.Globalization;
-using Wasql.Arrow.Types;
 
-namespace Wasql.Arrow.Arrays;
+namespace Wasql.Arrow;
 
-public sealed class Decimal128Array(ArrayData data) : PrimitiveArray<Int128>(data)
+internal static class DecimalText
 {
-    public Decimal128Type DecimalType => (Decimal128Type)Type;
-
-    public static Decimal128Array From(Decimal128Type type, ReadOnlySpan<Int128> unscaled) => new(FromValues(type, unscaled));
-
-    /// <summary>The value as System.Decimal; throws OverflowException when it does not fit (|unscaled| >= 2^96 or scale > 28).</summary>
-    public decimal? GetDecimal(int index) => IsValid(index) ? ToDecimal(Value(index), DecimalType.Scale) : null;
-
-    public string? GetString(int index) => IsValid(index) ? Format(Value(index), DecimalType.Scale) : null;
-
-    public override object? GetObject(int index)
-    {
-        if (!IsValid(index)) return null;
-        var v = Value(index);
-        int scale = DecimalType.Scale;
-        return Fits(v, scale) ? ToDecimal(v, scale) : Format(v, scale);
-    }
-
     private static readonly Int128 Max96 = (Int128.One << 96) - 1;
 
-    internal static bool Fits(Int128 v, int scale) => scale is >= 0 and <= 28 && v <= Max96 && v >= -Max96;
+    /// <summary>Whether System.Decimal holds the value exactly (|unscaled| &lt; 2^96, scale 0..28).</summary>
+    public static bool Fits(Int128 v, int scale) => scale is >= 0 and <= 28 && v <= Max96 && v >= -Max96;
 
-    internal static decimal ToDecimal(Int128 v, int scale)
+    public static decimal ToDecimal(Int128 v, int scale)
     {
         if (!Fits(v, scale)) throw new OverflowException($"decimal128 value {Format(v, scale)} does not fit System.Decimal");
         bool neg = v < 0;
@@ -36,7 +19,7 @@ public sealed class Decimal128Array(ArrayData data) : PrimitiveArray<Int128>(dat
         return new decimal((int)(uint)m, (int)(uint)(m >> 32), (int)(uint)(m >> 64), neg, (byte)scale);
     }
 
-    internal static Int128 FromDecimal(decimal d, int scale)
+    public static Int128 FromDecimal(decimal d, int scale)
     {
         if (scale < 0 || scale > 28) throw new ArgumentOutOfRangeException(nameof(scale), "scale must be 0..28 to convert from System.Decimal");
         decimal r = decimal.Round(d, scale, MidpointRounding.ToEven);
@@ -49,7 +32,7 @@ public sealed class Decimal128Array(ArrayData data) : PrimitiveArray<Int128>(dat
         return (bits[3] & int.MinValue) != 0 ? -v : v;
     }
 
-    internal static string Format(Int128 v, int scale)
+    public static string Format(Int128 v, int scale)
     {
         UInt128 magnitude = v < 0 ? (UInt128)(-(v + 1)) + 1 : (UInt128)v;
         string digits = magnitude.ToString(CultureInfo.InvariantCulture);
