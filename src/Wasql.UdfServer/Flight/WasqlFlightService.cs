@@ -88,6 +88,12 @@ internal sealed class WasqlFlightService(FunctionDirectory functions, ExchangeLi
             log.Line($"DoExchange {name}: {e.Code}: {e.Message}");
             throw e.ToRpc();
         }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        {
+            // gRPC's own refusals while reading the stream (RESOURCE_EXHAUSTED for a message over the size cap)
+            log.Line($"DoExchange {name}: {e.StatusCode}: {e.Status.Detail}");
+            throw new RpcException(new Status(e.StatusCode, $"function {name}: {e.Status.Detail}"));
+        }
         catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
         {
             log.Verbose($"DoExchange {name}: client went away after {batches} batches");
