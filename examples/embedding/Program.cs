@@ -1,5 +1,7 @@
-// A console app using Wasql from its NuGet packages: the engine API (a host function called by a guest) and an
-// embedded database with a WebAssembly function created in SQL.
+// A console app using Wasql from its NuGet packages: the engine API (a host function called by a guest), an
+// embedded database with a WebAssembly function created in SQL, and the same through the ADO.NET provider.
+using System.Data.Common;
+using Wasql.Data;
 using Wasql.Database;
 using Wasql.Wasm;
 
@@ -30,4 +32,36 @@ c.Execute($"CREATE FUNCTION plus(int4, int4) RETURNS int4 LANGUAGE wasm WITH (ab
 c.ExecuteBatch("CREATE TABLE t(a INTEGER, b INTEGER); INSERT INTO t VALUES (1, 2), (40, 2)");
 foreach (var row in c.Execute("SELECT a, b, plus(a, b) FROM t ORDER BY a").Rows)
     Console.WriteLine($"database: plus({row[0]}, {row[1]}) = {row[2]}");
+
+// ADO.NET: what Dapper, DbProviderFactories and data libraries use.
+var file = Path.Combine(Path.GetTempPath(), $"wasql-embedding-{Guid.NewGuid():N}.db");
+try
+{
+    using (var connection = new WasqlDbConnection($"Data Source={file}"))
+    {
+        connection.Open();
+        using var create = connection.CreateCommand();
+        create.CommandText = $"CREATE FUNCTION plus(int4, int4) RETURNS int4 LANGUAGE wasm WITH (abi = 'direct', export = 'add') USING BASE64 '{AddModule}'";
+        create.ExecuteNonQuery();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT plus(@a, @b)";
+        query.Parameters.AddWithValue("a", 20);
+        query.Parameters.AddWithValue("b", 22);
+        Console.WriteLine($"ado.net: plus(20, 22) = {query.ExecuteScalar()}");
+        try
+        {
+            query.CommandText = "SELECT * FROM missing";
+            query.ExecuteScalar();
+        }
+        catch (DbException e)
+        {
+            Console.WriteLine($"ado.net: SQLSTATE {e.SqlState}: {e.Message}");
+        }
+    }
+    WasqlDbConnection.ClearAllPools();
+}
+finally
+{
+    foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
+}
 return 0;

@@ -31,7 +31,7 @@ mkdirSync(buildDir, { recursive: true });
 try {
     execFileSync(join(root, 'examples/plugins/build-as.sh'), [buildDir], { cwd: root, stdio: 'inherit' });
     execFileSync(process.execPath, [join(root, 'node_modules/assemblyscript/bin/asc.js'), 'sdk/testing/guests/as_probe.ts',
-        '-o', join(buildDir, 'as_probe.wasm'), '-O3', '--noAssert'], { cwd: root, stdio: 'inherit' });
+        '-o', join(buildDir, 'as_probe.wasm'), '-O3'], { cwd: root, stdio: 'inherit' });
     console.log(`built ${join(buildDir, 'as_probe.wasm')}`);
 } catch (e) {
     console.error(`build failed: ${e.message}`);

@@ -1,10 +1,10 @@
-// test-rust.mjs: tests of the Rust SDK (sdk/rust/wasql_plugin.rs) and the Rust example plugins with the mock host.
+// test-rust.mjs: tests of the Rust SDK (sdk/rust/wasql-plugin) and the Rust example plugins with the mock host.
 // Run: examples/plugins/build-rust.sh BUILD_DIR && node sdk/testing/test-rust.mjs BUILD_DIR
-// BUILD_DIR must hold rate_limit.wasm and add_limit.wasm; the test guest sdk/testing/guests/rust_probe.rs is
-// compiled into BUILD_DIR when it is missing or older than its sources (RUSTC overrides /usr/bin/rustc).
+// BUILD_DIR must hold rate_limit.wasm and add_limit.wasm; the test guest crate sdk/testing/guests/rust_probe is
+// built with cargo into BUILD_DIR when it is missing or older than its sources (CARGO/RUSTC override Debian's).
 // Exits 1 when a check fails.
 
-import { readFileSync, existsSync, statSync, mkdirSync } from 'node:fs';
+import { readFileSync, existsSync, statSync, mkdirSync, copyFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,13 +23,17 @@ if (!buildDir) {
 // ---- the wasm files ----
 
 function buildProbe() {
+    // a Cargo crate using the SDK by path, built as a plugin author would (offline: the SDK has no dependencies)
+    const crate = join(here, 'guests/rust_probe');
     const out = join(buildDir, 'rust_probe.wasm');
-    const sources = [join(here, 'guests/rust_probe.rs'), join(root, 'sdk/rust/wasql_plugin.rs')];
+    const sources = [join(crate, 'plugin.rs'), join(crate, 'Cargo.toml'), join(root, 'sdk/rust/wasql-plugin/src/lib.rs')];
     if (existsSync(out) && sources.every((s) => statSync(s).mtimeMs <= statSync(out).mtimeMs)) return out;
     mkdirSync(buildDir, { recursive: true });
-    execFileSync(process.env.RUSTC || '/usr/bin/rustc', ['--edition', '2021', '--crate-type', 'cdylib',
-        '--target', 'wasm32-unknown-unknown', '-O', '-C', 'panic=abort', '-C', 'strip=debuginfo',
-        sources[0], '-o', out], { stdio: 'inherit' });
+    const target = join(resolve(buildDir), 'cargo-target');
+    execFileSync(process.env.CARGO || '/usr/bin/cargo', ['build', '--quiet', '--offline', '--release',
+        '--target', 'wasm32-unknown-unknown', '--manifest-path', join(crate, 'Cargo.toml')],
+        { stdio: 'inherit', env: { ...process.env, RUSTC: process.env.RUSTC || '/usr/bin/rustc', CARGO_TARGET_DIR: target } });
+    copyFileSync(join(target, 'wasm32-unknown-unknown/release/rust_probe.wasm'), out);
     return out;
 }
 
@@ -312,6 +316,9 @@ await test('sdk: deny, rewrite, panic and fail', async () => {
     r = await pq({ config: { do: 'panic' } });
     eq(r.outcome, 'failed', 'a panic fails the hook');
     check(/trap|unreachable/i.test(r.failure || ''), 'a panic is a trap', r.failure);
+    // the SDK's panic hook logs the message and location at level Error (3) before the abort
+    check(r.logs.some((l) => l.level === 3 && /panicked at 'the probe panics', .*plugin\.rs:\d+:\d+/.test(l.text)),
+        'the panic message is logged', JSON.stringify(r.logs));
     r = await pq({ config: { do: 'fail' } });
     eq([r.outcome, r.failure], ['failed', 'unknown return code 2'], 'Action::Fail');
     r = await pr({ config: { mode: 'set_query' } });

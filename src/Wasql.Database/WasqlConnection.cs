@@ -8,6 +8,11 @@ using Wasql.Database.Sql;
 
 namespace Wasql.Database;
 
+/// <summary>Gives the value of one parameter of a statement.</summary>
+/// <param name="name">SQLite's name for it: <c>@x</c>, <c>:x</c>, <c>$x</c>, <c>?3</c>/<c>$3</c>, or empty for a bare <c>?</c>.</param>
+/// <param name="position">The 0-based position in the statement's value list it binds from.</param>
+public delegate object? ParameterResolver(string name, int position);
+
 /// <summary>
 /// A session on a <see cref="WasqlDatabase"/>. Not thread-safe (one statement at a time), except <see cref="Cancel"/>,
 /// which may be called from any thread. Plain SQL goes to SQLite unchanged; <c>CREATE FUNCTION</c>,
@@ -28,7 +33,7 @@ public sealed class WasqlConnection : IDisposable
         _functions = new ConnectionFunctions(this);
         _functions.Sync();
         Authorizer = new Security.SessionAuthorizer(this);
-        Transaction = new Transactions.SessionTransaction(this, database.WriterLock);
+        Transaction = new Transactions.SessionTransaction(this, database.WriterLock, database.GroupCommit);
         LockTimeout = database.Options.LockTimeout;
         // Internal cases SQLite still reports as busy (a checkpoint, another process on the file) wait this long.
         raw.sqlite3_busy_timeout(Handle, (int)Math.Min(int.MaxValue, database.Options.BusyTimeout.TotalMilliseconds));
@@ -47,7 +52,7 @@ public sealed class WasqlConnection : IDisposable
     /// (see README, "Security"). Embedded sessions are <see cref="Security.SessionRole.Local"/> (a superuser).</summary>
     public Security.SessionRole Role { get; private set; } = Security.SessionRole.Local;
 
-    /// <summary>Makes the session act as the role <paramref name="name"/>. An unknown name is refused, unless
+    /// <summary>Makes the session act as the role <paramref name="name"/> (also the <see cref="Session"/>'s user). An unknown name is refused, unless
     /// <paramref name="unknownIsSuperuser"/> (the server's trust mode: a local developer who names no role).</summary>
     /// <exception cref="WasqlException">28000 when the role does not exist</exception>
     public void SetRole(string name, bool unknownIsSuperuser = false)
@@ -56,6 +61,8 @@ public sealed class WasqlConnection : IDisposable
         if (Database.Roles.TryGetValue(key, out var role)) Role = new Security.SessionRole(role.Name, role.Superuser);
         else if (unknownIsSuperuser) Role = new Security.SessionRole(key, true);
         else throw new WasqlException(SqlStates.InvalidAuthorization, $"role \"{name}\" does not exist");
+        // plugins see the role the session acts as (a trusted name that is no role keeps its spelling)
+        Session = Session with { User = role?.Name ?? name };
     }
 
     /// <summary>Re-reads the session's role after roles changed (a demoted user loses superuser at once).</summary>
@@ -149,6 +156,10 @@ public sealed class WasqlConnection : IDisposable
         raw.sqlite3_interrupt(Handle);
     }
 
+    /// <summary>The statements of a batch, in order (split at top-level <c>;</c>: quotes, comments, dollar quotes and
+    /// trigger bodies stay whole; statements of only comments are dropped).</summary>
+    public static IReadOnlyList<string> SplitStatements(string sql) => StatementSplitter.Split(sql).Select(p => p.Text).ToList();
+
     private string SingleStatement(string sql)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -185,6 +196,15 @@ public sealed class WasqlConnection : IDisposable
     {
         var prepared = PrepareOrDefer(SingleStatement(sql), 0);
         try { return ExecuteReader(prepared, parameters, ownsPrepared: true); }
+        catch { prepared.Dispose(); throw; }
+    }
+
+    /// <summary>Runs one statement whose parameters are looked up by name or position (how named-parameter APIs
+    /// such as ADO.NET bind): <paramref name="parameters"/> is asked once per parameter of the statement.</summary>
+    public WasqlRowReader ExecuteReader(string sql, ParameterResolver parameters)
+    {
+        var prepared = PrepareOrDefer(SingleStatement(sql), 0);
+        try { return ExecuteReader(prepared, prepared.ResolveParameters(parameters), ownsPrepared: true); }
         catch { prepared.Dispose(); throw; }
     }
 

@@ -36,7 +36,10 @@ public sealed class WasqlDatabase : IDisposable
         IsMemory = memory;
         _keeper = OpenSqlite();
         if (!memory)
+        {
             Pragma(_keeper, "PRAGMA journal_mode=WAL");
+            GroupCommit = new Transactions.GroupCommit(System.IO.Path.GetFullPath(path) + "-wal");
+        }
         CatalogStore.EnsureSchema(_keeper);
         Security.SecurityCatalog.EnsureSchema(_keeper);
         SecurityState.Reload(_keeper);
@@ -94,6 +97,9 @@ public sealed class WasqlDatabase : IDisposable
     internal FunctionRegistry Registry { get; }
     /// <summary>One writer at a time, queued (see <see cref="Transactions.WriterLock"/>).</summary>
     internal Transactions.WriterLock WriterLock { get; } = new();
+
+    /// <summary>Makes the sessions' commits durable in batches (null for an in-memory database).</summary>
+    internal Transactions.GroupCommit? GroupCommit { get; }
     internal Security.SecurityState SecurityState { get; } = new();
 
     /// <summary>The roles of this database (name, superuser flag, SCRAM verifier), for authentication.</summary>
@@ -107,7 +113,11 @@ public sealed class WasqlDatabase : IDisposable
     public WasqlConnection Connect()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new WasqlConnection(this, OpenSqlite());
+        var sqlite = OpenSqlite();
+        // Sessions commit without fsync and wait for a shared flush afterwards (Transactions/GroupCommit); the
+        // keeper, which writes the catalog, keeps SQLite's default FULL.
+        if (GroupCommit is not null) Pragma(sqlite, "PRAGMA synchronous=NORMAL");
+        return new WasqlConnection(this, sqlite);
     }
 
     /// <summary>Every function in the catalog, ordered by name and signature.</summary>
@@ -138,6 +148,7 @@ public sealed class WasqlDatabase : IDisposable
         foreach (var extension in Extensions) (extension as IDisposable)?.Dispose();
         Registry.Dispose();
         Udfs.Dispose();
+        GroupCommit?.Dispose();
         CompileGate.Dispose();
     }
 }

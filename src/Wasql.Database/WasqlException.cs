@@ -3,7 +3,7 @@ namespace Wasql.Database;
 
 /// <summary>An error from a statement, with a Postgres-style SQLSTATE (see <see cref="SqlStates"/>) and, when known,
 /// the 1-based character position in the SQL text (of the batch for <see cref="WasqlConnection.ExecuteBatch"/>).</summary>
-public class WasqlException : Exception
+public class WasqlException : System.Data.Common.DbException
 {
     /// <summary>Creates an error.</summary>
     public WasqlException(string sqlState, string message, int? position = null, Exception? inner = null)
@@ -14,7 +14,11 @@ public class WasqlException : Exception
     }
 
     /// <summary>Five-character SQLSTATE code, e.g. 42601 (syntax error), 42883 (undefined function), 38000 (UDF failure).</summary>
-    public string SqlState { get; }
+    public override string SqlState { get; }
+
+    /// <summary>True when retrying the statement or transaction may succeed: a serialization failure (40001), a
+    /// deadlock (40P01) or a lock wait that timed out (55P03).</summary>
+    public override bool IsTransient => SqlState is SqlStates.SerializationFailure or SqlStates.LockNotAvailable or "40P01";
 
     /// <summary>1-based character position of the error in the SQL text, when known.</summary>
     public int? Position { get; }
@@ -49,6 +53,7 @@ public static class SqlStates
     public const string UndefinedTable = "42P01";
     public const string UndefinedObject = "42704";
     public const string UndefinedColumn = "42703";
+    public const string UndefinedParameter = "42P02";
     public const string DuplicateTable = "42P07";
     public const string DuplicateFunction = "42723";
     public const string DatatypeMismatch = "42804";

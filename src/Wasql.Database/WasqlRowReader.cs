@@ -6,7 +6,7 @@ using Wasql.Database.Sql;
 namespace Wasql.Database;
 
 /// <summary>
-/// The rows of one statement, read forward once (see <see cref="WasqlConnection.ExecuteReader"/>). Not thread-safe;
+/// The rows of one statement, read forward once (see <see cref="WasqlConnection.ExecuteReader(string, IReadOnlyList{object})"/>). Not thread-safe;
 /// belongs to its connection. Values are the SQLite storage classes: long, double, string, byte[] or null.
 /// Dispose it to finish the statement (unread rows are skipped). While a streaming reader is open, executing
 /// another statement on the connection first buffers the rest of its rows (within the result limits).

@@ -127,7 +127,7 @@ public sealed class PluginHost : StatementExtension, IDisposable
             if (!plugin.HasOnQuery && plugin.Module is not null) continue;
             var call = new PluginCall(Hook.OnQuery, statement, plugin, filter, null);
             var code = HookRunner.Run(this, call);
-            if (code == 1) throw Denied(call);
+            if (code == 1) throw Denied(call, this);
             if (code == 0 && call.NewQuery is { } text && text != statement.Text) return BeforeDecision.Rewrite(text);
         }
         return BeforeDecision.Continue;
@@ -145,7 +145,7 @@ public sealed class PluginHost : StatementExtension, IDisposable
             try
             {
                 var code = HookRunner.Run(this, call);
-                if (code == 1) outcome.SetError(Denied(call));
+                if (code == 1) outcome.SetError(Denied(call, this));
                 else if (call.Columns is { Changed: true } columns) outcome.SetResult(columns.ToResult());
             }
             catch (WasqlException e)
@@ -162,8 +162,16 @@ public sealed class PluginHost : StatementExtension, IDisposable
         if (!filter.Definition.FailOpen) throw new WasqlException(SqlStates.ExternalRoutineException, message);
     }
 
-    private static WasqlException Denied(PluginCall call) => new(call.DenySqlState ?? SqlStates.InsufficientPrivilege,
-        call.DenyMessage is { Length: > 0 } m ? m : $"query denied by plugin '{call.Plugin.Name}' (filter '{call.Filter.Name}')");
+    /// <summary>The denial the client gets; it is also logged (plugin, filter, user, SQLSTATE, statement kind) so an
+    /// operator sees denials in SHOW PLUGIN LOG and in <c>wasql serve</c>'s output.</summary>
+    private static WasqlException Denied(PluginCall call, PluginHost host)
+    {
+        var sqlState = call.DenySqlState ?? SqlStates.InsufficientPrivilege;
+        var message = call.DenyMessage is { Length: > 0 } m ? m : $"query denied by plugin '{call.Plugin.Name}' (filter '{call.Filter.Name}')";
+        host.Log.Host(PluginLogLevel.Warning, call.Plugin.Name, call.Filter.Name, call.Statement.Session.User,
+            $"denied in {call.HookName}: user '{call.Statement.Session.User}', {call.Statement.Kind} statement, SQLSTATE {sqlState}: {message}");
+        return new WasqlException(sqlState, message);
+    }
 
     /// <summary>Unloads every plugin module and stops the deadline watchdog.</summary>
     public void Dispose()

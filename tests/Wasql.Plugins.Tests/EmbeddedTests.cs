@@ -186,6 +186,21 @@ public sealed class EmbeddedTests : IDisposable
     }
 
     [Fact]
+    public void A_trap_reports_what_the_plugin_logged_and_says_plugin_not_udf()
+    {
+        Plugin("panicky", "log_then_trap");
+        _c.Execute("CREATE FILTER f WITH_PATTERN (query_regex = 'victim') EXECUTE (plugin = panicky)");
+        var e = Fails("SELECT 'victim'");
+        Assert.Equal("38000", e.SqlState);
+        Assert.StartsWith("plugin 'panicky' (filter 'f') failed in on_query: ", e.Message);
+        Assert.Contains("panicked at 'boom', src/lib.rs:7:5", e.Message);   // the panic hook's line, not only "unreachable"
+        Assert.DoesNotContain("UDF", e.Message);
+        Assert.DoesNotContain('\n', e.Message);                             // the backtrace is the detail
+        Assert.Contains("wasm backtrace", e.Detail);
+        Assert.Contains(_host.RecentLog(), l => l.Plugin == "panicky" && l.Filter == "f" && l.Message.Contains("panicked at 'boom'"));
+    }
+
+    [Fact]
     public void A_fail_open_filter_disables_itself_after_max_failures()
     {
         Plugin("bad", "trap");
@@ -293,6 +308,12 @@ public sealed class EmbeddedTests : IDisposable
     {
         var e = Assert.Throws<WasqlException>(() => Plugin("np", "not_a_plugin"));
         Assert.Contains("wasql_plugin_abi_v1", e.Message);
+        var v2 = Assert.Throws<WasqlException>(() => Plugin("np", "abi_v2"));   // names the version found and ours
+        Assert.Contains("declares plugin ABI version 2", v2.Message);
+        Assert.Contains("supports version 1 only", v2.Message);
+        var console = Assert.Throws<WasqlException>(() => Plugin("np", "console_log"));
+        Assert.Contains("env::console.log", console.Message);
+        Assert.Contains("ctx.log", console.Message);
         Assert.Equal("42704", Fails("CREATE FILTER f EXECUTE (plugin = nope)").SqlState);
         Plugin("deny", "deny_all");
         var syntax = Fails("CREATE FILTER f WITH_PATTERN (colour = 'red') EXECUTE (plugin = deny)");

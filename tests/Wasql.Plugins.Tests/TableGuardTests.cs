@@ -10,11 +10,12 @@ public sealed class TableGuardTests : IDisposable
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"wasql-guard-{Guid.NewGuid():N}.db");
     private readonly WasqlDatabase _db;
     private readonly WasqlConnection _c;
+    private readonly PluginHost _host;
 
     public TableGuardTests()
     {
         _db = WasqlDatabase.Open(_path);
-        PluginHost.Attach(_db);
+        _host = PluginHost.Attach(_db);
         _c = _db.Connect();
         _c.ExecuteBatch("CREATE TABLE secrets(id INTEGER PRIMARY KEY, pin TEXT); INSERT INTO secrets VALUES (1, '1234');" +
                         "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT); CREATE INDEX secrets_pin ON secrets(pin)");
@@ -108,5 +109,32 @@ public sealed class TableGuardTests : IDisposable
         Assert.Equal("22023", Assert.Throws<WasqlException>(() => _c.Execute("CREATE FILTER f WITH_PATTERN (kinds = 'create tabel') EXECUTE (plugin = deny)")).SqlState);
         _c.Execute("CREATE FILTER f WITH_PATTERN (kinds = 'select, create  table,alter') EXECUTE (plugin = deny)");
         Assert.Equal("42501", Assert.Throws<WasqlException>(() => _c.Execute("CREATE TABLE x(a)")).SqlState);
+    }
+
+    [Theory]
+    [MemberData(nameof(StatementsTouchingSecrets))]
+    public void The_table_guard_example_denies_every_kind_to_other_users_and_logs_it(string sql)
+    {
+        var host = _host;
+        _c.Execute($"CREATE PLUGIN table_guard USING FILE '{Guests.Example("table_guard")}'");
+        _c.Execute("CREATE FILTER guard_secrets WITH_PATTERN (tables = 'secrets') EXECUTE (plugin = table_guard, tables = 'secrets', users = 'alice, auditor')");
+        using var bob = _db.Connect();
+        bob.SetRole("bob", unknownIsSuperuser: true);   // a superuser by privileges: only the plugin stands in the way
+        var e = Assert.Throws<WasqlException>(() => bob.Execute(sql));
+        Assert.Equal("42501", e.SqlState);
+        Assert.StartsWith("table_guard: user 'bob' may not run ", e.Message);
+        Assert.EndsWith(" statements on secrets", e.Message);
+        // the denial is in the plugin log with plugin, filter, user and SQLSTATE (wasql serve prints it too)
+        Assert.Contains(host.RecentLog(), l => l.Plugin == "table_guard" && l.Filter == "guard_secrets" && l.User == "bob"
+                                               && l.Level == PluginLogLevel.Warning && l.Message.Contains("SQLSTATE 42501"));
+        Assert.Equal(0L, bob.Execute("SELECT count(*) FROM users").Rows[0][0]);   // other tables are not guarded
+        using var alice = _db.Connect();
+        alice.SetRole("alice", unknownIsSuperuser: true);
+        Assert.Equal([1L, "1234"], alice.Execute("SELECT * FROM secrets").Rows[0]);   // bob's statement changed nothing
+        alice.Execute("BEGIN");
+        try { alice.Execute(sql); }   // an allowed user runs it (SQLite may still refuse one: DROP COLUMN of an indexed column)
+        catch (WasqlException refused) { Assert.DoesNotContain("table_guard", refused.Message); }
+        alice.Execute("ROLLBACK");
+        Assert.Equal("42501", Assert.Throws<WasqlException>(() => _c.Execute("SELECT pin FROM secrets")).SqlState);   // the OS user is not on the list
     }
 }

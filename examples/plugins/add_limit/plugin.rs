@@ -13,8 +13,6 @@
 // LIMIT. Text that is not one complete statement (several statements, an unclosed quote or parenthesis) is left
 // alone for SQLite to judge. A bad `limit` (not an integer >= 0) fails the hook.
 
-#[path = "../../../sdk/rust/wasql_plugin.rs"]
-mod wasql_plugin;
 use wasql_plugin::*;
 
 fn on_query(q: &Query) -> Action {

@@ -16,8 +16,8 @@
 //   CREATE PLUGIN audit USING FILE '.../audit.wasm' WITH (max_query_chars = '120');
 //   CREATE FILTER audit_all (priority = 1) EXECUTE (plugin = audit);
 
-import { Context, CONTINUE, Level, Scope, OK, statusName } from "../../../sdk/assemblyscript/wasql_plugin";
-export { wasql_plugin_abi_v1 } from "../../../sdk/assemblyscript/wasql_plugin";
+import { Context, CONTINUE, Level, Scope, OK, statusName } from "wasql-plugin";
+export { wasql_plugin_abi_v1 } from "wasql-plugin";
 
 const DEFAULT_MAX_QUERY_CHARS: i64 = 200;
 

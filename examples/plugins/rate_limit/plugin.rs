@@ -1,6 +1,6 @@
 // rate_limit: a Wasql query plugin (Rust) that allows each user at most `limit` statements per window of
 // `window_ms` milliseconds, counted in the shared store across all connections; past it, statements fail with
-// SQLSTATE 53400. Build: examples/plugins/build-rust.sh OUTDIR (or see the header of sdk/rust/wasql_plugin.rs).
+// SQLSTATE 53400. Build: examples/plugins/build-rust.sh OUTDIR (a Cargo crate using sdk/rust/wasql-plugin by path).
 //
 // Config (the plugin's WITH (...) or the filter's EXECUTE (...)): `limit` (default 10, >= 0) and `window_ms`
 // (default 1000, > 0). A bad value fails the hook (the filter's `fail` policy decides), as does a store error
@@ -10,8 +10,6 @@
 // creates the key, so the counter `rl:<user>` (plugin scope) disappears `window_ms` after it was created and the
 // next statement starts a new window. (A wall-clock window would need a clock; wasm32-unknown-unknown has none.)
 
-#[path = "../../../sdk/rust/wasql_plugin.rs"]
-mod wasql_plugin;
 use wasql_plugin::*;
 
 fn on_query(q: &Query) -> Action {

@@ -277,6 +277,27 @@ internal sealed class PreparedSql : IDisposable
         if (_stmt is { IsInvalid: false } stmt) Columns = ReadColumns(stmt);
     }
 
+    /// <summary>Where SQLite's parameter <paramref name="slot"/> (1-based) takes its value in the list given to
+    /// Execute: <c>$n</c>/<c>?n</c> from n, a bare <c>?</c> from the next unnumbered position, a named one
+    /// (<c>@x</c>, <c>:x</c>, <c>$x</c>) from its slot (SQLite numbers names in order of first appearance).</summary>
+    private static int ValueIndex(string name, int slot, ref int positional) =>
+        name.Length > 1 && int.TryParse(name.AsSpan(1), out var k) ? k - 1 : name.Length == 0 ? positional++ : slot - 1;
+
+    /// <summary>The value list for this statement, asking <paramref name="resolve"/> for each parameter by SQLite's
+    /// name and the position it binds from (how a caller with named parameters, e.g. ADO.NET, binds them).</summary>
+    internal object?[] ResolveParameters(ParameterResolver resolve)
+    {
+        var values = new object?[ParameterCount];
+        int positional = 0;
+        var names = _parameterNamesBuffer;
+        for (int i = 1; i <= names.Length; i++)
+        {
+            int index = ValueIndex(names[i - 1], i, ref positional);
+            if (index >= 0 && index < values.Length) values[index] = resolve(names[i - 1], index);
+        }
+        return values;
+    }
+
     private void Bind(sqlite3_stmt stmt, IReadOnlyList<object?>? parameters)
     {
         var names = _parameterNamesBuffer;
@@ -288,7 +309,7 @@ internal sealed class PreparedSql : IDisposable
         for (int i = 1; i <= names.Length; i++)
         {
             var name = names[i - 1];
-            int index = name.Length > 1 && int.TryParse(name.AsSpan(1), out var k) ? k - 1 : name.Length == 0 ? positional++ : i - 1;
+            int index = ValueIndex(name, i, ref positional);
             var value = index >= 0 && index < given ? parameters![index] : null;
             int rc = value switch
             {

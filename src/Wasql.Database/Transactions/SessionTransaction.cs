@@ -7,7 +7,7 @@ using Wasql.Database.Sql;
 
 namespace Wasql.Database.Transactions;
 
-internal sealed class SessionTransaction(WasqlConnection connection, WriterLock writerLock)
+internal sealed class SessionTransaction(WasqlConnection connection, WriterLock writerLock, GroupCommit? groupCommit)
 {
     private bool _holdsLock;
     private bool _pendingBegin;      // BEGIN seen; SQLite's transaction starts with the first statement
@@ -93,7 +93,11 @@ internal sealed class SessionTransaction(WasqlConnection connection, WriterLock 
             _readOnly = false;
             Exec("PRAGMA query_only = OFF");
         }
+        // A writer's commit is in the WAL (synchronous=NORMAL): take a ticket in commit order, let the next writer
+        // in, then wait for the flush that makes it durable before the statement returns.
+        long? ticket = _holdsLock ? groupCommit?.Committed() : null;
         ReleaseIfIdle();
+        if (ticket is { } t) groupCommit!.WaitDurable(t);
     }
 
     private void ReleaseIfIdle()

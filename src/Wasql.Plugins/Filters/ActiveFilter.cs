@@ -57,7 +57,14 @@ internal sealed class ActiveFilter(FilterDefinition definition, FilterPattern pa
         return FilterHealthChange.Tripped;
     }
 
-    private static string FirstLine(string text) => text.IndexOf('\n') is var i and >= 0 ? text[..i].TrimEnd() : text;
+    /// <summary>SHOW FILTERS shows one short line; the whole cause (backtrace, stderr) is in SHOW PLUGIN LOG.</summary>
+    private const int MaxStatusCause = 160;
+
+    private static string FirstLine(string text)
+    {
+        var line = text.IndexOf('\n') is var i and >= 0 ? text[..i].TrimEnd() : text;
+        return line.Length <= MaxStatusCause ? line : line[..MaxStatusCause] + "... (SHOW PLUGIN LOG has the rest)";
+    }
 
     public IReadOnlyDictionary<string, string> MergedConfig(LoadedPlugin plugin)
     {

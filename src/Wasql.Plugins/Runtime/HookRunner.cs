@@ -33,7 +33,7 @@ internal static class HookRunner
         }
         catch (UdfException e)
         {
-            return Failure(host, call, e.Message, e, Blame(e));
+            return Failure(host, call, Describe(e, call), e, Blame(e));
         }
         var state = (InstanceState)lease.Store.Data!;
         try
@@ -52,7 +52,7 @@ internal static class HookRunner
         }
         catch (UdfException e)
         {
-            return Failure(host, call, e.Message, e, Blame(e));
+            return Failure(host, call, Describe(e, call), e, Blame(e));
         }
         finally
         {
@@ -85,12 +85,30 @@ internal static class HookRunner
         _ => FailureOrigin.Guest,
     };
 
+    /// <summary>The cause of a failed call in a plugin's words: the trap or limit (not the UDF layer's "UDF 'on_query':"
+    /// framing) and, when the guest logged an error just before (the SDKs' panic hooks and AssemblyScript's abort do),
+    /// that message, since a bare "unreachable" says nothing. The backtrace and stderr go to the error's detail.</summary>
+    internal static string Describe(UdfException e, PluginCall call) =>
+        call.LastErrorLogged is { } logged && e.Kind == UdfErrorKind.Trap ? $"{e.Cause} (the plugin logged: {logged})" : e.Cause;
+
+    /// <summary>Backtrace and captured stderr of a failed call, for the error's DETAIL and the plugin log.</summary>
+    private static string? Detail(UdfException? e)
+    {
+        if (e is null) return null;
+        var parts = new List<string>();
+        if (e.WasmBacktrace.Count > 0) parts.Add("wasm backtrace:\n  " + string.Join("\n  ", e.WasmBacktrace));
+        if (!string.IsNullOrEmpty(e.Stderr)) parts.Add("plugin stderr: " + e.Stderr.TrimEnd());
+        return parts.Count == 0 ? null : string.Join("\n", parts);
+    }
+
     private static int? Failure(PluginHost host, PluginCall call, string cause, UdfException? error, FailureOrigin origin)
     {
         var filter = call.Filter;
         var user = call.Statement.Session.User;
+        var detail = Detail(error);
         host.Log.Host(PluginLogLevel.Error, call.Plugin.Name, filter.Name, user,
-            $"{call.HookName} failed: {cause}" + (origin == FailureOrigin.Host ? " (a host failure: not counted toward max_failures)" : ""));
+            $"{call.HookName} failed: {cause}" + (origin == FailureOrigin.Host ? " (a host failure: not counted toward max_failures)" : "")
+            + (detail is null ? "" : "\n" + detail));
         var change = origin == FailureOrigin.Guest ? filter.Failed(call.Hook, cause) : FilterHealthChange.None;
         if (change != FilterHealthChange.None)
         {
@@ -107,11 +125,10 @@ internal static class HookRunner
             host.Log.Host(PluginLogLevel.Warning, call.Plugin.Name, filter.Name, user, "statement allowed anyway (fail = 'open')");
             return null;
         }
-        var stderr = error?.Stderr;
         throw new WasqlException(SqlStates.ExternalRoutineException,
             $"plugin '{call.Plugin.Name}' (filter '{filter.Name}') failed in {call.HookName}: {cause}", inner: error)
         {
-            Detail = string.IsNullOrEmpty(stderr) ? null : "plugin stderr: " + stderr,
+            Detail = detail,
             Hint = "the filter fails closed; ALTER FILTER " + filter.Name + " (fail = 'open') lets statements through when the plugin fails",
         };
     }

@@ -54,6 +54,7 @@ internal static class HostFunctions
             var text = Cut(ReadText(c, p, l, int.MaxValue));
             host.Log.Write(new PluginLogEntry(DateTime.UtcNow, (PluginLogLevel)level, call.Plugin.Name, call.Filter.Name, call.Statement.Session.User, text));
             if (level == (int)PluginLogLevel.Notice) call.Statement.AddNotice(text);
+            if (level == (int)PluginLogLevel.Error) call.LastErrorLogged = text;
             return Ok;
         })));
         Def("wasql_result_get_column", (Func<Caller, int, int, int, int, int, int>)((c, ctx, index, bp, bc, olp) => Guard(c, ctx, call =>

@@ -40,6 +40,8 @@ internal sealed class PluginCall
     public string? NewQuery { get; set; }
     /// <summary>wasql_log calls so far (capped per call).</summary>
     public int LogLines { get; set; }
+    /// <summary>The last error-level line the guest logged in this call (a panic hook's message), for a trap's cause.</summary>
+    public string? LastErrorLogged { get; set; }
 
     public string HookName => Hook == Hook.OnQuery ? "on_query" : "on_result";
 

@@ -34,7 +34,15 @@ internal sealed class PluginRegistry(PluginHost host) : IDisposable
                 return entry.Module;
             }
         }
-        var module = host.Runtime.Load(wasm, name, (linker, store) => HostFunctions.Define(linker, store, host));
+        UdfModule module;
+        try
+        {
+            module = host.Runtime.Load(wasm, name, (linker, store) => HostFunctions.Define(linker, store, host));
+        }
+        catch (UdfException e) when (LoadedPlugin.ImportHint(e.Cause) is { } hint)
+        {
+            throw new InvalidDataException($"{e.Cause}; {hint}", e);
+        }
         if (LoadedPlugin.CheckAbi(module) is { } problem)
         {
             module.Dispose();

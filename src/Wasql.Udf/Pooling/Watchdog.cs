@@ -63,7 +63,7 @@ internal sealed class Watchdog : IDisposable
                 }
                 else if (Overdue(inst, w, now, clock) && inst.InCall && Volatile.Read(ref inst.CallSeq) == seq)
                 {
-                    inst.Store.Interrupt($"UDF deadline of {Deadline.TotalMilliseconds:0} ms exceeded");
+                    inst.Store.Interrupt($"deadline of {Deadline.TotalMilliseconds:0} ms exceeded");
                     inst.Wasi.Cancel();
                 }
             }

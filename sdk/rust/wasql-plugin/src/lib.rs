@@ -1,13 +1,16 @@
-// wasql_plugin.rs: the Rust SDK for Wasql query plugins (see sdk/PLUGIN_ABI.md). No dependencies, Rust 1.63+.
-// Use it as a module file named `wasql_plugin` at the crate root (the macro refers to `crate::wasql_plugin`;
-// `include!` does not work: this file has an inner attribute):
-//   #[path = "../../../sdk/rust/wasql_plugin.rs"] mod wasql_plugin;
+// wasql-plugin: the Rust SDK for Wasql query plugins (see sdk/PLUGIN_ABI.md). No dependencies, Rust 1.63+.
+// Use it as a Cargo dependency (by path or git) of a cdylib crate built for wasm32-unknown-unknown:
+//   [lib]          crate-type = ["cdylib"]
+//   [dependencies] wasql-plugin = { path = "<wasql>/sdk/rust/wasql-plugin" }
+//   [profile.release] panic = "abort"  strip = "debuginfo"   (without strip, std's debug info makes it ~5 MB)
+// and in the crate:
 //   use wasql_plugin::*;
 //   fn check(q: &Query) -> Action { if q.user() == "guest" { q.deny("42501", "no") } else { Action::Continue } }
 //   wasql_plugin!(on_query = check);                 // or on_result = f, or both: on_query = f, on_result = g
-// Build: /usr/bin/rustc --edition 2021 --crate-type cdylib --target wasm32-unknown-unknown -O -C panic=abort \
-//          -C strip=debuginfo plugin.rs -o plugin.wasm      (without strip, std's debug info makes it ~5 MB)
-// A panic traps (the host then applies the filter's `fail` policy); the message is only printed on wasm32-wasi.
+// Build: cargo build --release --target wasm32-unknown-unknown (examples/plugins/build-rust.sh shows the offline
+// build with Debian's cargo and rustc 1.63).
+// A panic traps (the host then applies the filter's `fail` policy). The SDK's panic hook first logs the panic's
+// message and location at level Error, and the host puts that line in the statement's error and the plugin log.
 // Host calls that return bytes use the ABI's buffer protocol; the retry on BUFFER_TOO_SMALL is done here.
 // Arrow: results arrive as Arrow IPC streams; `Column` decodes int64/float64/utf8/binary columns (also other
 // int widths, float32, large_utf8 and large_binary) and encodes int64/float64/utf8/binary one-column streams.
@@ -35,11 +38,11 @@ macro_rules! wasql_plugin {
 macro_rules! __wasql_plugin_hook {
     (on_query, $f:path) => {
         #[export_name = "on_query"]
-        pub extern "C" fn __wasql_export_on_query(ctx: i32) -> i32 { $crate::wasql_plugin::__run_hook(ctx, $f) }
+        pub extern "C" fn __wasql_export_on_query(ctx: i32) -> i32 { $crate::__run_hook(ctx, $f) }
     };
     (on_result, $f:path) => {
         #[export_name = "on_result"]
-        pub extern "C" fn __wasql_export_on_result(ctx: i32) -> i32 { $crate::wasql_plugin::__run_hook(ctx, $f) }
+        pub extern "C" fn __wasql_export_on_result(ctx: i32) -> i32 { $crate::__run_hook(ctx, $f) }
     };
     ($other:ident, $f:path) => {
         compile_error!(concat!("wasql_plugin!: unknown hook `", stringify!($other), "` (on_query or on_result)"));
@@ -49,7 +52,31 @@ macro_rules! __wasql_plugin_hook {
 /// Runs a hook function with the call's handle (used by `wasql_plugin!`).
 #[doc(hidden)]
 pub fn __run_hook(handle: i32, f: fn(&Ctx) -> Action) -> i32 {
+    panic_hook::install(handle);
     f(&Ctx { handle }).code()
+}
+
+/// Reports a panic's message through `wasql_log` before the abort traps, as proxy-wasm's Rust SDK does: with
+/// panic=abort on wasm32-unknown-unknown the message would otherwise be lost and the host would only see
+/// `unreachable`.
+mod panic_hook {
+    use std::sync::atomic::{AtomicI32, Ordering};
+    use std::sync::Once;
+
+    /// The handle of the hook call running now (a plugin instance runs one call at a time).
+    static CURRENT: AtomicI32 = AtomicI32::new(0);
+    static INSTALL: Once = Once::new();
+
+    pub fn install(handle: i32) {
+        CURRENT.store(handle, Ordering::Relaxed);
+        INSTALL.call_once(|| {
+            std::panic::set_hook(Box::new(|info| {
+                let text = info.to_string();   // "panicked at 'message', src/plugin.rs:12:9"
+                let ctx = crate::Ctx { handle: CURRENT.load(Ordering::Relaxed) };
+                ctx.log(crate::Level::Error, &text);
+            }));
+        });
+    }
 }
 
 /// The raw host functions (import module `wasql`). Off wasm32 they are stubs returning BAD_HANDLE, so the

@@ -1,7 +1,6 @@
-// rust_probe: a test plugin for sdk/testing/test-rust.mjs that exercises the Rust SDK (sdk/rust/wasql_plugin.rs)
+// rust_probe: a test plugin for sdk/testing/test-rust.mjs that exercises the Rust SDK (sdk/rust/wasql-plugin)
 // and reports what it saw as `name=value` log lines (level info), which the test compares.
-// Build: /usr/bin/rustc --edition 2021 --crate-type cdylib --target wasm32-unknown-unknown -O -C panic=abort \
-//          -C strip=debuginfo sdk/testing/guests/rust_probe.rs -o rust_probe.wasm   (test-rust.mjs does this)
+// Build: a Cargo crate depending on the SDK by path (test-rust.mjs runs cargo build --release for it).
 //
 // on_query, config `do`:
 //   props   the statement's properties and config, read through the SDK's helpers
@@ -17,8 +16,6 @@
 //   ipc     `transform`, and also stores each written IPC stream in the store (plugin scope, key `ipc:<index>`)
 //   set_query  tries wasql_set_query (not allowed in on_result)
 
-#[path = "../../rust/wasql_plugin.rs"]
-mod wasql_plugin;
 use wasql_plugin::*;
 
 fn report(q: &Query, name: &str, value: &str) { q.log(Level::Info, &format!("{}={}", name, value)); }
