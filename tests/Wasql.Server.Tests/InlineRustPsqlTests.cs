@@ -62,10 +62,16 @@ public sealed class InlineRustPsqlTests
             INSERT INTO t VALUES (1, 2), (2, 3), (3, NULL);
             SELECT t.id, s.x FROM t, series(t.n) AS s ORDER BY t.id, s.x;
             SELECT * FROM kv('a=1;b=x');
+            CREATE FUNCTION forever() RETURNS SETOF bigint LANGUAGE rust AS $$ fn forever() -> impl Iterator<Item = i64> { 0.. } $$;
+            SELECT * FROM forever() LIMIT 3;
+            SET statement_timeout = '1s';
+            SELECT count(*) FROM forever();
+            RESET statement_timeout;
+            SELECT 'after the timeout' AS status;
             """, stopOnError: false);
         Assert.True(exit == 0, err + output);
         Assert.Matches(@"5 \|\s+5 \| \(null\) \| \(null\)", output);
-        Assert.Equal(16, System.Text.RegularExpressions.Regex.Count(output, "CREATE FUNCTION"));   // IF NOT EXISTS kept gcd
+        Assert.Equal(17, System.Text.RegularExpressions.Regex.Count(output, "CREATE FUNCTION"));   // IF NOT EXISTS kept gcd
         Assert.Matches(@"42 \| \{""key"":""color"",""value"":""blue""\} \| \(null\)", output);
         Assert.Contains("-3|9000000000|1.5|2.25|true|12.50|13:45:00|2024-01-31 13:45:00|1 day|{\"a\":[1]}", output);
         Assert.Matches(@"-7 \| 5000000000000 \| 0.25 \|\s+0 \| \(null\)", output);   // boolean travels as 0/1
@@ -78,6 +84,9 @@ public sealed class InlineRustPsqlTests
         Assert.Contains("after 2024-01-31", output);
         Assert.Matches(@"1 \|\s+0\s*\n\s*1 \|\s+1\s*\n\s*2 \|\s+0\s*\n\s*2 \|\s+1\s*\n\s*2 \|\s+2\s*\n\(5 rows\)", output);
         Assert.Matches(@"a \|\s+1\s*\n\s*b \| \(null\)", output);
+        Assert.Matches(@"forever\s*\n-+\s*\n\s*0\s*\n\s*1\s*\n\s*2\s*\n\(3 rows\)", output);   // an endless iterator streams
+        Assert.Contains("57014", err);                                                               // and the timeout stops it
+        Assert.Contains("after the timeout", output);
         Assert.DoesNotContain("unreachable", err);
     }
 }
