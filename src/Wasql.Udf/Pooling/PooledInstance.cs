@@ -177,7 +177,7 @@ internal sealed class PooledInstance
                 UdfErrorKind.OutOfMemory => $"{t.Message} (linear memory at its cap of {_memoryCap} bytes)",
                 _ => t.Message,
             };
-            if (t.Code == TrapCode.Exit) cause = $"the guest exited (proc_exit {t.ExitCode})";
+            if (Wasql.Wasi.WasiExitException.StatusOf(t) is int status) cause = $"the guest exited (proc_exit {status})";
             else if (t.Code == TrapCode.Unreachable && GuestMessage() is { } message) cause = message;
             return new UdfException(kind, function, cause, row, t.Code, t.Backtrace, stdout, stderr, t);
         }
