@@ -1,14 +1,11 @@
-// The one exception type for malformed or unsupported Arrow input (IPC bytes, flatbuffer metadata,
-// array layouts). Its message names what is wrong and, when known, the byte position where it was found.
+// The one exception type for malformed or unsupported Arrow input (IPC bytes, flatbuffer metadata, array layouts),
+// whatever the Apache.Arrow reader threw underneath (it is kept as the inner exception).
 namespace Wasql.Arrow;
 
+/// <summary>Malformed or unsupported Arrow IPC input; the message names what is wrong.</summary>
 public sealed class ArrowFormatException : Exception
 {
-    /// <summary>Byte position in the input where the problem was found, or -1 when not tied to one.</summary>
-    public long Position { get; }
+    public ArrowFormatException(string message) : base(message) { }
 
-    public ArrowFormatException(string message) : base(message) => Position = -1;
-
-    public ArrowFormatException(string message, long position)
-        : base(position >= 0 ? $"{message} (at byte {position})" : message) => Position = position;
+    public ArrowFormatException(string message, Exception inner) : base(message, inner) { }
 }

@@ -13,6 +13,7 @@ public static class Program
           wasql inspect module.wasm
           wasql sql [--db FILE] [-c "SQL"]... [-f script.sql]
           wasql serve [--db FILE] [--listen 127.0.0.1:5433] (see wasql serve --help)
+          wasql udf-server --db FILE [--listen 127.0.0.1:8815] (RisingWave/Databend remote UDFs; see wasql udf-server --help)
           wasql --help | --version
         """;
 
@@ -37,6 +38,7 @@ public static class Program
                 "inspect" => InspectCommand.Run(rest),
                 "sql" => SqlCommand.Run(rest),
                 "serve" => ServeCommand.Run(rest),
+                "udf-server" => UdfServerCommand.Run(rest),
                 _ => Fail($"unknown command '{args[0]}'\n\n{Usage}"),
             };
         }

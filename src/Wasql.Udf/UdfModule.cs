@@ -1,6 +1,7 @@
 // A compiled UDF module and its instance pool: the arrow-udf functions it exports (decoded from its symbols),
 // overload lookup by argument types, and binding of plain exports as direct-ABI functions.
-using Wasql.Arrow.Types;
+using Apache.Arrow.Types;
+using Wasql.Arrow;
 using Wasql.Udf.Pooling;
 using Wasql.Wasm;
 
@@ -73,7 +74,7 @@ public sealed class UdfModule : IDisposable
     /// </summary>
     public ArrowUdfFunction? FindFunction(string name, IReadOnlyList<string> argumentTypes)
     {
-        var wanted = new ArrowType[argumentTypes.Count];
+        var wanted = new IArrowType[argumentTypes.Count];
         for (int i = 0; i < wanted.Length; i++)
         {
             var t = ArrowUdf.TypeVocabulary.TryParse(argumentTypes[i], ArrowUdfVersion?.Major ?? 3, StructTypes);
@@ -84,13 +85,13 @@ public sealed class UdfModule : IDisposable
     }
 
     /// <summary>The overload of <paramref name="name"/> whose argument Arrow types equal <paramref name="argumentTypes"/>.</summary>
-    public ArrowUdfFunction? FindFunction(string name, IReadOnlyList<ArrowType> argumentTypes)
+    public ArrowUdfFunction? FindFunction(string name, IReadOnlyList<IArrowType> argumentTypes)
     {
         foreach (var f in _functions)
         {
             if (f.Name != name || f.ArgumentTypes.Count != argumentTypes.Count) continue;
             bool ok = true;
-            for (int i = 0; i < argumentTypes.Count && ok; i++) ok = f.ArgumentTypes[i].ArrowType.Equals(argumentTypes[i]);
+            for (int i = 0; i < argumentTypes.Count && ok; i++) ok = ArrowTypes.Same(f.ArgumentTypes[i].ArrowType, argumentTypes[i]);
             if (ok) return f;
         }
         return null;

@@ -1,8 +1,9 @@
 // The Databend arrow-udf fixture (a real module, ABI 2.0): every case of its README, errors included, and
 // recovery after a trap (a fresh instance serves the next call).
+using Apache.Arrow;
+using Apache.Arrow.Types;
 using Wasql.Arrow;
-using Wasql.Arrow.Arrays;
-using Wasql.Arrow.Types;
+using static Wasql.Udf.Tests.ArrowTestData;
 using Wasql.Wasm;
 
 namespace Wasql.Udf.Tests;
@@ -18,11 +19,9 @@ public sealed class FixtureTests : IDisposable
 
     private static RecordBatch Ints(params int?[][] columns)
     {
-        var arrays = columns.Select(c => (ArrowArray)ArrowArrayBuild(c)).ToArray();
-        return new RecordBatch(new Schema(arrays.Select((a, i) => new Field("c" + i, ArrowType.Int32)).ToArray()), arrays, columns[0].Length);
+        var arrays = columns.Select(c => BoxedArrays.Build(Int32Type.Default, c.Cast<object?>().ToArray())).ToArray();
+        return new RecordBatch(Schema(arrays.Select((a, i) => ("c" + i, (IArrowType)Int32Type.Default)).ToArray()), arrays, columns[0].Length);
     }
-
-    private static ArrowArray ArrowArrayBuild(int?[] values) => Wasql.Arrow.Builders.ArrayBuilder.Build(ArrowType.Int32, values.Cast<object?>());
 
     private static object?[] Values(UdfScalarResult r) => Enumerable.Range(0, r.Length).Select(r.GetValue).ToArray();
 
@@ -34,12 +33,12 @@ public sealed class FixtureTests : IDisposable
         Assert.Equal(new[] { "wasm_factorial(int4)->int4", "wasm_fibonacci(int4)->int4", "wasm_gcd(int4,int4)->int4", "wasm_is_prime(int4)->boolean", "wasm_lcm(int4,int4)->int4" }, sigs);
         var gcd = _module.GetFunction("wasm_gcd", "int4", "int4");
         Assert.Equal(UdfFunctionKind.Scalar, gcd.Kind);
-        Assert.Equal(ArrowType.Int32, gcd.ReturnType.ArrowType);
+        Assert.Equal(ArrowTypeId.Int32, gcd.ReturnType.ArrowType.TypeId);
         Assert.Same(gcd, _module.FindFunction("wasm_gcd", ["integer", "int"]));
         Assert.Same(gcd, _module.FindFunction("wasm_gcd", ["int32", "int32"]));
         Assert.Null(_module.FindFunction("wasm_gcd", ["int8", "int8"])); // ABI 2: int8 is Int64
         Assert.Null(_module.FindFunction("wasm_gcd", ["int4"]));
-        Assert.Equal(ArrowType.Boolean, _module.GetFunction("wasm_is_prime", "int4").ReturnType.ArrowType);
+        Assert.Equal(ArrowTypeId.Boolean, _module.GetFunction("wasm_is_prime", "int4").ReturnType.ArrowType.TypeId);
     }
 
     [Theory]
@@ -88,8 +87,8 @@ public sealed class FixtureTests : IDisposable
     public void Int64ColumnsAreACastError()
     {
         var f = _module.GetFunction("wasm_gcd", "int4", "int4");
-        var col = Int64Array.From([1L, 2L]);
-        var batch = new RecordBatch(new Schema(new Field("a", ArrowType.Int64), new Field("b", ArrowType.Int64)), [col, col], 2);
+        var col = Int64s([1L, 2L]);
+        var batch = Batch(("a", col), ("b", col));
         var e = Assert.Throws<UdfException>(() => f.CallScalar(batch));
         Assert.Equal(UdfErrorKind.GuestError, e.Kind);
         Assert.Equal("Cast error: expect Int32Array for the 0-th argument", e.Cause);
@@ -132,9 +131,9 @@ public sealed class FixtureTests : IDisposable
         var values = new byte[8];
         BitConverter.TryWriteBytes(values.AsSpan(0), 7);
         BitConverter.TryWriteBytes(values.AsSpan(4), 3);
-        var a = ArrowArray.Create(new ArrayData(ArrowType.Int32, 2, 1, 0, [validity, values]));
-        var b = Int32Array.From([0, 6]);
-        var batch = new RecordBatch(new Schema(new Field("a", ArrowType.Int32), new Field("b", ArrowType.Int32)), [a, b], 2);
+        var a = ArrowArrayFactory.BuildArray(new ArrayData(Int32Type.Default, 2, 1, 0, [new ArrowBuffer(validity), new ArrowBuffer(values)], []));
+        var b = Int32s([0, 6]);
+        var batch = Batch(("a", a), ("b", b));
         var e = Assert.Throws<UdfException>(() => _module.GetFunction("wasm_lcm", "int4", "int4").CallScalar(batch));
         Assert.Equal(UdfErrorKind.Trap, e.Kind);
         // gcd on the same batch: slot zeroed -> NULL result, row 1 = gcd(3,6)
@@ -178,7 +177,7 @@ public sealed class FixtureTests : IDisposable
                 int n = rng.Next(1, 200);
                 var a = Enumerable.Range(0, n).Select(_ => rng.Next(1, 100000)).ToArray();
                 var b = Enumerable.Range(0, n).Select(_ => rng.Next(1, 100000)).ToArray();
-                var r = f.CallScalar(new RecordBatch(new Schema(new Field("a", ArrowType.Int32), new Field("b", ArrowType.Int32)), [Int32Array.From(a), Int32Array.From(b)], n));
+                var r = f.CallScalar(Batch(("a", Int32s(a)), ("b", Int32s(b))));
                 var vals = ((Int32Array)r.Values).Values;
                 for (int k = 0; k < n; k++)
                     if (vals[k] != Gcd(a[k], b[k])) errors.Enqueue($"thread {t}: gcd({a[k]},{b[k]}) = {vals[k]}");

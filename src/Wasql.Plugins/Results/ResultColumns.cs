@@ -2,10 +2,9 @@
 // stream typed from its SQLite values, and a column a plugin sends back becomes SQLite values again. Rows are copied
 // only when a plugin replaces a column, so reading a result costs nothing for the columns a plugin ignores.
 using System.Globalization;
+using Apache.Arrow;
+using Apache.Arrow.Types;
 using Wasql.Arrow;
-using Wasql.Arrow.Arrays;
-using Wasql.Arrow.Builders;
-using Wasql.Arrow.Types;
 using Wasql.Database;
 
 namespace Wasql.Plugins.Results;
@@ -30,16 +29,19 @@ internal sealed class ResultColumns(QueryResult original)
 
     private byte[] Encode(int index)
     {
-        var columns = new List<(string, ArrowArray)>();
-        if (index < 0)
-            for (int c = 0; c < ColumnCount; c++) columns.Add((original.Columns[c].Name, Column(c)));
-        else
-            columns.Add((original.Columns[index].Name, Column(index)));
-        return ArrowIpc.WriteStream(new RecordBatch(columns));
+        var fields = new List<Field>();
+        var arrays = new List<IArrowArray>();
+        for (int c = index < 0 ? 0 : index; c < (index < 0 ? ColumnCount : index + 1); c++)
+        {
+            var column = Column(c);
+            fields.Add(new Field(original.Columns[c].Name, column.Data.DataType, true));
+            arrays.Add(column);
+        }
+        return ArrowIpc.WriteStream(new RecordBatch(new Schema(fields, null), arrays, RowCount));
     }
 
     /// <summary>The Arrow type that holds every value of a column: int64, float64, binary, or utf8 (mixed, all NULL).</summary>
-    private ArrowArray Column(int c)
+    private IArrowArray Column(int c)
     {
         bool ints = true, reals = true, blobs = true, any = false;
         for (int r = 0; r < RowCount; r++)
@@ -55,15 +57,14 @@ internal sealed class ResultColumns(QueryResult original)
             any = true;
         }
         if (!any) ints = reals = blobs = false;
-        var type = ints ? ArrowType.Int64 : reals ? ArrowType.Float64 : blobs ? ArrowType.Binary : ArrowType.Utf8;
-        var builder = ArrayBuilder.For(type, RowCount);
+        IArrowType type = ints ? Int64Type.Default : reals ? DoubleType.Default : blobs ? BinaryType.Default : StringType.Default;
+        var values = new object?[RowCount];
         for (int r = 0; r < RowCount; r++)
         {
             var v = Value(r, c);
-            builder.AppendObject(v is null ? null : type == ArrowType.Float64 ? Convert.ToDouble(v, CultureInfo.InvariantCulture)
-                : type == ArrowType.Utf8 ? Text(v) : v);
+            values[r] = v is null ? null : type is DoubleType ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : type is StringType ? Text(v) : v;
         }
-        return builder.Build();
+        return BoxedArrays.Build(type, values);
     }
 
     private static string Text(object v) => v switch
@@ -94,15 +95,15 @@ internal sealed class ResultColumns(QueryResult original)
         if (batch.ColumnCount != 1) throw new ArgumentException($"expected one column, got {batch.ColumnCount}");
         if (batch.Length != RowCount) throw new ArgumentException($"expected {RowCount} rows, got {batch.Length}");
         var column = batch.Column(0);
-        if (!IsAccepted(column.Type.Id)) throw new ArgumentException($"unsupported column type {column.Type}");
+        if (!IsAccepted(column.Data.DataType.TypeId)) throw new ArgumentException($"unsupported column type {column.Data.DataType.Name}");
         var rows = _rows ??= original.Rows.Select(r => (object?[])r.Clone()).ToArray();
         _ipc = null;   // encodings of this column (and of the whole result) are stale
-        for (int r = 0; r < rows.Length; r++) rows[r][index] = ToSqlite(column.GetObject(r));
+        for (int r = 0; r < rows.Length; r++) rows[r][index] = ToSqlite(BoxedValues.Get(column, r));
     }
 
     private static bool IsAccepted(ArrowTypeId id) => id is ArrowTypeId.Int8 or ArrowTypeId.Int16 or ArrowTypeId.Int32 or ArrowTypeId.Int64
-        or ArrowTypeId.UInt8 or ArrowTypeId.UInt16 or ArrowTypeId.UInt32 or ArrowTypeId.UInt64 or ArrowTypeId.Float32 or ArrowTypeId.Float64
-        or ArrowTypeId.Boolean or ArrowTypeId.Utf8 or ArrowTypeId.LargeUtf8 or ArrowTypeId.Binary or ArrowTypeId.LargeBinary or ArrowTypeId.Null;
+        or ArrowTypeId.UInt8 or ArrowTypeId.UInt16 or ArrowTypeId.UInt32 or ArrowTypeId.UInt64 or ArrowTypeId.Float or ArrowTypeId.Double
+        or ArrowTypeId.Boolean or ArrowTypeId.String or ArrowTypeId.LargeString or ArrowTypeId.Binary or ArrowTypeId.LargeBinary or ArrowTypeId.Null;
 
     private static object? ToSqlite(object? v) => v switch
     {

@@ -1,8 +1,7 @@
 // One arrow-udf function of a loaded module: its decoded signature and the public entry points to call it
 // on a RecordBatch (scalar), as a stream of batches (table), or per row with boxed values.
-using Wasql.Arrow.Arrays;
-using Wasql.Arrow.Builders;
-using Wasql.Arrow.Types;
+using Apache.Arrow;
+using Wasql.Arrow;
 
 namespace Wasql.Udf;
 
@@ -20,7 +19,7 @@ public sealed class ArrowUdfFunction
         ArgumentTypes = args;
         ReturnType = ret;
         Kind = kind;
-        InputSchema = new Schema(args.Select((t, i) => new Field("arg" + i, t.ArrowType, true, t.Field.Metadata)).ToArray());
+        InputSchema = new Schema(args.Select((t, i) => new Field("arg" + i, t.ArrowType, true, t.Field.HasMetadata ? t.Field.Metadata : null)), null);
     }
 
     /// <summary>Set after the first successful call (the watchdog is lenient before: JIT compilation).</summary>
@@ -94,19 +93,10 @@ public sealed class ArrowUdfFunction
     /// <summary>Builds an input batch from rows of boxed argument values (null = NULL), converted to the argument types.</summary>
     public RecordBatch CreateInput(IReadOnlyList<IReadOnlyList<object?>> rows)
     {
-        var columns = new ArrowArray[ArgumentTypes.Count];
-        for (int c = 0; c < columns.Length; c++)
-        {
-            var b = ArrayBuilder.For(ArgumentTypes[c].ArrowType, rows.Count);
-            foreach (var row in rows)
-            {
-                if (row.Count != ArgumentTypes.Count)
-                    throw new UdfException(UdfErrorKind.Signature, Name, $"expects {ArgumentTypes.Count} arguments, got {row.Count}");
-                b.AppendObject(row[c]);
-            }
-            columns[c] = b.Build();
-        }
-        return new RecordBatch(InputSchema, columns, rows.Count);
+        foreach (var row in rows)
+            if (row.Count != ArgumentTypes.Count)
+                throw new UdfException(UdfErrorKind.Signature, Name, $"expects {ArgumentTypes.Count} arguments, got {row.Count}");
+        return BoxedArrays.BuildBatch(InputSchema, rows);
     }
 
     /// <summary>Per-row convenience for a scalar function: calls it on one row and returns the boxed value
@@ -134,7 +124,7 @@ public sealed class ArrowUdfFunction
         {
             var values = batch.Column(1);
             var errors = batch.ColumnCount > 2 ? batch.Column(2) as StringArray : null;
-            for (int i = 0; i < batch.Length; i++) list.Add((values.GetObject(i), errors?.GetString(i)));
+            for (int i = 0; i < batch.Length; i++) list.Add((BoxedValues.Get(values, i), errors is { } e && e.IsValid(i) ? e.GetString(i) : null));
         }
         return list;
     }

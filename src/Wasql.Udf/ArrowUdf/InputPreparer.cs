@@ -1,40 +1,37 @@
 // Makes an input batch safe to send: value slots under NULL entries are zeroed (some guests compute on NULL slots
 // and mask afterwards, e.g. the Databend fixture divides by them), recursively through list and struct children.
-using Wasql.Arrow.Arrays;
-using Wasql.Arrow.Types;
+using Apache.Arrow;
+using Apache.Arrow.Types;
 
 namespace Wasql.Udf.ArrowUdf;
 
 internal static class InputPreparer
 {
+    private const int ValidityBuffer = 0, ValuesBuffer = 1;
+
     public static RecordBatch ZeroNullSlots(RecordBatch batch)
     {
-        ArrowArray[]? replaced = null;
+        IArrowArray[]? replaced = null;
         for (int c = 0; c < batch.ColumnCount; c++)
         {
             var data = batch.Column(c).Data;
             var fixedData = Fix(data);
             if (!ReferenceEquals(fixedData, data))
             {
-                replaced ??= [.. batch.Columns];
-                replaced[c] = ArrowArray.Create(fixedData);
+                replaced ??= [.. batch.Arrays];
+                replaced[c] = ArrowArrayFactory.BuildArray(fixedData);
             }
         }
         return replaced is null ? batch : new RecordBatch(batch.Schema, replaced, batch.Length);
     }
 
-    private static bool IsFixedWidthValues(ArrowType t) => t.Id switch
-    {
-        ArrowTypeId.Int8 or ArrowTypeId.Int16 or ArrowTypeId.Int32 or ArrowTypeId.Int64 or ArrowTypeId.UInt8 or ArrowTypeId.UInt16
-            or ArrowTypeId.UInt32 or ArrowTypeId.UInt64 or ArrowTypeId.Float16 or ArrowTypeId.Float32 or ArrowTypeId.Float64
-            or ArrowTypeId.Date32 or ArrowTypeId.Date64 or ArrowTypeId.Time32 or ArrowTypeId.Time64 or ArrowTypeId.Timestamp
-            or ArrowTypeId.Duration or ArrowTypeId.Interval or ArrowTypeId.Decimal128 => true,
-        _ => false,
-    };
+    /// <summary>Fixed-width values stored in whole bytes (booleans are bits: nothing to divide by).</summary>
+    private static int ValueWidth(IArrowType t) => t is FixedWidthType fw and not BooleanType and not DictionaryType && fw.BitWidth % 8 == 0
+        ? fw.BitWidth / 8 : 0;
 
     private static ArrayData Fix(ArrayData data)
     {
-        var children = data.Children;
+        var children = data.Children ?? [];
         ArrayData[]? newChildren = null;
         for (int i = 0; i < children.Length; i++)
         {
@@ -46,11 +43,11 @@ internal static class InputPreparer
             }
         }
         var buffers = data.Buffers;
-        ReadOnlyMemory<byte>[]? newBuffers = null;
-        if (data.NullCount > 0 && IsFixedWidthValues(data.Type) && buffers.Length > 1 && data.Type.BitWidth % 8 == 0)
+        ArrowBuffer[]? newBuffers = null;
+        int width = ValueWidth(data.DataType);
+        if (data.NullCount > 0 && width > 0 && buffers.Length > ValuesBuffer)
         {
-            int width = data.Type.BitWidth / 8;
-            var values = buffers[1].Span;
+            var values = buffers[ValuesBuffer].Span;
             byte[]? copy = null;
             for (int i = 0; i < data.Length; i++)
             {
@@ -65,16 +62,16 @@ internal static class InputPreparer
             if (copy is not null)
             {
                 newBuffers = [.. buffers];
-                newBuffers[1] = copy;
+                newBuffers[ValuesBuffer] = new ArrowBuffer(copy);
             }
         }
         if (newChildren is null && newBuffers is null) return data;
-        return new ArrayData(data.Type, data.Length, data.NullCount, data.Offset, newBuffers ?? buffers, newChildren ?? children);
+        return new ArrayData(data.DataType, data.Length, data.NullCount, data.Offset, newBuffers ?? buffers, newChildren ?? children, data.Dictionary);
     }
 
     private static bool IsNull(ArrayData d, int i)
     {
-        var v = d.Validity.Span;
+        var v = d.Buffers[ValidityBuffer].Span;
         if (v.IsEmpty) return false;
         int bit = d.Offset + i;
         return (v[bit >> 3] & (1 << (bit & 7))) == 0;

@@ -6,8 +6,8 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Apache.Arrow.Types;
 using Wasql.Arrow;
-using Wasql.Arrow.Types;
 
 namespace Wasql.Udf.ArrowUdf;
 
@@ -32,7 +32,7 @@ internal sealed class OneRowInput
     /// <summary>The template for <paramref name="f"/>, or null when an argument type is not a fixed-width number.</summary>
     public static OneRowInput? TryCreate(ArrowUdfFunction f)
     {
-        var types = f.ArgumentTypes.Select(t => t.ArrowType.Id).ToArray();
+        var types = f.ArgumentTypes.Select(t => t.ArrowType.TypeId).ToArray();
         if (!Array.TrueForAll(types, IsSupported)) return null;
         var zeros = new object?[types.Length];
         Array.Fill(zeros, 0L);
@@ -43,7 +43,7 @@ internal sealed class OneRowInput
         for (int c = 0; c < types.Length; c++)
         {
             var buffers = back.Column(c).Data.Buffers;
-            if (buffers.Length <= ValuesBuffer || !MemoryMarshal.TryGetArray(buffers[ValuesBuffer], out var segment)
+            if (buffers.Length <= ValuesBuffer || !MemoryMarshal.TryGetArray(buffers[ValuesBuffer].Memory, out var segment)
                 || !ReferenceEquals(segment.Array, template) || segment.Count < Width(types[c]))
                 return null;   // the reader copied: no offsets to patch, use the general path
             offsets[c] = segment.Offset;
@@ -70,13 +70,13 @@ internal sealed class OneRowInput
 
     private static bool IsSupported(ArrowTypeId id) => id is ArrowTypeId.Int8 or ArrowTypeId.Int16 or ArrowTypeId.Int32
         or ArrowTypeId.Int64 or ArrowTypeId.UInt8 or ArrowTypeId.UInt16 or ArrowTypeId.UInt32 or ArrowTypeId.UInt64
-        or ArrowTypeId.Float32 or ArrowTypeId.Float64;
+        or ArrowTypeId.Float or ArrowTypeId.Double;
 
     private static int Width(ArrowTypeId id) => id switch
     {
         ArrowTypeId.Int8 or ArrowTypeId.UInt8 => 1,
         ArrowTypeId.Int16 or ArrowTypeId.UInt16 => 2,
-        ArrowTypeId.Int32 or ArrowTypeId.UInt32 or ArrowTypeId.Float32 => 4,
+        ArrowTypeId.Int32 or ArrowTypeId.UInt32 or ArrowTypeId.Float => 4,
         _ => 8,
     };
 
@@ -94,7 +94,7 @@ internal sealed class OneRowInput
             case ArrowTypeId.UInt32: BinaryPrimitives.WriteUInt32LittleEndian(at, Convert.ToUInt32(v, inv)); break;
             case ArrowTypeId.Int64: BinaryPrimitives.WriteInt64LittleEndian(at, Convert.ToInt64(v, inv)); break;
             case ArrowTypeId.UInt64: BinaryPrimitives.WriteUInt64LittleEndian(at, Convert.ToUInt64(v, inv)); break;
-            case ArrowTypeId.Float32: BinaryPrimitives.WriteSingleLittleEndian(at, Convert.ToSingle(v, inv)); break;
+            case ArrowTypeId.Float: BinaryPrimitives.WriteSingleLittleEndian(at, Convert.ToSingle(v, inv)); break;
             default: BinaryPrimitives.WriteDoubleLittleEndian(at, Convert.ToDouble(v, inv)); break;
         }
     }

@@ -1,8 +1,8 @@
 // The scalar arrow-udf protocol (reference page "Scalar call"): IPC FILE bytes into guest memory behind an 8-byte
 // CSlice, call arrowudf_X(p+8, n, p), read the CSlice, copy the output, free both buffers, rc selects batch or message.
 using System.Text;
+using Apache.Arrow;
 using Wasql.Arrow;
-using Wasql.Arrow.Arrays;
 using Wasql.Udf.ArrowUdf;
 using Wasql.Udf.Pooling;
 
@@ -10,15 +10,38 @@ namespace Wasql.Udf;
 
 internal static class ArrowUdfCalls
 {
+    /// <summary>A scratch buffer grown past this is dropped after the call rather than kept by the instance.</summary>
+    private const int MaxKeptScratchBytes = 4 << 20;
+
     public static UdfScalarResult Scalar(ArrowUdfFunction f, RecordBatch input)
     {
         if (input.ColumnCount < f.ArgumentTypes.Count)
             throw new UdfException(UdfErrorKind.Signature, f.Name,
                 $"{f.Signature} takes {f.ArgumentTypes.Count} arguments, the input batch has {input.ColumnCount} columns");
-        byte[] ipc = ArrowIpc.WriteFile(InputPreparer.ZeroNullSlots(input));
+        var prepared = InputPreparer.ZeroNullSlots(input);
+        var pool = f.Module.Pool;
+        var inst = pool.Rent(f.Name);
+        var scratch = inst.IpcScratch;
+        try
+        {
+            scratch.SetLength(0);
+            ArrowIpc.WriteFile(prepared, scratch);   // the input is encoded into the instance's reused buffer
+        }
+        catch
+        {
+            pool.Return(inst);   // a batch the writer refuses is the caller's error: the instance is fine
+            throw;
+        }
         f.Module.Runtime.Diagnostics.SchemaEncoded();   // the file's footer carries the schema, encoded per write
-        var result = ScalarIpc(f, ipc, input.Length);
-        return result;
+        try
+        {
+            return Run(inst, f, scratch.GetBuffer().AsSpan(0, (int)scratch.Length), input.Length);
+        }
+        finally
+        {
+            if (scratch.Capacity > MaxKeptScratchBytes) { scratch.SetLength(0); scratch.Capacity = 0; }
+            pool.Return(inst);
+        }
     }
 
     /// <summary>Runs the protocol on ready IPC bytes; <paramref name="expectedRows"/> &lt; 0 skips the row-count check.</summary>
@@ -28,12 +51,25 @@ internal static class ArrowUdfCalls
         var inst = pool.Rent(f.Name);
         try
         {
+            return Run(inst, f, ipc, expectedRows);
+        }
+        finally
+        {
+            pool.Return(inst);
+        }
+    }
+
+    /// <summary>One scalar exchange on a rented instance (the caller returns it); failures mark it broken.</summary>
+    private static UdfScalarResult Run(PooledInstance inst, ArrowUdfFunction f, ReadOnlySpan<byte> ipc, int expectedRows)
+    {
+        try
+        {
             var (rc, output) = Exchange(inst, f, ipc, keepHandle: false, out _);
             if (rc != 0) throw GuestError(inst, f, output);
             RecordBatch batch;
             try
             {
-                batch = ArrowIpc.ReadFile(new ReadOnlyMemory<byte>(output));
+                batch = ArrowIpc.ReadFile(new ReadOnlyMemory<byte>(output));   // zero-copy over the one copy out of guest memory
             }
             catch (ArrowFormatException e)
             {
@@ -54,10 +90,6 @@ internal static class ArrowUdfCalls
         {
             inst.Broken = true;
             throw;
-        }
-        finally
-        {
-            pool.Return(inst);
         }
     }
 

@@ -1,7 +1,7 @@
 // The table (set-returning) arrow-udf protocol: the first exchange yields an iterator handle; each step calls
 // record_batch_iterator_next(iter, p), decodes and frees one batch; the end (or Dispose) frees p and drops the iterator.
+using Apache.Arrow;
 using Wasql.Arrow;
-using Wasql.Arrow.Arrays;
 using Wasql.Udf.Pooling;
 
 namespace Wasql.Udf.ArrowUdf;

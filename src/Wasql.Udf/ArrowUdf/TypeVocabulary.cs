@@ -1,14 +1,18 @@
 // Type names of the arrow-udf ABI by version (ABI 3: int8..int64, string, binary, ...; ABI 1-2: int2/int4/int8,
 // varchar, bytea, ...) mapped to Arrow fields, plus the SQL aliases the guest macro normalises.
-using Wasql.Arrow.Types;
+using Apache.Arrow;
+using Apache.Arrow.Types;
 
 namespace Wasql.Udf.ArrowUdf;
 
 internal static class TypeVocabulary
 {
 
-    private static Field F(ArrowType t, string? ext = null) =>
-        new("", t, true, ext is null ? null : new Dictionary<string, string> { ["ARROW:extension:name"] = ext });
+    private const string ExtensionNameKey = "ARROW:extension:name";
+    private static readonly TimeUnit Micros = TimeUnit.Microsecond;
+
+    private static Field F(IArrowType t, string? ext = null) =>
+        new("", t, true, ext is null ? null : new Dictionary<string, string> { [ExtensionNameKey] = ext });
 
     /// <summary>Parses a type of the given ABI major version; throws FormatException when unknown.</summary>
     public static UdfType Parse(string name, int major, IReadOnlyDictionary<string, UdfType> structs) =>
@@ -48,7 +52,7 @@ internal static class TypeVocabulary
     }
 
     private static UdfType List(string name, UdfType element) =>
-        new(name, F(new ListType(new Field("item", element.ArrowType, true, element.Field.Metadata))), element);
+        new(name, F(new ListType(new Field("item", element.ArrowType, true, element.Field.HasMetadata ? element.Field.Metadata : null))), element);
 
     private static UdfType? ParseStrict(string name, int major, IReadOnlyDictionary<string, UdfType> structs)
     {
@@ -71,52 +75,52 @@ internal static class TypeVocabulary
         }
         Field? f = major >= 3 ? name switch
         {
-            "null" => F(ArrowType.Null),
-            "boolean" => F(ArrowType.Boolean),
-            "int8" => F(ArrowType.Int8),
-            "int16" => F(ArrowType.Int16),
-            "int32" => F(ArrowType.Int32),
-            "int64" => F(ArrowType.Int64),
-            "uint8" => F(ArrowType.UInt8),
-            "uint16" => F(ArrowType.UInt16),
-            "uint32" => F(ArrowType.UInt32),
-            "uint64" => F(ArrowType.UInt64),
-            "float32" => F(ArrowType.Float32),
-            "float64" => F(ArrowType.Float64),
-            "date32" => F(ArrowType.Date32),
-            "time64" => F(new TimeType(TimeUnit.Microsecond)),
-            "timestamp" => F(new TimestampType(TimeUnit.Microsecond)),
-            "interval" => F(IntervalType.MonthDayNano),
-            "decimal" => F(ArrowType.Utf8, "arrowudf.decimal"),
-            "json" => F(ArrowType.Utf8, "arrowudf.json"),
-            "string" => F(ArrowType.Utf8),
-            "binary" => F(ArrowType.Binary),
-            "largestring" => F(ArrowType.LargeUtf8),
-            "largebinary" => F(ArrowType.LargeBinary),
+            "null" => F(NullType.Default),
+            "boolean" => F(BooleanType.Default),
+            "int8" => F(Int8Type.Default),
+            "int16" => F(Int16Type.Default),
+            "int32" => F(Int32Type.Default),
+            "int64" => F(Int64Type.Default),
+            "uint8" => F(UInt8Type.Default),
+            "uint16" => F(UInt16Type.Default),
+            "uint32" => F(UInt32Type.Default),
+            "uint64" => F(UInt64Type.Default),
+            "float32" => F(FloatType.Default),
+            "float64" => F(DoubleType.Default),
+            "date32" => F(Date32Type.Default),
+            "time64" => F(new Time64Type(Micros)),
+            "timestamp" => F(new TimestampType(Micros, (string?)null)),
+            "interval" => F(IntervalType.MonthDayNanosecond),
+            "decimal" => F(StringType.Default, "arrowudf.decimal"),
+            "json" => F(StringType.Default, "arrowudf.json"),
+            "string" => F(StringType.Default),
+            "binary" => F(BinaryType.Default),
+            "largestring" => F(LargeStringType.Default),
+            "largebinary" => F(LargeBinaryType.Default),
             _ => null,
         } : name switch
         {
-            "void" => F(ArrowType.Null),
-            "boolean" => F(ArrowType.Boolean),
-            "int2" => F(ArrowType.Int16),
-            "int4" => F(ArrowType.Int32),
-            "int8" => F(ArrowType.Int64),
-            "float4" => F(ArrowType.Float32),
-            "float8" => F(ArrowType.Float64),
-            "decimal" => F(ArrowType.LargeBinary),
-            "date" => F(ArrowType.Date32),
-            "time" => F(new TimeType(TimeUnit.Microsecond)),
-            "timestamp" => F(new TimestampType(TimeUnit.Microsecond)),
-            "interval" => F(IntervalType.MonthDayNano),
-            "json" => F(ArrowType.LargeUtf8),
-            "varchar" => F(ArrowType.Utf8),
-            "bytea" => F(ArrowType.Binary),
+            "void" => F(NullType.Default),
+            "boolean" => F(BooleanType.Default),
+            "int2" => F(Int16Type.Default),
+            "int4" => F(Int32Type.Default),
+            "int8" => F(Int64Type.Default),
+            "float4" => F(FloatType.Default),
+            "float8" => F(DoubleType.Default),
+            "decimal" => F(LargeBinaryType.Default),
+            "date" => F(Date32Type.Default),
+            "time" => F(new Time64Type(Micros)),
+            "timestamp" => F(new TimestampType(Micros, (string?)null)),
+            "interval" => F(IntervalType.MonthDayNanosecond),
+            "json" => F(LargeStringType.Default),
+            "varchar" => F(StringType.Default),
+            "bytea" => F(BinaryType.Default),
             _ => null,
         };
         return f is null ? null : new UdfType(name, f);
     }
 
     public static UdfType Struct(string name, string? structName, List<(string Name, UdfType Type)> fields) =>
-        new(name, F(new StructType(fields.Select(x => new Field(x.Name, x.Type.ArrowType, true, x.Type.Field.Metadata)).ToArray())),
+        new(name, F(new StructType(fields.Select(x => new Field(x.Name, x.Type.ArrowType, true, x.Type.Field.HasMetadata ? x.Type.Field.Metadata : null)).ToList())),
             null, structName, fields);
 }

@@ -1,6 +1,7 @@
 // The result of a scalar arrow-udf call on a batch: the guest's output batch, its value column and the
 // optional per-row error column, surfaced as data (a failing row does not fail the batch).
-using Wasql.Arrow.Arrays;
+using Apache.Arrow;
+using Wasql.Arrow;
 
 namespace Wasql.Udf;
 
@@ -13,7 +14,7 @@ public sealed class UdfScalarResult
         Batch = batch;
         FirstRow = firstRow;
         Values = batch.Column(0);
-        if (batch.ColumnCount > 1 && batch.Schema.Fields[1].Name == "error" && batch.Column(1) is StringArray errors)
+        if (batch.ColumnCount > 1 && batch.Schema.FieldsList[1].Name == "error" && batch.Column(1) is StringArray errors)
             Errors = errors;
     }
 
@@ -27,7 +28,7 @@ public sealed class UdfScalarResult
     internal int FirstRow { get; }
 
     /// <summary>The result values (column 0); a row with an error is NULL here.</summary>
-    public ArrowArray Values { get; }
+    public IArrowArray Values { get; }
 
     /// <summary>The per-row error column (Utf8; non-NULL = that row failed), or null when the guest returned none.</summary>
     public StringArray? Errors { get; }
@@ -39,10 +40,10 @@ public sealed class UdfScalarResult
     public bool HasErrors => Errors is { } e && e.NullCount < e.Length;
 
     /// <summary>The error message of <paramref name="row"/>, or null when the row succeeded.</summary>
-    public string? GetError(int row) => Errors?.GetString(row);
+    public string? GetError(int row) => Errors is { } e && e.IsValid(row) ? e.GetString(row) : null;
 
     /// <summary>The boxed value of <paramref name="row"/> (null for NULL).</summary>
-    public object? GetValue(int row) => Values.GetObject(row);
+    public object? GetValue(int row) => BoxedValues.Get(Values, row);
 
     /// <summary>Throws a <see cref="UdfException"/> (kind GuestError, naming the row) for the first row with an error.</summary>
     public void ThrowIfAnyError()

@@ -1,7 +1,7 @@
 // The stream of output batches of a table (set-returning) arrow-udf call. Holds one pooled instance and the
 // guest iterator until the end or Dispose; both paths free what the ABI says to free.
 using System.Collections;
-using Wasql.Arrow.Arrays;
+using Apache.Arrow;
 
 namespace Wasql.Udf;
 

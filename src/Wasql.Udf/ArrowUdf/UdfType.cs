@@ -1,6 +1,7 @@
 // A parsed arrow-udf type: its name in the module's vocabulary (ABI 1-2 or ABI 3), the Arrow field it travels
 // as (type + extension metadata), and its structure (list element, struct fields).
-using Wasql.Arrow.Types;
+using Apache.Arrow;
+using Apache.Arrow.Types;
 
 namespace Wasql.Udf;
 
@@ -25,7 +26,7 @@ public sealed class UdfType
     public Field Field { get; }
 
     /// <summary>The Arrow type of the values.</summary>
-    public ArrowType ArrowType => Field.Type;
+    public IArrowType ArrowType => Field.DataType;
 
     /// <summary>For <c>T[]</c>: the element type; otherwise null.</summary>
     public UdfType? ElementType { get; }

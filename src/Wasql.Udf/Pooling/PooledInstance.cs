@@ -30,6 +30,9 @@ internal sealed class PooledInstance
     public long HostEnteredClockNs, HostEnteredWall;
     /// <summary>Set after a trap or guest error: the pool discards the instance instead of reusing it.</summary>
     public bool Broken;
+    /// <summary>Where arrow-udf calls encode their input IPC before copying it into guest memory: reused by every call
+    /// on this instance, so a warm call allocates no encoding buffer.</summary>
+    public MemoryStream IpcScratch { get; } = new();
 
     public Store Store { get; }
     public Instance Instance { get; }

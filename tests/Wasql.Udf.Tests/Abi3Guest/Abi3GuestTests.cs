@@ -5,9 +5,10 @@
 // (bytes_len, reverse), 16 arguments (sum16). The guest counts live allocations and mismatched dealloc/iterator calls.
 using System.Diagnostics;
 using System.Text;
+using Apache.Arrow;
+using Apache.Arrow.Types;
 using Wasql.Arrow;
-using Wasql.Arrow.Arrays;
-using Wasql.Arrow.Types;
+using static Wasql.Udf.Tests.ArrowTestData;
 
 namespace Wasql.Udf.Tests;
 
@@ -100,7 +101,7 @@ public sealed class Abi3GuestTests : IDisposable
             _m.Functions.Select(f => f.Signature).Order(StringComparer.Ordinal));
         var kv = Fn("key_value", "string");
         Assert.Equal("KeyValue", kv.ReturnType.StructName);
-        Assert.Equal(new StructType(new Field("key", ArrowType.Utf8), new Field("value", ArrowType.Utf8)), kv.ReturnType.ArrowType);
+        Assert.True(ArrowTypes.Same(new StructType([new Field("key", StringType.Default, true), new Field("value", StringType.Default, true)]), kv.ReturnType.ArrowType));
         Assert.True(Fn("range", "int32").IsTable);
         Assert.True(Fn("array_sum", "int32[]").ArgumentTypes[0].IsList);
         Assert.Same(Fn("bytes_len", "binary"), _m.FindFunction("bytes_len", ["bytea"]));
@@ -110,10 +111,10 @@ public sealed class Abi3GuestTests : IDisposable
         Assert.Null(_m.FindFunction("gcd", ["int8", "int8"])); // ABI 3: int8 is 8-bit
         Assert.Null(_m.FindFunction("gcd", ["int4"]));
         // The host refuses too few columns itself (Signature); the guest never sees the call.
-        var e = Assert.Throws<UdfException>(() => Fn("gcd", "int32", "int32").CallScalar(new RecordBatch([("a", Int32Array.From([1]))])));
+        var e = Assert.Throws<UdfException>(() => Fn("gcd", "int32", "int32").CallScalar(Batch(("a", Int32s([1])))));
         Assert.Equal(UdfErrorKind.Signature, e.Kind);
-        Assert.Throws<UdfException>(() => Fn("range", "int32").CallScalar(new RecordBatch([("a", Int32Array.From([1]))])));
-        Assert.Throws<UdfException>(() => Fn("gcd", "int32", "int32").CallTable(new RecordBatch([("a", Int32Array.From([1]))])));
+        Assert.Throws<UdfException>(() => Fn("range", "int32").CallScalar(Batch(("a", Int32s([1])))));
+        Assert.Throws<UdfException>(() => Fn("gcd", "int32", "int32").CallTable(Batch(("a", Int32s([1])))));
     }
 
     [Fact]
@@ -136,7 +137,7 @@ public sealed class Abi3GuestTests : IDisposable
         using (var reader = range.CallTable(range.CreateInput([[1], [null], [3]])))
         {
             var b = Assert.Single(reader.ToList());
-            Assert.Equal(["row", "range"], b.Schema.Fields.Select(f => f.Name));
+            Assert.Equal(["row", "range"], b.Schema.FieldsList.Select(f => f.Name));
             Assert.Equal(new[] { 0, 2, 2, 2 }, ((Int32Array)b.Column(0)).Values.ToArray());
             Assert.Equal(new[] { 0, 0, 1, 2 }, ((Int32Array)b.Column(1)).Values.ToArray());
         }
@@ -145,7 +146,7 @@ public sealed class Abi3GuestTests : IDisposable
         Assert.Equal(new byte[] { 3, 2, 1 }, Fn("reverse", "binary").Invoke(new byte[] { 1, 2, 3 }));
         // A zero-argument function gets a batch with no columns and the right length.
         var int42 = Fn("int_42");
-        Assert.Equal(Enumerable.Repeat<object?>(42, 5), Values(int42.CallScalar(new RecordBatch(new Schema(), [], 5))));
+        Assert.Equal(Enumerable.Repeat<object?>(42, 5), Values(int42.CallScalar(new RecordBatch(new Schema([], null), [], 5))));
         Assert.Equal(42, int42.Invoke());
         AssertGuestClean();
     }
@@ -165,12 +166,12 @@ public sealed class Abi3GuestTests : IDisposable
         var gcd = Fn("gcd", "int32", "int32");
         var pairs = Enumerable.Range(0, rows).Select(_ => new object?[] { RandInt(r), RandInt(r) }).ToArray();
         var g = gcd.CallScalar(gcd.CreateInput(pairs));
-        Assert.Equal("gcd", g.Batch.Schema.Fields[0].Name);
+        Assert.Equal("gcd", g.Batch.Schema.FieldsList[0].Name);
         Assert.Equal(pairs.Select(p => (object?)Gcd((int?)p[0], (int?)p[1])), Values(g));
         Assert.Null(g.Errors);
 
         var d = Fn("div", "int32", "int32").CallScalar(gcd.CreateInput(pairs));
-        Assert.Equal(["div", "error"], d.Batch.Schema.Fields.Select(f => f.Name));
+        Assert.Equal(["div", "error"], d.Batch.Schema.FieldsList.Select(f => f.Name));
         var expectedDiv = pairs.Select(p => Div((int?)p[0], (int?)p[1])).ToArray();
         Assert.Equal(expectedDiv.Select(e => (object?)e.Value), Values(d));
         Assert.Equal(expectedDiv.Select(e => e.Error), Enumerable.Range(0, rows).Select(d.GetError));
@@ -178,7 +179,7 @@ public sealed class Abi3GuestTests : IDisposable
         var kv = Fn("key_value", "string");
         var strings = Enumerable.Range(0, rows).Select(_ => RandString(r)).ToArray();
         var k = kv.CallScalar(kv.CreateInput(strings.Select(s => new object?[] { s }).ToArray()));
-        Assert.Equal(kv.ReturnType.ArrowType, k.Values.Type);
+        Assert.True(ArrowTypes.Same(kv.ReturnType.ArrowType, k.Values.Data.DataType));
         var st = (StructArray)k.Values;
         for (int i = 0; i < rows; i++)
         {
@@ -292,11 +293,13 @@ public sealed class Abi3GuestTests : IDisposable
             return b;
         }
         static byte[] Ints(params int[] v) => v.SelectMany(BitConverter.GetBytes).ToArray();
+        static ArrayData Data(IArrowType type, int length, int nulls, byte[][] buffers, ArrayData[]? children = null) =>
+            new(type, length, nulls, 0, buffers.Select(b => new ArrowBuffer(b)).ToArray(), children ?? []);
 
         // int32: rows (NULL over 99, 4), (6, NULL over 0), (8, 12)
-        var a = ArrowArray.Create(new ArrayData(ArrowType.Int32, 3, 1, 0, [Bits(false, true, true), Ints(99, 6, 8)]));
-        var b = ArrowArray.Create(new ArrayData(ArrowType.Int32, 3, 1, 0, [Bits(true, false, true), Ints(4, 0, 12)]));
-        var pair = new RecordBatch(new Schema(new Field("a", ArrowType.Int32), new Field("b", ArrowType.Int32)), [a, b], 3);
+        var a = ArrowArrayFactory.BuildArray(Data(Int32Type.Default, 3, 1, [Bits(false, true, true), Ints(99, 6, 8)]));
+        var b = ArrowArrayFactory.BuildArray(Data(Int32Type.Default, 3, 1, [Bits(true, false, true), Ints(4, 0, 12)]));
+        var pair = Batch(("a", a), ("b", b));
         var raw = ArrowIpc.WriteFile(pair);
         Assert.Equal(new object?[] { null, null, 4 }, Values(Fn("gcd", "int32", "int32").CallScalarIpc(raw)));
         var d = Fn("div", "int32", "int32").CallScalarIpc(raw);
@@ -304,15 +307,15 @@ public sealed class Abi3GuestTests : IDisposable
         Assert.False(d.HasErrors); // the NULL over 0 is not a division by zero
 
         // utf8: a NULL entry spanning real bytes ("x=y") is not a key/value pair
-        var s = ArrowArray.Create(new ArrayData(ArrowType.Utf8, 2, 1, 0, [Bits(false, true), Ints(0, 3, 6), Encoding.UTF8.GetBytes("x=yk=v")]));
-        var k = Fn("key_value", "string").CallScalarIpc(ArrowIpc.WriteFile(new RecordBatch([("s", s)])));
+        var s = ArrowArrayFactory.BuildArray(Data(StringType.Default, 2, 1, [Bits(false, true), Ints(0, 3, 6), Encoding.UTF8.GetBytes("x=yk=v")]));
+        var k = Fn("key_value", "string").CallScalarIpc(ArrowIpc.WriteFile(Batch(("s", s))));
         Assert.Null(k.GetValue(0));
         Assert.Equal(new Dictionary<string, object?> { ["key"] = "k", ["value"] = "v" }, k.GetValue(1));
 
         // list<int32>: a NULL element holding 1000, a NULL list spanning elements
-        var items = new ArrayData(ArrowType.Int32, 4, 1, 0, [Bits(true, false, true, true), Ints(1, 1000, 2, 3)]);
-        var list = ArrowArray.Create(new ArrayData(new ListType(ArrowType.Int32), 2, 1, 0, [Bits(true, false), Ints(0, 3, 4)], [items]));
-        var sum = Fn("array_sum", "int32[]").CallScalarIpc(ArrowIpc.WriteFile(new RecordBatch([("l", list)])));
+        var items = Data(Int32Type.Default, 4, 1, [Bits(true, false, true, true), Ints(1, 1000, 2, 3)]);
+        var list = ArrowArrayFactory.BuildArray(Data(new ListType(Int32Type.Default), 2, 1, [Bits(true, false), Ints(0, 3, 4)], [items]));
+        var sum = Fn("array_sum", "int32[]").CallScalarIpc(ArrowIpc.WriteFile(Batch(("l", list))));
         Assert.Equal(new object?[] { 3, null }, Values(sum));
         AssertGuestClean();
     }
@@ -321,10 +324,10 @@ public sealed class Abi3GuestTests : IDisposable
     public void MalformedOrMistypedInputIsAWholeCallError()
     {
         var gcd = Fn("gcd", "int32", "int32");
-        var e = Assert.Throws<UdfException>(() => gcd.CallScalarIpc(ArrowIpc.WriteFile(new RecordBatch([("s", StringArray.From(["a"])), ("t", StringArray.From(["b"]))]))));
+        var e = Assert.Throws<UdfException>(() => gcd.CallScalarIpc(ArrowIpc.WriteFile(Batch(("s", Strings("a")), ("t", Strings("b"))))));
         Assert.Equal(UdfErrorKind.GuestError, e.Kind);
         Assert.Equal("column 0: expected shape 'i', got type id 5", e.Cause);
-        e = Assert.Throws<UdfException>(() => gcd.CallScalarIpc(ArrowIpc.WriteFile(new RecordBatch([("a", Int32Array.From([1]))]))));
+        e = Assert.Throws<UdfException>(() => gcd.CallScalarIpc(ArrowIpc.WriteFile(Batch(("a", Int32s([1]))))));
         Assert.Equal("expected 2 columns, got 1", e.Cause);
         e = Assert.Throws<UdfException>(() => gcd.CallScalarIpc("not an arrow file at all"u8));
         Assert.Equal("input is not an Arrow IPC file (magic)", e.Cause);
@@ -332,7 +335,7 @@ public sealed class Abi3GuestTests : IDisposable
         var truncated = good.ToArray();
         truncated[^7] ^= 0x7f; // corrupt the footer length
         Assert.Throws<UdfException>(() => gcd.CallScalarIpc(truncated));
-        e = Assert.Throws<UdfException>(() => Fn("range", "int32").CallTable(new RecordBatch([("s", StringArray.From(["a"]))])));
+        e = Assert.Throws<UdfException>(() => Fn("range", "int32").CallTable(Batch(("s", Strings("a")))));
         Assert.Equal("column 0: expected shape 'i', got type id 5", e.Cause);
         // After errors (instances discarded) the module still works, and nothing leaked in the live instance.
         Assert.Equal(6, gcd.CallScalarIpc(good).GetValue(0));
