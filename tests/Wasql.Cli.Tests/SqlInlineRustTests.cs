@@ -31,15 +31,26 @@ public sealed class SqlInlineRustTests
                 struct KeyValue<'a> { key: &'a str, value: &'a str }
                 fn kv(s: &str) -> Option<KeyValue<'_>> { let (key, value) = s.split_once('=')?; Some(KeyValue { key, value }) }
                 $$;
+                CREATE FUNCTION alltypes(int2, int8, real, double precision, boolean, decimal, date, time, timestamp, interval, json, bytea) RETURNS text LANGUAGE rust AS $$
+                fn alltypes(a: i16, b: i64, c: f32, d: f64, e: bool, f: &str, g: &str, h: &str, i: &str, j: &str, k: &str, l: Option<&[u8]>) -> String {
+                    format!("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{:?}", a, b, c, d, e, f, g, h, i, j, k, l)
+                }
+                $$;
+                CREATE FUNCTION shout(text) RETURNS text LANGUAGE rust AS $$ fn shout(s: Option<&str>) -> Option<Box<str>> { s.map(|s| s.to_uppercase().into_boxed_str()) } $$;
+                CREATE FUNCTION bump(bigint) RETURNS double precision LANGUAGE rust AS $$ fn bump(a: i64) -> f64 { a as f64 + 0.5 } $$;
                 CREATE FUNCTION IF NOT EXISTS gcd(int, int) RETURNS int LANGUAGE rust AS $$ not even rust $$;
                 SELECT gcd(48, 18) AS g, half(9) IS NULL AS odd_is_null, half(8) AS h, chk(1) AS c;
                 SELECT group_concat(x, ',') AS xs FROM range(4);
+                SELECT alltypes(-3, 9000000000, 1.5, 2.25, 1, '12.50', '2024-01-31', '13:45:00', '2024-01-31 13:45:00', '1 day', '[1]', NULL) AS every;
+                SELECT shout('héllo') AS loud, shout('') = '' AS empty_ok, shout(NULL) IS NULL AS null_ok, bump(2) AS bumped;
                 SELECT arrsum('[1, 2, 39]') AS total, kv('color=blue') AS pair, kv('nokey') IS NULL AS none;
                 """);
             var r = CliProcess.Wasql("sql", "--db", db, "-f", script);
             Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
             Assert.Matches(@"6 \|\s+1 \|\s+4 \|\s+2", r.Stdout);
             Assert.Contains("0,1,2,3", r.Stdout);
+            Assert.Contains("-3|9000000000|1.5|2.25|true|12.50|2024-01-31|13:45:00|2024-01-31 13:45:00|1 day|[1]|None", r.Stdout);
+            Assert.Matches(@"HÉLLO \|\s+1 \|\s+1 \|\s+2.5", r.Stdout);
             Assert.Matches(@"42 \| \{""key"":""color"",""value"":""blue""\} \|\s+1", r.Stdout);
 
             // The functions are in the file: a later run uses them without compiling; an Err fails only its statement.

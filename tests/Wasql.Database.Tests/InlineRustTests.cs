@@ -242,8 +242,11 @@ public sealed class InlineRustTests
         // An endless iterator streams: LIMIT stops it, and so does a cancel.
         Assert.Equal(new object?[] { 0L, 1L, 2L }, c.Execute("SELECT i FROM forever() LIMIT 3").Rows.Select(r => r[0]).ToArray());
         Assert.Equal(1000L, One(c, "SELECT max(i) FROM (SELECT i FROM forever() LIMIT 1001)"));
-        var cancel = Task.Run(async () => { await Task.Delay(300); c.Cancel(); });
+        // Cancel until the statement ends (a cancel that lands before the statement starts would be lost).
+        using var done = new CancellationTokenSource();
+        var cancel = Task.Run(async () => { while (!done.IsCancellationRequested) { await Task.Delay(200); c.Cancel(); } });
         var e = Assert.Throws<WasqlException>(() => c.Execute("SELECT count(*) FROM forever()"));
+        done.Cancel();
         cancel.Wait();
         Assert.Equal("57014", e.SqlState);
         e = Assert.Throws<WasqlException>(() => c.Execute("SELECT * FROM failing(5)"));

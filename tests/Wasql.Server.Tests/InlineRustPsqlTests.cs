@@ -40,6 +40,17 @@ public sealed class InlineRustPsqlTests
             struct KeyValue<'a> { key: &'a str, value: &'a str }
             fn kvs(s: &str) -> Option<KeyValue<'_>> { let (key, value) = s.split_once('=')?; Some(KeyValue { key, value }) }
             $$;
+            CREATE FUNCTION alltypes(int2, int8, real, double precision, boolean, decimal, time, timestamp, interval, json) RETURNS text LANGUAGE rust AS $$
+            fn alltypes(a: i16, b: i64, c: f32, d: f64, e: bool, f: &str, g: &str, h: &str, i: &str, j: &str) -> String {
+                format!("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", a, b, c, d, e, f, g, h, i, j)
+            }
+            $$;
+            CREATE FUNCTION negs(int2) RETURNS int2 LANGUAGE rust AS $$ fn negs(a: i16) -> i16 { -a } $$;
+            CREATE FUNCTION big(int8) RETURNS int8 LANGUAGE rust AS $$ fn big(a: i64) -> i64 { a * 1000000 } $$;
+            CREATE FUNCTION quarter(real) RETURNS real LANGUAGE rust AS $$ fn quarter(a: f32) -> f32 { a / 4.0 } $$;
+            CREATE FUNCTION notb(boolean) RETURNS boolean LANGUAGE rust AS $$ fn notb(a: Option<bool>) -> Option<bool> { a.map(|a| !a) } $$;
+            SELECT alltypes(-3, 9000000000, 1.5, 2.25, true, '12.50', '13:45:00', '2024-01-31 13:45:00', '1 day', '{"a":[1]}') AS every;
+            SELECT negs(7) AS s, big(5000000) AS b, quarter(1.0) AS q, notb(true) AS nb, notb(NULL) AS nn;
             SELECT arrsum('[10, 20, 12]') AS total, kvs('color=blue') AS pair, kvs('nokey') AS none;
             SELECT gcd(25, 15) AS g, half(10) AS h10, half(7) AS h7, half(NULL) AS hnull;
             SELECT chk(-5);
@@ -51,11 +62,19 @@ public sealed class InlineRustPsqlTests
             INSERT INTO t VALUES (1, 2), (2, 3), (3, NULL);
             SELECT t.id, s.x FROM t, series(t.n) AS s ORDER BY t.id, s.x;
             SELECT * FROM kv('a=1;b=x');
+            CREATE FUNCTION forever() RETURNS SETOF bigint LANGUAGE rust AS $$ fn forever() -> impl Iterator<Item = i64> { 0.. } $$;
+            SELECT * FROM forever() LIMIT 3;
+            SET statement_timeout = '1s';
+            SELECT count(*) FROM forever();
+            RESET statement_timeout;
+            SELECT 'after the timeout' AS status;
             """, stopOnError: false);
         Assert.True(exit == 0, err + output);
         Assert.Matches(@"5 \|\s+5 \| \(null\) \| \(null\)", output);
-        Assert.Equal(11, System.Text.RegularExpressions.Regex.Count(output, "CREATE FUNCTION"));   // IF NOT EXISTS kept gcd
+        Assert.Equal(17, System.Text.RegularExpressions.Regex.Count(output, "CREATE FUNCTION"));   // IF NOT EXISTS kept gcd
         Assert.Matches(@"42 \| \{""key"":""color"",""value"":""blue""\} \| \(null\)", output);
+        Assert.Contains("-3|9000000000|1.5|2.25|true|12.50|13:45:00|2024-01-31 13:45:00|1 day|{\"a\":[1]}", output);
+        Assert.Matches(@"-7 \| 5000000000000 \| 0.25 \|\s+0 \| \(null\)", output);   // boolean travels as 0/1
         Assert.Contains("ERROR:  38000: function chk failed: negative input: -5", err);
         Assert.Matches(@"still_usable\s*\n-+\s*\n\s*4", output);
         Assert.Contains("empty input is not allowed", err);
@@ -65,6 +84,9 @@ public sealed class InlineRustPsqlTests
         Assert.Contains("after 2024-01-31", output);
         Assert.Matches(@"1 \|\s+0\s*\n\s*1 \|\s+1\s*\n\s*2 \|\s+0\s*\n\s*2 \|\s+1\s*\n\s*2 \|\s+2\s*\n\(5 rows\)", output);
         Assert.Matches(@"a \|\s+1\s*\n\s*b \| \(null\)", output);
+        Assert.Matches(@"forever\s*\n-+\s*\n\s*0\s*\n\s*1\s*\n\s*2\s*\n\(3 rows\)", output);   // an endless iterator streams
+        Assert.Contains("57014", err);                                                               // and the timeout stops it
+        Assert.Contains("after the timeout", output);
         Assert.DoesNotContain("unreachable", err);
     }
 }

@@ -74,6 +74,24 @@ public sealed class DirectAbiExtensionTests : IDisposable
         Assert.Contains("unreachable", e.Cause);
     }
 
+    /// <summary>More wasm parameters than a Func type takes (9 text arguments with NULL flags: 27) still bind and run.</summary>
+    [Fact]
+    public void WideSignaturesBindWithoutATypedDelegate()
+    {
+        var ps = string.Join(" ", Enumerable.Repeat("i32", 27));
+        var m = _runtime.Load(Toolchain.Wat($$"""
+            (module
+              (memory (export "memory") 1)
+              (func (export "alloc") (param i32 i32) (result i32) i32.const 1024)
+              (func (export "dealloc") (param i32 i32 i32))
+              (func (export "nulls") (param {{ps}}) (result i32)
+                (i32.add (local.get 2) (i32.add (local.get 26) (local.get 23)))))
+            """), "wide");
+        var f = m.BindDirect("nulls", Enumerable.Repeat("text", 9).ToArray(), "int4", calledOnNullInput: true);
+        Assert.Equal(3, f.Invoke(null, "a", "b", "c", "d", "e", "f", null, null));   // flags of arguments 1, 8 and 9
+        Assert.Equal(0, f.Invoke("a", "b", "c", "d", "e", "f", "g", "h", "i"));
+    }
+
     [Fact]
     public void RowDecoderChecksEveryLength()
     {

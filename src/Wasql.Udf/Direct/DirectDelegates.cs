@@ -27,7 +27,7 @@ internal static class DirectDelegates
         var inst = Expression.Variable(typeof(PooledInstance), "inst");
         var converted = ConvertArgs(f, ps, out var temps, out var assigns);
         var ex = Expression.Parameter(typeof(Exception), "e");
-        var inner = Expression.Convert(Expression.Field(slot, nameof(InstanceSlot.Inner)), f.Shape.InnerDelegateType);
+        var inner = Expression.Convert(Expression.Field(slot, nameof(InstanceSlot.Inner)), f.Shape.InnerDelegateType!);
         var result = Expression.Variable(ret, "r");
         var body = Expression.Block(
             [inst, result, .. temps],
@@ -55,7 +55,7 @@ internal static class DirectDelegates
         var inst = Expression.Variable(typeof(PooledInstance), "inst");
         var converted = ConvertArgs(f, ps, out var temps, out var assigns);
         var ex = Expression.Parameter(typeof(Exception), "e");
-        var inner = Expression.Convert(Expression.Call(s_inner, inst, shape), f.Shape.InnerDelegateType);
+        var inner = Expression.Convert(Expression.Call(s_inner, inst, shape), f.Shape.InnerDelegateType!);
         var result = Expression.Variable(ret, "r");
         var body = Expression.Block(
             [inst, result, .. temps],
@@ -83,6 +83,8 @@ internal static class DirectDelegates
             throw new UdfException(UdfErrorKind.Signature, f.ExportName, f.Signature.IsPlain
                 ? $"typed delegates need an all-numeric signature; {f.Signature} has text/bytea: use Invoke"
                 : $"typed delegates need a strict function without NULL results; {f.ExportName} takes or returns NULL: use Invoke");
+        if (f.Shape.InnerDelegateType is null)
+            throw new UdfException(UdfErrorKind.Signature, f.ExportName, $"typed delegates take at most {DirectShape.MaxDelegateParams} wasm parameters; {f.Signature} has {f.Shape.WasmParams.Length}: use Invoke");
         var invoke = typeof(TDelegate).GetMethod("Invoke")!;
         var ps = invoke.GetParameters();
         if (ps.Length != f.Signature.Arguments.Count || invoke.ReturnType == typeof(void)

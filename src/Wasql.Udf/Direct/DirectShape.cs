@@ -21,7 +21,10 @@ internal sealed class DirectShape
         }
         WasmParams = [.. ps];
         WasmResult = SqlTypes.IsNumeric(signature.Result) ? WasmOf(signature.Result) : ValType.I64;
-        InnerDelegateType = Expression.GetFuncType([.. WasmParams.Select(ClrOf), ClrOf(WasmResult)]);
+        // Only typed delegates call the raw export through a Func; other shapes (text, NULL flags) use Function.Invoke,
+        // and may have more wasm parameters than a Func type can take (16).
+        InnerDelegateType = signature.IsNumeric && signature.IsPlain && WasmParams.Length <= MaxDelegateParams
+            ? Expression.GetFuncType([.. WasmParams.Select(ClrOf), ClrOf(WasmResult)]) : null;
     }
 
     public string ExportName { get; }
@@ -30,8 +33,12 @@ internal sealed class DirectShape
     public DirectSignature Signature { get; }
     public ValType[] WasmParams { get; }
     public ValType WasmResult { get; }
-    /// <summary>Func&lt;int/long/float/double..., result&gt; matching the export.</summary>
-    public Type InnerDelegateType { get; }
+    /// <summary>Func&lt;int/long/float/double..., result&gt; matching the export; null for shapes typed delegates do not
+    /// serve.</summary>
+    public Type? InnerDelegateType { get; }
+
+    /// <summary>The most parameters a <c>Func</c> type takes.</summary>
+    public const int MaxDelegateParams = 16;
     public bool NeedsAllocator => !Signature.Arguments.All(SqlTypes.IsNumeric) || !SqlTypes.IsNumeric(Signature.Result);
 
     public static ValType WasmOf(SqlType t) => t switch

@@ -16,7 +16,7 @@ internal sealed class InstanceSlot
     /// <summary>The current instance (read by generated delegates on every call).</summary>
     public PooledInstance Instance;
     /// <summary>The raw export of <see cref="Instance"/> as <see cref="DirectShape.InnerDelegateType"/>.</summary>
-    public Delegate Inner;
+    public Delegate? Inner;
 
     public InstanceSlot(InstancePool pool, DirectShape shape, PooledInstance instance)
     {
@@ -41,11 +41,11 @@ internal sealed class InstanceSlot
         _released = false;
     }
 
-    public static Delegate InnerFor(PooledInstance inst, DirectShape shape) =>
+    public static Delegate? InnerFor(PooledInstance inst, DirectShape shape) => shape.InnerDelegateType is null ? null :
         (Delegate)inst.Cached(shape.CacheKey, i =>
         {
             var fn = i.Instance.GetFunction(shape.ExportName)!;
-            return typeof(Function).GetMethod(nameof(Function.AsDelegate))!.MakeGenericMethod(shape.InnerDelegateType).Invoke(fn, null)!;
+            return typeof(Function).GetMethod(nameof(Function.AsDelegate))!.MakeGenericMethod(shape.InnerDelegateType!).Invoke(fn, null)!;
         });
 
     /// <summary>Turns a guest failure into a UdfException, discards the instance and swaps in a fresh one.</summary>
