@@ -198,7 +198,7 @@ internal static partial class PgCatalog
     {
         var pattern = NamePattern(sql, "p.proname");
         var rows = new List<object?[]>();
-        foreach (var f in c.Backend.ListFunctions())
+        foreach (var f in c.SharedDatabase.ListFunctions())
         {
             if (pattern is not null && !pattern.IsMatch(f.Name)) continue;
             rows.Add(["public", f.Name, f.ReturnType, string.Join(", ", f.ArgumentTypes), f.Kind == "table" ? "func" : "func"]);
@@ -207,7 +207,7 @@ internal static partial class PgCatalog
         if (sql.Contains("\"Language\"", StringComparison.Ordinal))
         {
             names.AddRange(["Volatility", "Parallel", "Owner", "Security", "Access privileges", "Language", "Source code", "Description"]);
-            var fs = c.Backend.ListFunctions().Where(f => pattern is null || pattern.IsMatch(f.Name)).ToList();
+            var fs = c.SharedDatabase.ListFunctions().Where(f => pattern is null || pattern.IsMatch(f.Name)).ToList();
             for (int i = 0; i < rows.Count; i++) rows[i] = [.. rows[i], "immutable", "safe", c.User, "invoker", null, fs[i].Language, null, null];
         }
         rows.Sort((a, b) => string.CompareOrdinal((string)a[1]!, (string)b[1]!));

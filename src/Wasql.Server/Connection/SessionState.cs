@@ -13,15 +13,15 @@ internal interface IPreparedStatements
     bool Deallocate(string? name);
 }
 
-internal sealed class SessionState(ServerOptions options, WasqlDatabase backend, IPreparedStatements prepared)
+internal sealed class SessionState(ServerOptions options, WasqlDatabase sharedDatabase, IPreparedStatements prepared)
 {
     /// <summary>The setting that holds the database name from the startup packet (kept by RESET ALL and DISCARD ALL).</summary>
     public const string DatabaseSetting = "database";
 
     public ServerOptions Options { get; } = options;
 
-    /// <summary>The database (its function catalog answers pg_proc and \\df).</summary>
-    public WasqlDatabase Backend { get; } = backend;
+    /// <summary>The database all sessions share (its function catalog answers pg_proc and \df).</summary>
+    public WasqlDatabase SharedDatabase { get; } = sharedDatabase;
     public string User { get; set; } = "";
 
     /// <summary>The database session (set once the startup has opened it).</summary>
