@@ -1,5 +1,6 @@
 // Database benchmark: SELECT sum(gcd(a, b)) FROM t over 1M rows with gcd as (1) a C# function registered through
-// Microsoft.Data.Sqlite (the baseline), (2) a direct-ABI wasm function (LANGUAGE c), (3) the arrow-udf fixture per row.
+// Microsoft.Data.Sqlite (the baseline), (2) a direct-ABI wasm function (LANGUAGE c), (3) the arrow-udf fixture per row,
+// (4) the inline-Rust generated wrappers: plain (strict, the fast path) and with Option arguments and result (NULL flags).
 using System.Diagnostics;
 using Wasql.Database;
 
@@ -15,6 +16,12 @@ c.ExecuteBatch($"""
     """);
 c.Execute("CREATE FUNCTION gcd(int8, int8) RETURNS int8 LANGUAGE c AS $$ long long gcd(long long a, long long b) { while (b) { long long t = a % b; a = b; b = t; } return a; } $$");
 c.Execute($"CREATE FUNCTION agcd(int4, int4) RETURNS int4 LANGUAGE wasm WITH (export = 'wasm_gcd') USING FILE '{Path.Combine(shared, "fixtures", "arrow-udf", "databend_gcd.wasm")}'");
+c.Execute("CREATE FUNCTION rgcd(int8, int8) RETURNS int8 LANGUAGE rust AS $$ fn rgcd(mut a: i64, mut b: i64) -> i64 { while b != 0 { (a, b) = (b, a % b); } a } $$");
+c.Execute("""
+    CREATE FUNCTION rgcdn(int8, int8) RETURNS int8 LANGUAGE rust AS $$
+    fn rgcdn(a: Option<i64>, b: Option<i64>) -> Option<i64> { let (mut a, mut b) = (a?, b?); while b != 0 { (a, b) = (b, a % b); } Some(a) }
+    $$
+    """);
 c.SqliteConnection.CreateFunction("cs_gcd", (long a, long b) => { while (b != 0) { var t = a % b; a = b; b = t; } return a; }, isDeterministic: true);
 
 double Best(string sql, out object? value, int runs = 5)
@@ -48,6 +55,9 @@ var baseSql = Best("SELECT sum(a % b) FROM t", out _);
 var cs = Best("SELECT sum(cs_gcd(a, b)) FROM t", out var vcs);
 var wasm = Best("SELECT sum(gcd(a, b)) FROM t", out var vw);
 if (!Equals(vcs, vw)) throw new Exception($"results differ: {vcs} vs {vw}");
+var rust = Best("SELECT sum(rgcd(a, b)) FROM t", out var vr);
+var rustNull = Best("SELECT sum(rgcdn(a, b)) FROM t", out var vrn);
+if (!Equals(vcs, vr) || !Equals(vcs, vrn)) throw new Exception($"inline Rust results differ: {vr} / {vrn} vs {vcs}");
 var arrow = Best($"SELECT sum(agcd(a, b)) FROM t WHERE rowid <= {arrowRows}", out var va, runs: 3);
 var check = c.Execute($"SELECT sum(cs_gcd(a, b)) FROM t WHERE rowid <= {arrowRows}").Rows[0][0];
 if (!Equals(check, va)) throw new Exception($"arrow-udf result differs: {va} vs {check}");
@@ -59,6 +69,8 @@ void Row(string name, double ms, int n) => Console.WriteLine($"| {name} | {ms:0.
 Row("`sum(a % b)` (no function, SQLite alone)", baseSql, rows);
 Row("`sum(cs_gcd(a, b))` C# via Microsoft.Data.Sqlite", cs, rows);
 Row("`sum(gcd(a, b))` direct-ABI wasm (LANGUAGE c)", wasm, rows);
+Row("`sum(rgcd(a, b))` inline Rust, generated wrapper, direct ABI (strict)", rust, rows);
+Row("`sum(rgcdn(a, b))` inline Rust with `Option` in and out (NULL flags, boxed call)", rustNull, rows);
 Row("`sum(agcd(a, b))` arrow-udf fixture, per row", arrow, arrowRows);
 
 static string FindShared()

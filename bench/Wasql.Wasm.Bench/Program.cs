@@ -4,12 +4,15 @@
 // spec "calls:N" times N host-to-guest calls of the small `gcd` export (the crossing a per-row SQL function pays) next
 // to the same calls of a C# delegate.
 //   dotnet Wasql.Wasm.Bench.dll [--engine wasql|wasmtime] kernels.wasm WARMUPS RUNS kernel:arg ... [calls:N]
+//   dotnet Wasql.Wasm.Bench.dll wasi-wasmtime program.wasm [args...]   (a WASI command under wasmtime-dotnet, for
+//       bench/wasi: stdout/stderr inherited, exit status passed on; `wasql run` is the other side)
 // Prints one JSON object per kernel: {"kernel", "arg", "checksum", "runs_ms": [...], "first_ms", "compile_ms"}, and for
 // calls {"kernel":"calls", "ns_per_call", "delegate_ns_per_call"}.
 using System.Diagnostics;
 using System.Globalization;
 
 var argList = args.ToList();
+if (argList.Count >= 2 && argList[0] == "wasi-wasmtime") return WasmtimeWasi.Run(argList[1], argList.Skip(2).ToArray());
 string engineName = "wasql";
 if (argList.Count >= 2 && argList[0] == "--engine")
 {
@@ -132,4 +135,31 @@ sealed class WasmtimeKernels : IKernels
     public double InstantiateMs { get; }
     public Func<int, long> Kernel(string name) => _instance.GetFunction<int, long>(name) ?? throw new KeyNotFoundException(name);
     public Func<int, int, int> Gcd() => _instance.GetFunction<int, int, int>("gcd") ?? throw new KeyNotFoundException("gcd");
+}
+
+/// <summary>Runs a WASI command under wasmtime-dotnet the way `wasql run` runs it: nothing granted but arguments and
+/// the standard streams; the guest's exit status becomes the process's.</summary>
+static class WasmtimeWasi
+{
+    public static int Run(string path, string[] args)
+    {
+        using var engine = new Wasmtime.Engine();
+        using var module = Wasmtime.Module.FromFile(engine, path);
+        using var linker = new Wasmtime.Linker(engine);
+        linker.DefineWasi();
+        using var store = new Wasmtime.Store(engine);
+        store.SetWasiConfiguration(new Wasmtime.WasiConfiguration()
+            .WithArgs([Path.GetFileName(path), .. args]).WithInheritedStandardOutput().WithInheritedStandardError());
+        var instance = linker.Instantiate(store, module);
+        var start = instance.GetAction("_start") ?? throw new InvalidOperationException("not a WASI command: no _start");
+        try
+        {
+            start();
+            return 0;
+        }
+        catch (Wasmtime.WasmtimeException e) when (e.ExitCode is int code)
+        {
+            return code;
+        }
+    }
 }

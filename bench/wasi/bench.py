@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Times the corpus built by run.sh: native, node:wasi, `wasql run`, and `wasql run` with limits on
+"""Times the corpus built by run.sh: native, node:wasi, wasmtime-dotnet (Wasql.Wasm.Bench wasi-wasmtime, with
+--wasmtime), `wasql run`, and `wasql run` with limits on
 (--fuel 1000G --timeout 10min). Every run's stdout must equal the native one. Reports medians of N runs of the
 whole process (wall clock around the child) and of the in-program time each program prints on stderr
 ("kernel_ms <ms>", CLOCK_MONOTONIC around its kernel: start-up, compilation and exit excluded)."""
@@ -32,6 +33,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
     ap.add_argument("--cli", required=True)
+    ap.add_argument("--wasmtime", default=None, help="Wasql.Wasm.Bench.dll: adds wasmtime-dotnet as a peer")
     ap.add_argument("--quick", action="store_true", help="smaller sizes, 3 runs")
     ap.add_argument("--runs", type=int, default=None, help="timed runs per way (default 5, --quick 3)")
     ap.add_argument("--no-limits", action="store_true", help="skip the --fuel/--timeout runs")
@@ -46,6 +48,8 @@ def main():
         ("node", lambda p, arg: ["node", "--no-warnings", runner, os.path.join(a.dir, p + ".wasm"), arg]),
         ("wasql", lambda p, arg: ["dotnet", a.cli, "run", os.path.join(a.dir, p + ".wasm"), arg]),
     ]
+    if a.wasmtime:
+        ways.insert(2, ("wasmtime", lambda p, arg: ["dotnet", a.wasmtime, "wasi-wasmtime", os.path.join(a.dir, p + ".wasm"), arg]))
     if not a.no_limits:
         ways.append(("wasql+limits", lambda p, arg: ["dotnet", a.cli, "run", *LIMITS, os.path.join(a.dir, p + ".wasm"), arg]))
     only = set(a.only.split(",")) if a.only else None
@@ -83,7 +87,8 @@ def main():
     if not ok:
         print("SOME OUTPUTS DIFFER OR RUNS FAILED", file=sys.stderr)
         sys.exit(1)
-    print("\nOutputs: native, node:wasi and wasql (with and without limits) agree byte for byte on every program.")
+    print("\nOutputs: native, node:wasi" + (", wasmtime-dotnet" if a.wasmtime else "") +
+          " and wasql (with and without limits) agree byte for byte on every program.")
 
 
 def geomean(xs):
@@ -96,16 +101,20 @@ def print_table(rows, runs, a):
         return res[way][k] if way in res else float("nan")
 
     limits = not a.no_limits
+    wt = a.wasmtime is not None
     print(f"\nmedian of {runs} runs after 1 warm-up; times in ms; kernel = in-program time (CLOCK_MONOTONIC, start-up excluded),"
           " process = whole process wall clock\n")
     head = "| program | arg | native kernel | node kernel | wasql kernel | wasql/node | wasql/native | native process | node process | wasql process | wasql/node | wasql/native |"
     sep = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    if wt:
+        head += " wasmtime kernel | wasql/wasmtime kernel | wasmtime process | wasql/wasmtime process |"
+        sep += "---:|---:|---:|---:|"
     if limits:
         head += " wasql+limits kernel | limits cost |"
         sep += "---:|---:|"
     print(head)
     print(sep)
-    cols = {k: [] for k in ("kn", "kv", "pn", "pv", "lim")}
+    cols = {k: [] for k in ("kn", "kv", "pn", "pv", "kw", "pw", "lim")}
     for name, arg, res in rows:
         kn, kv = g(res, "wasql", 1) / g(res, "node", 1), g(res, "wasql", 1) / g(res, "native", 1)
         pn, pv = g(res, "wasql", 0) / g(res, "node", 0), g(res, "wasql", 0) / g(res, "native", 0)
@@ -113,6 +122,11 @@ def print_table(rows, runs, a):
             cols[k].append(v)
         line = (f"| {name} | {arg} | {g(res, 'native', 1):.1f} | {g(res, 'node', 1):.1f} | {g(res, 'wasql', 1):.1f} | {kn:.2f} | {kv:.2f}"
                 f" | {g(res, 'native', 0):.1f} | {g(res, 'node', 0):.1f} | {g(res, 'wasql', 0):.1f} | {pn:.2f} | {pv:.2f} |")
+        if wt:
+            kw, pw = g(res, "wasql", 1) / g(res, "wasmtime", 1), g(res, "wasql", 0) / g(res, "wasmtime", 0)
+            cols["kw"].append(kw)
+            cols["pw"].append(pw)
+            line += f" {g(res, 'wasmtime', 1):.1f} | {kw:.2f} | {g(res, 'wasmtime', 0):.1f} | {pw:.2f} |"
         if limits:
             lim = g(res, "wasql+limits", 1) / g(res, "wasql", 1)
             cols["lim"].append(lim)
@@ -120,6 +134,8 @@ def print_table(rows, runs, a):
         print(line)
     line = (f"| **geomean** | | | | | **{geomean(cols['kn']):.2f}** | **{geomean(cols['kv']):.2f}** | | | |"
             f" **{geomean(cols['pn']):.2f}** | **{geomean(cols['pv']):.2f}** |")
+    if wt:
+        line += f" | **{geomean(cols['kw']):.2f}** | | **{geomean(cols['pw']):.2f}** |"
     if limits:
         line += f" | **{geomean(cols['lim']):.2f}** |"
     print(line)

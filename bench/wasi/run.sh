@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the WASI benchmark corpus (bench/wasi/*.c and the SQLite workload of tests/Wasql.Wasi.Tests/Sqlite) to
-# wasm32-wasi (clang-14 -O2) and natively (gcc -O2), then runs every program three ways (native, node:wasi,
-# `wasql run`) plus `wasql run --fuel 1000G --timeout 10min` (limits on), checks that all outputs agree and prints
+# wasm32-wasi (clang-14 -O2) and natively (gcc -O2), then runs every program four ways (native, node:wasi,
+# wasmtime-dotnet, `wasql run`) plus `wasql run --fuel 1000G --timeout 10min` (limits on), checks that all outputs agree and prints
 # the timing table (bench.py). Whole-process and in-program ("kernel_ms" on stderr) medians of N runs.
 #
 #   bench/wasi/run.sh [--quick] [--runs N] [--no-limits] [--only NAME[,NAME]] [--build-cli]
@@ -84,4 +84,9 @@ if stale "$out/sqlite.native" "$drv" "$out/sqlite3-native.o"; then
   "${NATIVE[@]}" "${SQLITE_DEFS[@]}" -I"$amalg" "$drv" "$out/sqlite3-native.o" -o "$out/sqlite.native" -lm
 fi
 
-exec python3 "$here/bench.py" --dir "$out" --cli "$cli" "${args[@]}"
+# The peer: wasmtime-dotnet (NuGet Wasmtime, Cranelift) running the same .wasm through Wasql.Wasm.Bench wasi-wasmtime.
+echo "== building the wasmtime-dotnet runner (bench/Wasql.Wasm.Bench)" >&2
+dotnet build "$root/bench/Wasql.Wasm.Bench" -c Release -nologo -v q -clp:ErrorsOnly >&2
+wasmtime_runner="$root/bench/Wasql.Wasm.Bench/bin/Release/net10.0/Wasql.Wasm.Bench.dll"
+
+exec python3 "$here/bench.py" --dir "$out" --cli "$cli" --wasmtime "$wasmtime_runner" "${args[@]}"

@@ -1,6 +1,5 @@
 // The logical type of a result column from its declared type (SQLite keeps the declaration text verbatim): one
-// mapping for every client of the database (the ADO.NET provider's field types; the wire server's type OIDs should
-// move onto it). Known Postgres and SQLite spellings first, then SQLite's affinity rules.
+// mapping for every client of the database (the ADO.NET provider's field types, the wire server's type OIDs). Known Postgres and SQLite spellings first, then SQLite's affinity rules.
 namespace Wasql.Database;
 
 /// <summary>What a column's values mean, beyond SQLite's storage class.</summary>
@@ -22,6 +21,10 @@ public enum WasqlType
     Boolean,
     /// <summary>Text.</summary>
     Text,
+    /// <summary>Text declared varchar / character varying.</summary>
+    Varchar,
+    /// <summary>Text declared char / character (blank-padded in PostgreSQL; stored as given here).</summary>
+    Char,
     /// <summary>Bytes.</summary>
     Bytea,
     /// <summary>Calendar date, stored as text (yyyy-MM-dd).</summary>
@@ -34,6 +37,8 @@ public enum WasqlType
     TimestampTz,
     /// <summary>JSON text.</summary>
     Json,
+    /// <summary>JSON text declared jsonb.</summary>
+    Jsonb,
     /// <summary>UUID, stored as text.</summary>
     Uuid,
 }
@@ -58,13 +63,15 @@ public static class ColumnTypes
             case "numeric": case "decimal": return WasqlType.Numeric;
             case "bool": case "boolean": return WasqlType.Boolean;
             case "bytea": case "blob": return WasqlType.Bytea;
-            case "text": case "clob": case "string": case "varchar": case "character varying": case "nvarchar":
-            case "char": case "character": case "bpchar": case "nchar": return WasqlType.Text;
+            case "text": case "clob": case "string": return WasqlType.Text;
+            case "varchar": case "character varying": case "nvarchar": return WasqlType.Varchar;
+            case "char": case "character": case "bpchar": case "nchar": return WasqlType.Char;
             case "date": return WasqlType.Date;
             case "time": case "time without time zone": return WasqlType.Time;
             case "timestamp": case "datetime": case "timestamp without time zone": return WasqlType.Timestamp;
             case "timestamptz": case "timestamp with time zone": return WasqlType.TimestampTz;
-            case "json": case "jsonb": return WasqlType.Json;
+            case "json": return WasqlType.Json;
+            case "jsonb": return WasqlType.Jsonb;
             case "uuid": return WasqlType.Uuid;
         }
         // SQLite's affinity rules for any other name

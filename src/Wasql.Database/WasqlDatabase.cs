@@ -22,7 +22,7 @@ public sealed class WasqlDatabase : IDisposable
     {
         Path = path;
         Options = options;
-        Udfs = new UdfRuntime(options.UdfLimits);
+        Udfs = new UdfRuntime(options.UdfLimits, engine => engine.CacheDirectory = options.ModuleCacheDirectory);
         CompileGate = new Compilers.CompileGate(options.CompilerLimits);
         var memory = path == ":memory:";
         ConnectionString = new SqliteConnectionStringBuilder

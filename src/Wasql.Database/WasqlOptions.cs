@@ -20,6 +20,21 @@ public sealed class WasqlOptions
     /// (or <c>~/.cache/wasql/compile</c>).</summary>
     public string? CompileCacheDirectory { get; set; }
 
+    /// <summary>
+    /// Opt-in cache of compiled wasm code (null, the default: off). Each stored function's module is then compiled once
+    /// per engine build and configuration and later processes load its code from here, so the first query after a
+    /// restart does not recompile a big module (bench/RESULTS.md, "Cold start"). Put it beside the database file or use
+    /// <see cref="UserModuleCacheDirectory"/>; entries are authenticated with a per-user key (see the engine's
+    /// <c>EngineConfig.CacheDirectory</c>), so whoever can write the directory cannot make the database run other code.
+    /// </summary>
+    public string? ModuleCacheDirectory { get; set; }
+
+    /// <summary>The per-user location for <see cref="ModuleCacheDirectory"/>: <c>$XDG_CACHE_HOME/wasql/modules</c>
+    /// (or <c>~/.cache/wasql/modules</c>).</summary>
+    public static string UserModuleCacheDirectory =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "wasql", "modules");
+
     /// <summary>Resource limits, concurrency cap and sandbox tools for LANGUAGE rust / LANGUAGE c compiles.</summary>
     public Compilers.CompilerLimits CompilerLimits { get; set; } = new();
 

@@ -116,8 +116,17 @@ public sealed class UdfModule : IDisposable
     }
 
     /// <summary>Binds with SQL type names, e.g. <c>BindDirect("gcd", ["int4", "int4"], "int4")</c>.</summary>
-    public DirectFunction BindDirect(string exportName, IReadOnlyList<string> argumentTypes, string resultType, bool calledOnNullInput = false) =>
-        BindDirect(exportName, new DirectSignature(argumentTypes.Select(SqlTypes.Parse).ToArray(), SqlTypes.Parse(resultType), calledOnNullInput));
+    public DirectFunction BindDirect(string exportName, IReadOnlyList<string> argumentTypes, string resultType, bool calledOnNullInput = false, bool nullableResult = false) =>
+        BindDirect(exportName, new DirectSignature(argumentTypes.Select(SqlTypes.Parse).ToArray(), SqlTypes.Parse(resultType), calledOnNullInput, nullableResult));
+
+    /// <summary>Binds a direct-ABI table function: the export <paramref name="exportName"/> with these argument types
+    /// and <c>{exportName}__next</c> yielding rows of <paramref name="columns"/> cells (sdk/DIRECT_ABI.md).</summary>
+    public DirectTableFunction BindDirectTable(string exportName, IReadOnlyList<string> argumentTypes, int columns, bool calledOnNullInput = false)
+    {
+        var args = argumentTypes.Select(SqlTypes.Parse).ToArray();
+        DirectTableFunction.Check(this, exportName, args, calledOnNullInput);
+        return new DirectTableFunction(this, exportName, args, columns, calledOnNullInput);
+    }
 
     /// <summary>Rents an instance from the pool for a sequence of guest calls (see <see cref="UdfInstance"/>); dispose it
     /// to give it back. Waits while the pool is at its cap, up to <see cref="UdfLimits.RentTimeout"/>.</summary>

@@ -1,4 +1,4 @@
-// proc_exit (a clean exit: TrapCode.Exit with the code), proc_raise (signals are not supported),
+// proc_exit (a clean exit: WasiExitException with the code), proc_raise (signals are not supported),
 // sched_yield and random_get (from the configured random source).
 using Wasql.Wasm;
 
@@ -12,7 +12,7 @@ public sealed partial class WasiContext
     private void ProcExit(int code)
     {
         ExitCode = code;
-        throw new TrapException(TrapCode.Exit, $"exit code {code}", exitCode: code);
+        throw new WasiExitException(code);
     }
 
     private static int ProcRaise(int signal) => (int)Errno.NoSys;

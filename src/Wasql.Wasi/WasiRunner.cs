@@ -1,5 +1,5 @@
 // Runs a WASI program end to end: store with limits, linker with the WASI imports, instantiate, call `_start`
-// (commands) or `_initialize` (reactors), map TrapCode.Exit to an exit code, and stop at an optional deadline
+// (commands) or `_initialize` (reactors), map a proc_exit (WasiExitException) to an exit code, and stop at an optional deadline
 // (Store.Interrupt + WasiContext.Cancel). What `wasql run` uses.
 using Wasql.Wasm;
 
@@ -28,7 +28,7 @@ public sealed class WasiRunResult
     /// <summary>The exit status: 0 when `_start` returned, the proc_exit code, or 134 (like SIGABRT) after a trap.</summary>
     public int ExitCode { get; init; }
 
-    /// <summary>The trap that stopped the guest (never TrapCode.Exit), or null.</summary>
+    /// <summary>The trap that stopped the guest (never a proc_exit), or null.</summary>
     public TrapException? Trap { get; init; }
 
     /// <summary>The deadline fired (the trap is then Interrupted).</summary>
@@ -116,9 +116,9 @@ public static class WasiRunner
                     throw new LinkException("the module exports neither _start (command) nor _initialize (reactor)");
             }
         }
-        catch (TrapException e) when (e.Code == TrapCode.Exit)
+        catch (TrapException e) when (WasiExitException.StatusOf(e) is int status)
         {
-            exitCode = e.ExitCode;
+            exitCode = status;
         }
         catch (TrapException e)
         {

@@ -34,6 +34,52 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public void ModuleCacheServesRestartsAndReplacesDamagedEntries()
+    {
+        var path = Fixtures.TempDb();
+        var cache = Directory.CreateTempSubdirectory("wasql-db-module-cache-").FullName;
+        var options = new WasqlOptions { ModuleCacheDirectory = cache };
+        try
+        {
+            using (var db = WasqlDatabase.Open(path, options))
+            using (var c = db.Connect())
+            {
+                CreateGcdAndHalf(c);
+                Assert.Equal(5L, c.Execute("SELECT gcd(15, 25)").Rows[0][0]);
+            }
+            // One entry per compiled module: gcd's, half's and, if this process had not warmed the engine up yet, the
+            // runtime's warm-up module; each written once.
+            var entries = Directory.GetFiles(cache);
+            Assert.InRange(entries.Length, 2, 3);
+            var written = entries.ToDictionary(e => e, File.GetLastWriteTimeUtc);
+            using (var db = WasqlDatabase.Open(path, options))
+            using (var c = db.Connect())
+            {
+                Assert.Empty(db.LoadErrors);
+                Assert.Equal(new object?[] { 6L, 1.5 }, c.Execute("SELECT gcd(12, 18), half(3)").Rows[0]);
+            }
+            Assert.All(entries, e => Assert.Equal(written[e], File.GetLastWriteTimeUtc(e)));   // loaded, not rewritten
+
+            // Damaged entries (a disk error, a tampering user) are compiled again, never loaded.
+            var damaged = entries.ToDictionary(e => e, e => { var b = File.ReadAllBytes(e); b[^1] ^= 0x5a; return b; });
+            foreach (var (e, bytes) in damaged) File.WriteAllBytes(e, bytes);
+            using (var db = WasqlDatabase.Open(path, options))
+            using (var c = db.Connect())
+            {
+                Assert.Empty(db.LoadErrors);
+                Assert.Equal(new object?[] { 6L, 1.5 }, c.Execute("SELECT gcd(12, 18), half(3)").Rows[0]);
+            }
+            // gcd's and half's entries were rewritten (the warm-up module runs once per process, so not again here).
+            Assert.Equal(2, entries.Count(e => !damaged[e].AsSpan().SequenceEqual(File.ReadAllBytes(e))));
+        }
+        finally
+        {
+            Fixtures.DeleteDb(path);
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    [Fact]
     public void CorruptModuleIsReportedByNameNotFatal()
     {
         var path = Fixtures.TempDb();

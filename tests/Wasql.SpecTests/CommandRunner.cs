@@ -25,6 +25,9 @@ public sealed class RunOptions
     /// <summary>When positive, every module is tiered and a function is recompiled optimized (on the calling thread)
     /// after this many calls and loop iterations, so commands run baseline and optimized code alike.</summary>
     public int TierUp { get; set; }
+    /// <summary>The engine's module cache directory (null: none): code is then compiled to persisted assemblies and
+    /// loaded from their images, or from an earlier run's entries.</summary>
+    public string? CacheDirectory { get; set; }
 }
 
 /// <summary>The tallies and diagnostics of one file.</summary>
@@ -80,7 +83,10 @@ public sealed class CommandRunner
         _dir = dir;
         _options = options;
         _result = result;
-        _engine = new Engine(new EngineConfig { Interruptible = options.TimeoutSeconds > 0, ConsumeFuel = options.Fuel > 0 });
+        _engine = new Engine(new EngineConfig
+        {
+            Interruptible = options.TimeoutSeconds > 0, ConsumeFuel = options.Fuel > 0, CacheDirectory = options.CacheDirectory,
+        });
         if (options.SplitBudget > 0)
         {
             _engine.Config.FunctionSplitBudget = options.SplitBudget;

@@ -23,6 +23,7 @@ public static class Program
           --split-budget N   split functions whose estimated IL cost exceeds N (tests outlining)
           --fuel N           meter guest code, granting N fuel per command (tests the metered code paths)
           --tier-up N        tier every module: baseline code first, optimized after N calls/loop iterations
+          --cache DIR        compile through the module cache in DIR (persisted assemblies; a second run loads them)
           --timeout SECONDS  interrupt a command's guest code after SECONDS (enables the engine's
                              interruption checks; default: no limit)
         """;
@@ -49,6 +50,7 @@ public static class Program
                     case "--split-budget": options.SplitBudget = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--fuel": options.Fuel = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--tier-up": options.TierUp = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--cache": options.CacheDirectory = Next(); break;
                     case "--timeout": options.TimeoutSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--help" or "-h":
                         Console.WriteLine(Usage);

@@ -157,7 +157,11 @@ public sealed class DirectTests : IDisposable
         Assert.Equal(Array.Empty<byte>(), m.BindDirect("rev", ["bytea"], "bytea").Invoke(Array.Empty<byte>()));
         Assert.Equal(true, m.BindDirect("isodd", ["int8", "boolean"], "boolean").Invoke(3L, false));
         var boom = m.BindDirect("boom", ["int4"], "int4");
-        Assert.Equal(UdfErrorKind.Trap, Assert.Throws<UdfException>(() => boom.Invoke(0)).Kind);
+        var panic = Assert.Throws<UdfException>(() => boom.Invoke(0));
+        Assert.Equal(UdfErrorKind.Trap, panic.Kind);
+        // The SDK's panic hook (issue #22) keeps the message and location for the host, instead of "unreachable".
+        Assert.StartsWith("panicked at 'boom', ", panic.Cause);
+        Assert.Contains(".rs:", panic.Cause);
         Assert.Equal(50, boom.Invoke(2));
     }
 

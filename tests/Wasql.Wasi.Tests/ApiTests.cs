@@ -34,6 +34,42 @@ public class ApiTests
         Assert.Equal("reactor run: initialized=42 who=(none)\n", stdout.GetText());
     }
 
+    /// <summary>(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+    ///   (func (export "quit") (result i32) (call 0 (i32.const 7)) (i32.const 99)))</summary>
+    private static readonly byte[] s_quit =
+    [
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+        0x01, 0x09, 0x02, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x01, 0x7f,
+        0x02, 0x24, 0x01, 0x16, .. "wasi_snapshot_preview1"u8, 0x09, .. "proc_exit"u8, 0x00, 0x00,
+        0x03, 0x02, 0x01, 0x01,
+        0x07, 0x08, 0x01, 0x04, .. "quit"u8, 0x00, 0x01,
+        0x0a, 0x0b, 0x01, 0x09, 0x00, 0x41, 0x07, 0x10, 0x00, 0x41, 0xe3, 0x00, 0x0b,
+    ];
+
+    [Fact]
+    public void ProcExit_IsWasisOwnExitCarriedByAHostErrorTrap()
+    {
+        var engine = new Engine();
+        var store = new Store(engine);
+        var linker = new Linker(engine);
+        using var ctx = new WasiConfig().Build();
+        ctx.AddTo(linker, store);
+        var instance = linker.Instantiate(store, Module.Compile(engine, s_quit));
+        var trap = Assert.Throws<TrapException>(() => instance.GetFunction<Func<int>>("quit")());
+        Assert.Equal(TrapCode.HostError, trap.Code);
+        Assert.Equal(7, Assert.IsType<WasiExitException>(trap.InnerException).Status);
+        Assert.Equal(7, WasiExitException.StatusOf(trap));
+        Assert.Equal(7, ctx.ExitCode);
+        // Any other host error is not an exit.
+        Assert.Null(WasiExitException.StatusOf(new TrapException(TrapCode.HostError, "boom", new InvalidOperationException())));
+        Assert.Null(WasiExitException.StatusOf(new TrapException(TrapCode.Unreachable)));
+
+        // The runner turns it into the exit status, not a trap.
+        var result = WasiRunner.Run(new Engine(), s_quit, new WasiConfig(), new WasiRunOptions { Invoke = "quit" });
+        Assert.Equal(7, result.ExitCode);
+        Assert.Null(result.Trap);
+    }
+
     [Fact]
     public void UnknownImport_IsALinkError()
     {

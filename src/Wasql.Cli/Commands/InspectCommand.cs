@@ -1,7 +1,5 @@
 // `wasql inspect module.wasm`: imports, exports, features used and memory limits of a module.
 using Wasql.Wasm;
-using Wasql.Wasm.Binary;
-using Wasql.Wasm.Validation;
 
 namespace Wasql.Cli.Commands;
 
@@ -13,11 +11,10 @@ internal static class InspectCommand
         var path = args[0];
         if (!File.Exists(path)) throw new UsageException($"no such file: {path}");
         var bytes = File.ReadAllBytes(path);
-        Wasql.Wasm.Model.ModuleInfo m;
+        ModuleMetadata m;
         try
         {
-            m = ModuleDecoder.Decode(bytes);
-            ModuleValidator.Validate(m);
+            m = Module.Inspect(bytes);
         }
         catch (WasmException e)
         {
@@ -26,30 +23,21 @@ internal static class InspectCommand
         }
 
         var o = Console.Out;
-        o.WriteLine($"module: {path} ({bytes.Length:N0} bytes){(m.ModuleName is { } n ? $", name \"{n}\"" : "")}");
-        o.WriteLine($"functions: {m.DefinedFunctionCount} defined, {m.ImportedFunctionCount} imported; types: {m.Types.Count}; globals: {m.Globals.Count}; tables: {m.Tables.Count}");
-        var features = FeatureScanner.Scan(m);
+        o.WriteLine($"module: {path} ({bytes.Length:N0} bytes){(m.Name is { } n ? $", name \"{n}\"" : "")}");
+        o.WriteLine($"functions: {m.DefinedFunctions} defined, {m.ImportedFunctions} imported; types: {m.Types}; globals: {m.Globals}; tables: {m.Tables}");
+        var features = m.Features;
         o.WriteLine($"features: {(features == WasmFeatures.None ? "MVP only" : "MVP + " + features.ToString().ToLowerInvariant())}");
         foreach (var mem in m.Memories)
-            o.WriteLine($"memory: min {mem.Limits.Min} pages ({(long)mem.Limits.Min * 64} KiB), max {(mem.Limits.Max is uint max ? $"{max} pages ({(long)max * 64} KiB)" : "none")}{(m.ImportedMemoryCount > 0 ? " (imported)" : "")}");
+            o.WriteLine($"memory: min {mem.Limits.Min} pages ({(long)mem.Limits.Min * 64} KiB), max {(mem.Limits.Max is uint max ? $"{max} pages ({(long)max * 64} KiB)" : "none")}{(m.ImportedMemories > 0 ? " (imported)" : "")}");
 
         o.WriteLine($"imports ({m.Imports.Count}):");
         foreach (var i in m.Imports)
-            o.WriteLine($"  {i.Module}::{i.Name}  {Describe(i.Kind, i.Kind == ExternKind.Func ? m.Types[(int)i.TypeIndex] : i.Table ?? (object?)i.Memory ?? i.Global)}");
+            o.WriteLine($"  {i.Module}::{i.Name}  {Describe(i.Kind, i.Type)}");
         o.WriteLine($"exports ({m.Exports.Count}):");
         foreach (var e in m.Exports)
-        {
-            object type = e.Kind switch
-            {
-                ExternKind.Func => m.FunctionType(e.Index),
-                ExternKind.Table => m.Tables[(int)e.Index],
-                ExternKind.Memory => m.Memories[(int)e.Index],
-                _ => m.Globals[(int)e.Index],
-            };
-            o.WriteLine($"  {e.Name}  {Describe(e.Kind, type)}");
-        }
-        if (m.StartFunction is uint s) o.WriteLine($"start: {m.FunctionDisplayName(s)}");
-        var customs = m.CustomSections.Select(c => $"{c.Name} ({c.Bytes.Length} bytes)").ToList();
+            o.WriteLine($"  {e.Name}  {Describe(e.Kind, e.Type)}");
+        if (m.StartFunction is { } start) o.WriteLine($"start: {start}");
+        var customs = m.CustomSections.Select(c => $"{c.Name} ({c.Size} bytes)").ToList();
         if (customs.Count > 0) o.WriteLine($"custom sections: {string.Join(", ", customs)}");
         return 0;
     }

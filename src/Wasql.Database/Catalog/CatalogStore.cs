@@ -77,7 +77,7 @@ internal static class CatalogStore
     {
         var name = CatalogValues.NonEmptyText(r, 0);
         var argText = CatalogValues.Text(r, 1);
-        string[] args = argText.Length == 0 ? [] : argText.Split(',');
+        string[] args = argText.Length == 0 ? [] : Functions.TypeNames.SplitList(argText);
         foreach (var a in args) CanonicalType(r, 1, a);
         var kind = CatalogValues.OneOf(r, 3, Kinds);
         var returnType = CatalogValues.Text(r, 2);

@@ -17,23 +17,33 @@ internal static partial class SourceCompiler
     /// <summary>Exit codes of a compiler killed by a resource limit (128 + signal, as bwrap and shells report them).</summary>
     private const int ExitSigKill = 128 + 9, ExitSigXcpu = 128 + 24, ExitSigXfsz = 128 + 25;
 
-    /// <summary>Compiles one inline source in a sandbox (see <see cref="SandboxCommand"/>) under the database's
-    /// <see cref="CompilerLimits"/>; <paramref name="canceled"/> is polled so a cancel or statement_timeout kills it.</summary>
-    public static byte[] Compile(WasqlDatabase database, string language, string name, IReadOnlyList<string> args, string result,
-        string body, int position, Func<bool> canceled)
+    /// <summary>The source to compile for an inline function: the user's body with its generated wrapper. Checks the
+    /// name first (it becomes a source identifier and part of a linker flag, -Wl,--export=NAME, where commas split
+    /// flags, so only plain identifiers pass).</summary>
+    public static GeneratedSource Generate(string language, string name, IReadOnlyList<string> args, string result, int tableColumns,
+        string body, int position)
     {
-        // The name becomes a source identifier and part of a linker flag (-Wl,--export=NAME, where commas split
-        // flags), so only plain identifiers pass.
         if (!Identifier().IsMatch(name))
             throw new WasqlException(SqlStates.InvalidFunctionDefinition,
                 $"LANGUAGE {language} needs a function name that is a plain identifier (letters, digits, _), not \"{name}\"", position);
+        if (language == "rust") return RustWrapper.Generate(name, args, result, tableColumns, body, position);
+        if (tableColumns > 0)
+            throw new WasqlException(SqlStates.FeatureNotSupported, "LANGUAGE c supports scalar functions only; write table functions in Rust or as arrow-udf modules", position);
+        return CWrapper.Generate(name, args, result, body, Sdk("wasql_udf.h"), position);
+    }
+
+    /// <summary>Compiles one generated source in a sandbox (see <see cref="SandboxCommand"/>) under the database's
+    /// <see cref="CompilerLimits"/>; <paramref name="canceled"/> is polled so a cancel or statement_timeout kills it.</summary>
+    public static byte[] Compile(WasqlDatabase database, GeneratedSource generated, string name, int position, Func<bool> canceled)
+    {
+        var language = generated.Language;
         var options = database.Options;
         var limits = options.CompilerLimits;
-        var (compiler, fileName, source, flags) = language == "rust"
-            ? (options.RustCompiler, "udf.rs", RustSource(name, args, result, body, position),
-               new[] { "--edition", "2021", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "-O", "-C", "codegen-units=1", "-C", "panic=abort", "-C", "strip=symbols", "-C", "debuginfo=0" })
-            : (options.CCompiler, "udf.c", CSource(body),
-               new[] { "--target=wasm32", "-nostdlib", "-Wl,--no-entry", "-O2", "-fno-crash-diagnostics", "-Wl,--strip-all", $"-Wl,--export={name}" });
+        var (compiler, fileName, source) = (language == "rust" ? options.RustCompiler : options.CCompiler, generated.FileName, generated.Text);
+        var flags = language == "rust"
+            ? new[] { "--edition", "2021", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "-O", "-C", "codegen-units=1", "-C", "panic=abort", "-C", "strip=symbols", "-C", "debuginfo=0", "--cap-lints", "allow" }
+            : new[] { "--target=wasm32", "-nostdlib", "-Wl,--no-entry", "-O2", "-fno-crash-diagnostics", "-Wl,--strip-all" }
+                .Concat(generated.LinkerExport ? [$"-Wl,--export={name}"] : Array.Empty<string>()).ToArray();
         var key = ModuleCodec.Sha256Hex(Encoding.UTF8.GetBytes($"{language}\n{compiler}\n{string.Join(" ", flags)}\n{source}"));
         var cacheDir = options.CompileCacheDirectory ?? DefaultCacheDirectory();
         var cached = Path.Combine(cacheDir, key + ".wasm");
@@ -64,7 +74,7 @@ internal static partial class SourceCompiler
                     throw new WasqlException(SqlStates.InvalidFunctionDefinition, $"{language} compilation timed out after {options.CompileTimeout.TotalSeconds:0} s", position)
                     { Hint = "the limit is WasqlOptions.CompileTimeout" };
             }
-            if (run.ExitCode != 0 || !File.Exists(output)) throw Failed(language, compiler, run.ExitCode, errors, limits, position);
+            if (run.ExitCode != 0 || !File.Exists(output)) throw Failed(language, compiler, run.ExitCode, errors, limits, position, generated.BodyLines);
             var wasm = File.ReadAllBytes(output);
             try
             {
@@ -111,7 +121,7 @@ internal static partial class SourceCompiler
         return argv;
     }
 
-    private static WasqlException Failed(string language, string compiler, int exitCode, string errors, CompilerLimits limits, int position)
+    private static WasqlException Failed(string language, string compiler, int exitCode, string errors, CompilerLimits limits, int position, int bodyLines)
     {
         // rustc reports its own signals; the clang driver outlives a killed frontend and names the signal in its text.
         string? limit = null;
@@ -129,6 +139,9 @@ internal static partial class SourceCompiler
         if (language == "c" && (errors.Contains("wasm-ld") && errors.Contains("No such file") || errors.Contains("unable to execute command")))
             return new WasqlException(SqlStates.InvalidFunctionDefinition, $"{compiler} cannot link wasm32 (wasm-ld missing)", position)
             { Hint = "install it: apt-get install lld-14", Detail = errors };
+        if (language == "rust" && RustDiagnostics.FirstError(errors, bodyLines) is { } d)
+            return new WasqlException(SqlStates.InvalidFunctionDefinition, $"rust compilation failed: {d.Message}", position)
+            { Detail = errors, Hint = d.Help };
         var lines = errors.Split('\n');
         var first = lines.FirstOrDefault(l => l.Contains("error")) ?? lines[0];
         return new WasqlException(SqlStates.InvalidFunctionDefinition, $"{language} compilation failed: {first.Trim()}", position) { Detail = errors };
@@ -179,37 +192,7 @@ internal static partial class SourceCompiler
         return new StreamReader(s).ReadToEnd();
     }
 
-    private static string RustType(string sql, bool result, int position) => sql switch
-    {
-        "int2" => "i16", "int4" => "i32", "int8" => "i64", "float4" => "f32", "float8" => "f64", "boolean" => "bool",
-        "text" => result ? "String" : "&str",
-        "bytea" => result ? "Vec<u8>" : "&[u8]",
-        _ => throw new WasqlException(SqlStates.FeatureNotSupported, $"type {sql} is not supported by LANGUAGE rust (direct ABI: int2, int4, int8, float4, float8, boolean, text, bytea)", position),
-    };
-
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex Identifier();
 
-    [GeneratedRegex(@"(?m)^(\s*)(?:pub\s+)?fn\s")]
-    private static partial Regex TopLevelFn();
-
-    /// <summary>The user's functions go into a module (made pub so the wrapper can call them); the SDK macro
-    /// defines the export with the declared SQL signature and calls the user's function of the same name.</summary>
-    private static string RustSource(string name, IReadOnlyList<string> args, string result, string body, int position)
-    {
-        var ps = args.Select((t, i) => $"a{i}: {RustType(t, false, position)}").ToList();
-        var call = string.Join(", ", args.Select((_, i) => $"a{i}"));
-        var user = TopLevelFn().Replace(body, "$1pub fn ");
-        var sb = new StringBuilder();
-        sb.AppendLine("#![allow(dead_code, unused_imports, unused_macros)]");
-        sb.AppendLine(Sdk("wasql_udf.rs"));
-        sb.AppendLine("mod user_code {");
-        sb.AppendLine(user);
-        sb.AppendLine("}");
-        sb.AppendLine($"wasql_udf!(fn {name}({string.Join(", ", ps)}) -> {RustType(result, true, position)} {{ user_code::{name}({call}) }});");
-        return sb.ToString();
-    }
-
-    /// <summary>The SDK header, then the user's C; the function named like the SQL function is exported by the linker.</summary>
-    private static string CSource(string body) => Sdk("wasql_udf.h") + "\n#line 1 \"udf.c\"\n" + body + "\n";
 }

@@ -138,7 +138,7 @@ internal sealed class ConnectionFunctions(WasqlConnection connection) : IDisposa
                 throw new WasqlException(SqlStates.ExternalRoutineException, f.LoadError);
             if (f.Direct is { } d)
             {
-                if (Array.Exists(args, a => a is null)) return null;   // strict
+                if (!d.Signature.CalledOnNullInput && Array.Exists(args, a => a is null)) return null;   // strict
                 if (!_boxedSlots.TryGetValue(d, out var slot)) _boxedSlots[d] = slot = NewSlot(d);
                 var converted = new object?[args.Length];
                 for (int i = 0; i < args.Length; i++) converted[i] = ValueMapping.ToDirectArgument(args[i], d.Signature.Arguments[i]);

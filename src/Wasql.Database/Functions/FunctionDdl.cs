@@ -49,9 +49,12 @@ internal static class FunctionDdl
     private static QueryResult Create(WasqlConnection connection, CreateFunctionCommand c)
     {
         var db = connection.Database;
+        if (c.IfNotExists && db.Registry.Functions.Any(f => f.Name == c.Name && f.ArgumentTypes.SequenceEqual(c.ArgumentTypes)))
+            return QueryResult.Command("CREATE FUNCTION");   // kept as it is, nothing compiled or loaded
         byte[] wasm;
         string? source = null;
         string abi, export;
+        var options = new Dictionary<string, string>(c.With, StringComparer.OrdinalIgnoreCase);
         switch (c.Language)
         {
             case "wasm":
@@ -62,11 +65,11 @@ internal static class FunctionDdl
             case "rust" or "c":
                 if (c.Body is null)
                     throw new WasqlException(SqlStates.InvalidFunctionDefinition, $"LANGUAGE {c.Language} needs the source: AS $$ ... $$", c.LanguagePosition);
-                if (c.IsTable)
-                    throw new WasqlException(SqlStates.FeatureNotSupported, $"LANGUAGE {c.Language} supports scalar functions only; build table functions as arrow-udf modules", c.LanguagePosition);
                 source = c.Body;
-                wasm = SourceCompiler.Compile(db, c.Language, c.Name, c.ArgumentTypes, c.ReturnType, c.Body, c.SourcePosition,
-                    () => connection.CancelRequested);
+                var generated = SourceCompiler.Generate(c.Language, c.Name, c.ArgumentTypes, c.ReturnType, c.TableColumns?.Count ?? 0,
+                    c.Body, c.SourcePosition);
+                wasm = SourceCompiler.Compile(db, generated, c.Name, c.SourcePosition, () => connection.CancelRequested);
+                DirectOptions.Write(options, generated.Shape);
                 abi = "direct";
                 export = c.Name;
                 break;
@@ -87,7 +90,7 @@ internal static class FunctionDdl
 
         var stored = new StoredFunction(c.Name, c.ArgumentTypes, c.ReturnType, c.IsTable ? "table" : "scalar",
             c.TableColumns ?? [], c.Language, abi, export, sha, source,
-            c.With.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(c.With));
+            options.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(options));
         try { FunctionRegistry.Bind(stored, module, wasm.Length); }
         catch (UdfException ue)
         {

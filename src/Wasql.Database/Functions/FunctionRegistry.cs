@@ -14,6 +14,7 @@ internal sealed class RegisteredFunction
     public UdfModule? Module { get; init; }
     public ArrowUdfFunction? Arrow { get; init; }
     public DirectFunction? Direct { get; init; }
+    public DirectTableFunction? DirectTable { get; init; }
     public string? LoadError { get; init; }
 
     public string Name => Stored.Name;
@@ -138,15 +139,20 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
                     $"return type mismatch: declared {row.ReturnType}, module's {fn.Signature} returns {fn.ReturnType.Name}");
             return new RegisteredFunction { Stored = row, ModuleSize = size, Module = module, Arrow = fn };
         }
+        var shape = DirectOptions.Read(row.Options);
+        var carriers = row.ArgumentTypes.Select(Carrier).ToArray();
         if (row.Kind == "table")
-            throw new WasqlException(SqlStates.FeatureNotSupported, "table functions need the arrow-udf ABI");
-        foreach (var t in row.ArgumentTypes.Append(row.ReturnType))
-            if (!Wasql.Udf.SqlTypes.TryParse(t, out _))
-                throw new WasqlException(SqlStates.FeatureNotSupported,
-                    $"type {t} is not supported by the direct ABI (int2, int4, int8, float4, float8, boolean, text, bytea); use an arrow-udf module");
-        var direct = module.BindDirect(row.ExportName, row.ArgumentTypes, row.ReturnType);
+        {
+            var table = module.BindDirectTable(row.ExportName, carriers, row.TableColumns.Count, shape.CalledOnNullInput);
+            return new RegisteredFunction { Stored = row, ModuleSize = size, Module = module, DirectTable = table };
+        }
+        var direct = module.BindDirect(row.ExportName, carriers, Carrier(row.ReturnType), shape.CalledOnNullInput, shape.NullableResult);
         return new RegisteredFunction { Stored = row, ModuleSize = size, Module = module, Direct = direct };
     }
+
+    private static string Carrier(string type) => TypeNames.DirectCarrier(type) is { } t ? Wasql.Udf.SqlTypes.Name(t)
+        : throw new WasqlException(SqlStates.FeatureNotSupported,
+            $"type {type} is not supported by the direct ABI (int2, int4, int8, float4, float8, boolean, text, bytea; decimal, date, time, timestamp, timestamptz, interval and json as text); use an arrow-udf module");
 
     private static bool SameType(string declared, string moduleType)
     {

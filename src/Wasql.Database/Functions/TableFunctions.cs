@@ -77,11 +77,19 @@ internal sealed unsafe partial class TableFunctions : IDisposable
         public int Columns => Function.Stored.TableColumns.Count;
     }
 
+    /// <summary>A cursor's iteration: arrow-udf rows collected by the module's batch call, or a direct table
+    /// function's rows pulled one at a time from its pinned instance (so endless iterators stream).</summary>
     private sealed class State
     {
         public List<object?[]> Rows = [];
         public object?[] Args = [];
         public int Index;
+        public Wasql.Udf.DirectTableCursor? Cursor;
+        /// <summary>The current row of a direct iteration (null at the end).</summary>
+        public object?[]? Current;
+        public bool Streaming;
+        public bool AtEnd => Streaming ? Current is null : Index >= Rows.Count;
+        public object?[] Row => Streaming ? Current! : Rows[Index];
     }
 
     private static readonly Module* s_module = CreateModule();
@@ -204,6 +212,7 @@ internal sealed unsafe partial class TableFunctions : IDisposable
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int XClose(Cursor* c)
     {
+        StateOf(c).Cursor?.Dispose();
         GCHandle.FromIntPtr(c->state).Free();
         NativeMemory.Free(c);
         return SQLITE_OK;
@@ -219,6 +228,8 @@ internal sealed unsafe partial class TableFunctions : IDisposable
         var state = StateOf(c);
         state.Rows.Clear();
         state.Index = 0;
+        state.Current = null;
+        state.Streaming = f.DirectTable is not null;
         try
         {
             if (idxNum != (1 << f.Arity) - 1)
@@ -226,9 +237,18 @@ internal sealed unsafe partial class TableFunctions : IDisposable
             var args = new object?[f.Arity];
             for (int i = 0; i < argc && i < f.Arity; i++) args[i] = ReadValue(argv[i]);
             state.Args = args;
-            if (Array.Exists(args, a => a is null)) return SQLITE_OK;   // strict: no rows
+            bool calledOnNull = f.DirectTable?.CalledOnNullInput ?? false;
+            if (!calledOnNull && Array.Exists(args, a => a is null)) return SQLITE_OK;   // strict: no rows
             entry.Owner.CheckCancel();
             if (f.LoadError is not null) throw new WasqlException(SqlStates.ExternalRoutineException, f.LoadError);
+            if (f.DirectTable is { } table)
+            {
+                var converted = new object?[args.Length];
+                for (int i = 0; i < args.Length; i++) converted[i] = ValueMapping.ToDirectArgument(args[i], table.ArgumentTypes[i]);
+                state.Cursor ??= table.OpenCursor();
+                if (state.Cursor.Start(converted)) state.Current = NextRow(state.Cursor);
+                return SQLITE_OK;
+            }
             var input = new object?[args.Length];
             for (int i = 0; i < args.Length; i++) input[i] = ValueMapping.ToArrowArgument(args[i], f.ArgumentTypes[i]);
             int nCols = entry.Columns;
@@ -245,6 +265,15 @@ internal sealed unsafe partial class TableFunctions : IDisposable
             SetError(c->pVtab, message);
             return SQLITE_ERROR;
         }
+    }
+
+    /// <summary>The next direct row with each value as SQLite holds it.</summary>
+    private static object?[]? NextRow(Wasql.Udf.DirectTableCursor cursor)
+    {
+        var row = cursor.Next();
+        if (row is null) return null;
+        for (int i = 0; i < row.Length; i++) row[i] = ValueMapping.ToSqlite(row[i]);
+        return row;
     }
 
     /// <summary>One output value into the declared columns: a struct's fields by position, else the value itself.</summary>
@@ -283,10 +312,29 @@ internal sealed unsafe partial class TableFunctions : IDisposable
     };
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int XNext(Cursor* c) { StateOf(c).Index++; return SQLITE_OK; }
+    private static int XNext(Cursor* c)
+    {
+        var s = StateOf(c);
+        s.Index++;
+        if (!s.Streaming) return SQLITE_OK;
+        var entry = EntryOf(c->pVtab);
+        try
+        {
+            entry.Owner.CheckCancel();   // an endless iterator is stopped by cancel / statement_timeout (or a LIMIT)
+            s.Current = NextRow(s.Cursor!);
+            return SQLITE_OK;
+        }
+        catch (Exception e)
+        {
+            s.Current = null;
+            var message = e is OperationCanceledException ? e.Message : entry.Owner.Fail(entry.Function, e).Message;
+            SetError(c->pVtab, message);
+            return SQLITE_ERROR;
+        }
+    }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int XEof(Cursor* c) { var s = StateOf(c); return s.Index >= s.Rows.Count ? 1 : 0; }
+    private static int XEof(Cursor* c) => StateOf(c).AtEnd ? 1 : 0;
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int XRowid(Cursor* c, long* rowid) { *rowid = StateOf(c).Index + 1; return SQLITE_OK; }
@@ -295,7 +343,7 @@ internal sealed unsafe partial class TableFunctions : IDisposable
     private static int XColumn(Cursor* c, IntPtr ctx, int i)
     {
         var s = StateOf(c);
-        var row = s.Rows[s.Index];
+        var row = s.Row;
         object? value = i < row.Length ? row[i] : (i - row.Length < s.Args.Length ? s.Args[i - row.Length] : null);
         switch (value)
         {

@@ -39,7 +39,7 @@ internal static class TypeNames
         if (t.EndsWith("[]", StringComparison.Ordinal))
             return Normalize(t[..^2], position) + "[]";
         if (t.StartsWith("struct ", StringComparison.OrdinalIgnoreCase) || t.StartsWith("struct<", StringComparison.OrdinalIgnoreCase))
-            return "struct " + t[6..].Trim().ToLowerInvariant();
+            return "struct " + string.Join(' ', t[6..].Trim().ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries)).Replace(" ,", ",");
         var paren = t.IndexOf('(');
         if (paren > 0) t = t[..paren].Trim() + t[(t.IndexOf(')') + 1)..];
         t = string.Join(' ', t.Split(' ', StringSplitOptions.RemoveEmptyEntries));
@@ -49,6 +49,32 @@ internal static class TypeNames
 
     /// <summary>The declared type SQLite records for a result column of this type (shown in column metadata).</summary>
     public static string SqliteDeclared(string type) => type;
+
+    /// <summary>The SQL types whose values a direct-ABI function gets and returns as their text form.</summary>
+    private static readonly HashSet<string> TextForms = ["decimal", "date", "time", "timestamp", "timestamptz", "interval", "json"];
+
+    /// <summary>The direct-ABI type that carries values of <paramref name="type"/> (text for decimal, date, time,
+    /// timestamp[tz], interval and json, and JSON text for arrays and structs), or null when it cannot carry it.</summary>
+    public static Wasql.Udf.SqlType? DirectCarrier(string type) =>
+        TextForms.Contains(type) || IsJson(type) ? Wasql.Udf.SqlType.Text : Wasql.Udf.SqlTypes.TryParse(type, out var t) ? t : null;
+
+    /// <summary>True for arrays and structs, which SQLite holds as JSON text (arrays as JSON arrays, structs as objects).</summary>
+    public static bool IsJson(string type) => type.EndsWith("[]", StringComparison.Ordinal) || type.StartsWith("struct", StringComparison.Ordinal);
+
+    /// <summary>Splits a comma-joined list of types (the catalog's arg_types) at the commas outside STRUCT&lt;...&gt;.</summary>
+    public static string[] SplitList(string text)
+    {
+        var parts = new List<string>();
+        int depth = 0, start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '<') depth++;
+            else if (text[i] == '>') depth--;
+            else if (text[i] == ',' && depth == 0) { parts.Add(text[start..i]); start = i + 1; }
+        }
+        parts.Add(text[start..]);
+        return [.. parts];
+    }
 
     /// <summary>True when values of <paramref name="type"/> travel in SQLite as INTEGER.</summary>
     public static bool IsInteger(string type) => type is "int2" or "int4" or "int8" or "boolean";

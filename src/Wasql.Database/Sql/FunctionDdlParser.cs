@@ -6,9 +6,10 @@ namespace Wasql.Database.Sql;
 
 internal abstract record WasqlCommand(string Verb);
 
-/// <summary>CREATE FUNCTION. Types are normalized (see <see cref="TypeNames"/>).</summary>
+/// <summary>CREATE FUNCTION. Types are normalized (see <see cref="TypeNames"/>). <c>IfNotExists</c> (RisingWave's
+/// <c>CREATE FUNCTION IF NOT EXISTS</c>): an existing function of the same name and argument types is kept.</summary>
 internal sealed record CreateFunctionCommand(
-    bool OrReplace, string Name, IReadOnlyList<string> ArgumentTypes, string ReturnType,
+    bool OrReplace, bool IfNotExists, string Name, IReadOnlyList<string> ArgumentTypes, string ReturnType,
     IReadOnlyList<ColumnInfo>? TableColumns, bool SetOf, string Language,
     string? Base64, string? FilePath, string? Body, IReadOnlyDictionary<string, string> With,
     int NamePosition, int LanguagePosition, int SourcePosition) : WasqlCommand("CREATE FUNCTION")
@@ -88,6 +89,9 @@ internal static class FunctionDdlParser
             bool orReplace = false;
             if (Accept("OR")) { Expect("REPLACE"); orReplace = true; }
             Expect("FUNCTION");
+            bool ifNotExists = false;
+            if (Accept("IF")) { Expect("NOT"); Expect("EXISTS"); ifNotExists = true; }
+            if (orReplace && ifNotExists) throw Error("CREATE OR REPLACE FUNCTION cannot be combined with IF NOT EXISTS", Peek);
             var (name, namePos) = Name();
             var args = ArgumentList().Select(a => a.Type).ToList();
             Expect("RETURNS");
@@ -164,7 +168,7 @@ internal static class FunctionDdlParser
             }
             EndOfStatement();
             if (language is null) throw Error("no language specified (LANGUAGE wasm, rust or c)", tokens[^1]);
-            return new CreateFunctionCommand(orReplace, name, args, returnType, table, setOf, language, base64, file, body,
+            return new CreateFunctionCommand(orReplace, ifNotExists, name, args, returnType, table, setOf, language, base64, file, body,
                 with, namePos, languagePos, sourcePos);
         }
 
@@ -184,8 +188,10 @@ internal static class FunctionDdlParser
                     var t = Peek;
                     if (t.Kind == TokenKind.End) throw Error("syntax error at end of input: unclosed '('", t);
                     if (depth == 0 && (t.IsPunct(",") || t.IsPunct(")"))) break;
-                    if (t.IsPunct("(")) depth++;
-                    if (t.IsPunct(")")) depth--;
+                    // STRUCT<a int, b text> nests with angle brackets (">>" closes two).
+                    if (t.IsPunct("(") || t.IsPunct("<")) depth++;
+                    if (t.IsPunct(")") || t.IsPunct(">")) depth--;
+                    if (t.IsPunct(">>")) depth -= 2;
                     words.Add(t);
                     _i++;
                 }

@@ -80,8 +80,9 @@ internal static class HookRunner
         // an exception other than a trap escaped the call: host code threw, the guest did not trap
         UdfErrorKind.Protocol when e.InnerException is not null and not Wasql.Wasm.TrapException => FailureOrigin.Host,
         // a host function threw (the engine turns that into a HostError trap), except for a bad guest pointer
-        // (ArgumentOutOfRangeException from Memory), which is the guest's doing
-        _ when e.TrapCode == Wasql.Wasm.TrapCode.HostError && e.InnerException?.InnerException is not (null or ArgumentOutOfRangeException) => FailureOrigin.Host,
+        // (ArgumentOutOfRangeException from Memory) or a proc_exit (WasiExitException), which are the guest's doing
+        _ when e.TrapCode == Wasql.Wasm.TrapCode.HostError
+            && e.InnerException?.InnerException is not (null or ArgumentOutOfRangeException or Wasql.Wasi.WasiExitException) => FailureOrigin.Host,
         _ => FailureOrigin.Guest,
     };
 

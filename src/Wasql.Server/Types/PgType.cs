@@ -43,41 +43,31 @@ internal static class PgType
         Oid.Timestamp => "timestamp without time zone", Oid.TimestampTz => "timestamp with time zone", _ => Name(oid),
     };
 
-    /// <summary>The OID for a declared type (SQLite keeps the declaration text verbatim), or null when unknown.</summary>
-    public static int? FromDeclared(string? declared)
+    /// <summary>The OID for a declared type (the database's one mapping, <see cref="Wasql.Database.ColumnTypes"/>), or
+    /// null when there is no declaration.</summary>
+    public static int? FromDeclared(string? declared) => Wasql.Database.ColumnTypes.FromDeclared(declared) switch
     {
-        if (string.IsNullOrWhiteSpace(declared)) return null;
-        var d = declared.Trim().ToLowerInvariant();
-        int paren = d.IndexOf('(');
-        if (paren > 0) d = d[..paren].Trim();
-        switch (d)
-        {
-            case "int2": case "smallint": case "tinyint": return Oid.Int2;
-            case "int": case "int4": case "integer": case "mediumint": case "serial": return Oid.Int4;
-            case "int8": case "bigint": case "bigserial": case "long": return Oid.Int8;
-            case "float4": case "real": return Oid.Float4;
-            case "float8": case "float": case "double": case "double precision": return Oid.Float8;
-            case "numeric": case "decimal": return Oid.Numeric;
-            case "bool": case "boolean": return Oid.Bool;
-            case "bytea": case "blob": return Oid.Bytea;
-            case "text": case "clob": case "string": return Oid.Text;
-            case "varchar": case "character varying": case "nvarchar": return Oid.Varchar;
-            case "char": case "character": case "bpchar": case "nchar": return Oid.Bpchar;
-            case "date": return Oid.Date;
-            case "time": case "time without time zone": return Oid.Time;
-            case "timestamp": case "datetime": case "timestamp without time zone": return Oid.Timestamp;
-            case "timestamptz": case "timestamp with time zone": return Oid.TimestampTz;
-            case "json": return Oid.Json;
-            case "jsonb": return Oid.Jsonb;
-            case "uuid": return Oid.Uuid;
-        }
-        // SQLite affinity rules for anything else.
-        if (d.Contains("int")) return Oid.Int8;
-        if (d.Contains("char") || d.Contains("clob") || d.Contains("text")) return Oid.Text;
-        if (d.Contains("blob")) return Oid.Bytea;
-        if (d.Contains("real") || d.Contains("floa") || d.Contains("doub")) return Oid.Float8;
-        return Oid.Numeric;
-    }
+        null => null,
+        Wasql.Database.WasqlType.Int2 => Oid.Int2,
+        Wasql.Database.WasqlType.Int4 => Oid.Int4,
+        Wasql.Database.WasqlType.Int8 => Oid.Int8,
+        Wasql.Database.WasqlType.Float4 => Oid.Float4,
+        Wasql.Database.WasqlType.Float8 => Oid.Float8,
+        Wasql.Database.WasqlType.Numeric => Oid.Numeric,
+        Wasql.Database.WasqlType.Boolean => Oid.Bool,
+        Wasql.Database.WasqlType.Bytea => Oid.Bytea,
+        Wasql.Database.WasqlType.Text => Oid.Text,
+        Wasql.Database.WasqlType.Varchar => Oid.Varchar,
+        Wasql.Database.WasqlType.Char => Oid.Bpchar,
+        Wasql.Database.WasqlType.Date => Oid.Date,
+        Wasql.Database.WasqlType.Time => Oid.Time,
+        Wasql.Database.WasqlType.Timestamp => Oid.Timestamp,
+        Wasql.Database.WasqlType.TimestampTz => Oid.TimestampTz,
+        Wasql.Database.WasqlType.Json => Oid.Json,
+        Wasql.Database.WasqlType.Jsonb => Oid.Jsonb,
+        Wasql.Database.WasqlType.Uuid => Oid.Uuid,
+        var other => throw new ArgumentOutOfRangeException(nameof(declared), other, "a WasqlType without an OID"),
+    };
 
     /// <summary>The OID for a value without a declared type (expression columns).</summary>
     public static int FromValue(object? v) => v switch

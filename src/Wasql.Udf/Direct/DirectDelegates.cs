@@ -80,7 +80,9 @@ internal static class DirectDelegates
     private static (ParameterExpression[] Params, Type Return) CheckDelegate<TDelegate>(DirectFunction f)
     {
         if (!f.IsNumeric)
-            throw new UdfException(UdfErrorKind.Signature, f.ExportName, $"typed delegates need an all-numeric signature; {f.Signature} has text/bytea: use Invoke");
+            throw new UdfException(UdfErrorKind.Signature, f.ExportName, f.Signature.IsPlain
+                ? $"typed delegates need an all-numeric signature; {f.Signature} has text/bytea: use Invoke"
+                : $"typed delegates need a strict function without NULL results; {f.ExportName} takes or returns NULL: use Invoke");
         var invoke = typeof(TDelegate).GetMethod("Invoke")!;
         var ps = invoke.GetParameters();
         if (ps.Length != f.Signature.Arguments.Count || invoke.ReturnType == typeof(void)

@@ -21,8 +21,9 @@ public sealed class DirectFunction
     public string ExportName { get; }
     /// <summary>The declared SQL signature.</summary>
     public DirectSignature Signature { get; }
-    /// <summary>True when all argument and result types are numeric (typed delegates available).</summary>
-    public bool IsNumeric => Signature.IsNumeric;
+    /// <summary>True when all argument and result types are numeric and the shape is plain (strict, no out-of-band
+    /// NULL result): typed delegates are available.</summary>
+    public bool IsNumeric => Signature.IsNumeric && Signature.IsPlain;
 
     /// <summary>
     /// Calls the function on one row. Arguments are boxed CLR values of the declared types (numbers are converted

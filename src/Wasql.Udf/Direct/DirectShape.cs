@@ -17,6 +17,7 @@ internal sealed class DirectShape
         {
             if (SqlTypes.IsNumeric(a)) ps.Add(WasmOf(a));
             else { ps.Add(ValType.I32); ps.Add(ValType.I32); }
+            if (signature.CalledOnNullInput) ps.Add(ValType.I32);   // the argument's NULL flag
         }
         WasmParams = [.. ps];
         WasmResult = SqlTypes.IsNumeric(signature.Result) ? WasmOf(signature.Result) : ValType.I64;
@@ -61,6 +62,9 @@ internal sealed class DirectShape
         if (!ft.Params.SequenceEqual(want.Params) || !ft.Results.SequenceEqual(want.Results))
             throw new UdfException(UdfErrorKind.Signature, exportName,
                 $"export '{exportName}' has wasm type {ft}, but {signature} needs {want} (see sdk/DIRECT_ABI.md)");
+        if (signature.NullableResult && !exports.Any(x => x.Name == DirectExports.ResultNull && x.Type is FuncType n && n.Params.Length == 0 && n.Results.SequenceEqual([ValType.I32])))
+            throw new UdfException(UdfErrorKind.Signature, exportName,
+                $"a nullable {SqlTypes.Name(signature.Result)} result needs the export {DirectExports.ResultNull}() -> i32 in module '{module.Name}'");
         if (shape.NeedsAllocator)
         {
             bool alloc = exports.Any(x => x.Name == "alloc" && x.Type is FuncType a && a.Params.SequenceEqual([ValType.I32, ValType.I32]) && a.Results.SequenceEqual([ValType.I32]));

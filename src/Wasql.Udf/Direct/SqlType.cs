@@ -79,13 +79,16 @@ public sealed class DirectSignature
     /// <param name="arguments">Argument types in order.</param>
     /// <param name="result">The result type.</param>
     /// <param name="calledOnNullInput">False (default, "strict"): a NULL argument makes the result NULL without
-    /// calling the function. True: not supported for direct functions beyond this flag being recorded; NULL
-    /// arguments then fail with a Signature error, since wasm numbers cannot carry NULL.</param>
-    public DirectSignature(IReadOnlyList<SqlType> arguments, SqlType result, bool calledOnNullInput = false)
+    /// calling the function. True: the function is called on NULL input too; every argument then takes one more
+    /// wasm i32 after its value, 1 for NULL (the value is then 0, or ptr = len = 0), see sdk/DIRECT_ABI.md.</param>
+    /// <param name="nullableResult">True: after each call the host asks the export <c>wasql_result_null</c> whether a
+    /// numeric result is NULL (text/bytea results carry NULL in-band either way).</param>
+    public DirectSignature(IReadOnlyList<SqlType> arguments, SqlType result, bool calledOnNullInput = false, bool nullableResult = false)
     {
         Arguments = arguments.ToArray();
         Result = result;
         CalledOnNullInput = calledOnNullInput;
+        NullableResult = nullableResult && SqlTypes.IsNumeric(result);
     }
 
     /// <summary>Argument types in order.</summary>
@@ -94,6 +97,10 @@ public sealed class DirectSignature
     public SqlType Result { get; }
     /// <summary>See the constructor.</summary>
     public bool CalledOnNullInput { get; }
+    /// <summary>See the constructor (only ever true for a numeric result).</summary>
+    public bool NullableResult { get; }
+    /// <summary>True for the plain per-row shape (strict, result never NULL out of band): typed delegates fit it.</summary>
+    public bool IsPlain => !CalledOnNullInput && !NullableResult;
     /// <summary>True when every argument and the result are numeric (a typed delegate is then available).</summary>
     public bool IsNumeric => Arguments.All(SqlTypes.IsNumeric) && SqlTypes.IsNumeric(Result);
 
@@ -112,4 +119,15 @@ public sealed class DirectSignature
     /// <inheritdoc/>
     public override string ToString() =>
         $"({string.Join(", ", Arguments.Select(SqlTypes.Name))}) -> {SqlTypes.Name(Result)}";
+}
+
+/// <summary>Export names of the optional parts of the direct ABI (sdk/DIRECT_ABI.md).</summary>
+public static class DirectExports
+{
+    /// <summary><c>() -> i32</c>: nonzero when the numeric result of the call that just returned is NULL.</summary>
+    public const string ResultNull = "wasql_result_null";
+    /// <summary><c>() -> i64</c>: the guest's message for the trap that just happened (packed ptr &lt;&lt; 32 | len, 0 for none).</summary>
+    public const string LastError = "wasql_error";
+    /// <summary>Suffix of a table function's row export: <c>NAME__next() -> i64</c> (packed row, -1 at the end).</summary>
+    public const string NextSuffix = "__next";
 }

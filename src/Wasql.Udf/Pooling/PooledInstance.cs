@@ -180,12 +180,39 @@ internal sealed class PooledInstance
                 UdfErrorKind.OutOfMemory => $"{t.Message} (linear memory at its cap of {_memoryCap} bytes)",
                 _ => t.Message,
             };
-            if (t.Code == TrapCode.Exit) cause = $"the guest exited (proc_exit {t.ExitCode})";
+            if (Wasql.Wasi.WasiExitException.StatusOf(t) is int status) cause = $"the guest exited (proc_exit {status})";
+            else if (t.Code == TrapCode.Unreachable && GuestMessage() is { } message) cause = message;
             return new UdfException(kind, function, cause, row, t.Code, t.Backtrace, stdout, stderr, t);
         }
         if (e is ResourceLimitException)
             return new UdfException(UdfErrorKind.OutOfMemory, function, e.Message, row, null, null, stdout, stderr, e);
         return new UdfException(UdfErrorKind.Protocol, function, $"{e.GetType().Name}: {e.Message}", row, null, null, stdout, stderr, e);
+    }
+
+    /// <summary>Longest guest error message kept (a hostile guest cannot make the host copy more).</summary>
+    private const int MaxGuestMessageBytes = 16 << 10;
+
+    /// <summary>After an <c>unreachable</c> trap (a Rust panic, an Err turned into a trap, C's abort), the message the
+    /// guest left for it through the optional <c>wasql_error() -> i64</c> export (sdk/DIRECT_ABI.md), or null. The
+    /// call runs under the usual limits; anything wrong with it (no export, a trap, bad UTF-8) just means no message.</summary>
+    private string? GuestMessage()
+    {
+        if (Instance.GetFunction(DirectExports.LastError) is not { } fn || Memory is not { } memory) return null;
+        try
+        {
+            var get = fn.AsDelegate<Func<long>>();
+            BeginCall();
+            long packed = get();
+            EndCall();
+            uint ptr = (uint)((ulong)packed >> 32), len = (uint)packed;
+            if (packed == 0 || len == 0 || (ulong)ptr + len > (ulong)memory.Length) return null;
+            return System.Text.Encoding.UTF8.GetString(memory.GetSpan(ptr, (int)Math.Min(len, MaxGuestMessageBytes)));
+        }
+        catch (Exception e) when (e is WasmException or ArgumentException)
+        {
+            return null;
+        }
+        finally { InCall = false; }
     }
 
     /// <summary>Current captured output (for errors that are not traps, e.g. rc != 0).</summary>

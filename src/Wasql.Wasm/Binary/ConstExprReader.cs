@@ -4,7 +4,7 @@ using Wasql.Wasm.Model;
 
 namespace Wasql.Wasm.Binary;
 
-public static class ConstExprReader
+internal static class ConstExprReader
 {
     public static ConstExpr Read(ref WasmReader r)
     {

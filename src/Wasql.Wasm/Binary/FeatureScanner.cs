@@ -4,20 +4,7 @@ using Wasql.Wasm.Model;
 
 namespace Wasql.Wasm.Binary;
 
-[Flags]
-public enum WasmFeatures
-{
-    None = 0,
-    MutableGlobals = 1 << 0,
-    SignExtension = 1 << 1,
-    NonTrappingFloatToInt = 1 << 2,
-    MultiValue = 1 << 3,
-    BulkMemory = 1 << 4,
-    ReferenceTypes = 1 << 5,
-    Simd = 1 << 6,
-}
-
-public static class FeatureScanner
+internal static class FeatureScanner
 {
     public static WasmFeatures Scan(ModuleInfo m)
     {

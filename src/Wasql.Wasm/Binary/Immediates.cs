@@ -2,7 +2,7 @@
 // without interpreting it (constant expressions, inspection tools).
 namespace Wasql.Wasm.Binary;
 
-public static class Immediates
+internal static class Immediates
 {
     public static void Skip(ref WasmReader r, Opcode op)
     {

@@ -4,7 +4,7 @@ using Wasql.Wasm.Model;
 
 namespace Wasql.Wasm.Binary;
 
-public static class ModuleDecoder
+internal static class ModuleDecoder
 {
     /// <summary>Upper bound on locals per function (V8 uses the same figure); keeps hostile modules from exhausting the JIT.</summary>
     public const long MaxLocals = 50_000;

@@ -2,7 +2,7 @@
 // 0xFD (SIMD) ones are 0xFD000 + sub-opcode, so one enum covers the whole instruction set.
 namespace Wasql.Wasm.Binary;
 
-public enum Opcode
+internal enum Opcode
 {
     Unreachable = 0x00,
     Nop = 0x01,

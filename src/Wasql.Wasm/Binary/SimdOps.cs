@@ -2,6 +2,8 @@
 // instruction's text name, its shape of operands and immediates, and its scalar type / lane count /
 // natural alignment. The validator types instructions from it; the compiler emits a call to the
 // VmHelpers method named after the instruction (i8x16.add_sat_s -> I8x16AddSatS).
+using Wasql.Wasm.Vm;
+
 namespace Wasql.Wasm.Binary;
 
 internal enum SimdKind : byte

@@ -5,7 +5,7 @@ using System.Text;
 
 namespace Wasql.Wasm.Binary;
 
-public ref struct WasmReader
+internal ref struct WasmReader
 {
     private readonly ReadOnlySpan<byte> _bytes;
     private int _pos;

@@ -1,7 +1,7 @@
 // How wasm types appear in CIL: i32/i64/f32/f64 as int/long/float/double, v128 as Vector128<byte>,
 // references as object. Also the internal calling convention of compiled functions.
 using System.Runtime.Intrinsics;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

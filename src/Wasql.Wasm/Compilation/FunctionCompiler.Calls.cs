@@ -2,7 +2,7 @@
 // Function object (target + code pointer) with `calli`. Extra results come back through byref temporaries.
 using System.Reflection;
 using System.Reflection.Emit;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 
@@ -14,7 +14,7 @@ internal sealed partial class FunctionCompiler
     private void EmitCall(uint funcIndex)
     {
         FlushFuel();
-        SpillFuel();
+        _meter.Spill();
         var ft = _m.FunctionType(funcIndex);
         if (funcIndex >= _m.ImportedFunctionCount)
         {
@@ -26,14 +26,7 @@ internal sealed partial class FunctionCompiler
             else
             {
                 // Tiered module: through the callee's current entry (baseline, later optimized code).
-                _il.Emit(OpCodes.Ldloc, _tierCode!);
-                if (callee != 0)
-                {
-                    _il.EmitI4(callee * IntPtr.Size);
-                    _il.Emit(OpCodes.Add);
-                }
-                _il.Emit(OpCodes.Ldind_I);
-                _il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context), null);
+                _tier!.EmitCall(callee, ft);
             }
             FinishCall(ft, extras, reloadMemory: _env.Calls.MayGrowMemory(callee));
             return;
@@ -48,11 +41,19 @@ internal sealed partial class FunctionCompiler
     private void EmitCallIndirect(uint typeIndex, uint tableIndex)
     {
         FlushFuel();
-        SpillFuel();
+        _meter.Spill();
         var ft = _m.Types[(int)typeIndex];
         Pop(); // element index
         EmitTable(tableIndex);
-        _il.EmitI4(_env.TypeIds[typeIndex]);
+        if (_env.Relocatable)
+        {
+            // Code saved to the module cache: the id is the loading engine's, found through the context.
+            EmitCtx();
+            _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.TypeIds)));
+            _il.EmitI4((int)typeIndex);
+            _il.Emit(OpCodes.Ldelem_I4);
+        }
+        else _il.EmitI4(_env.TypeIds[typeIndex]);
         _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.ResolveIndirect)));
         var fn = _temps.Rent(typeof(Function));
         _il.Emit(OpCodes.Stloc, fn);
@@ -95,7 +96,7 @@ internal sealed partial class FunctionCompiler
             }
         }
         foreach (var r in ft.Results) Push(r);
-        if (reloadMemory) ReloadMemory();   // only memory.grow moves the base and changes the length
-        ReloadFuel();
+        if (reloadMemory) _memory.Reload();   // only memory.grow moves the base and changes the length
+        _meter.Reload();
     }
 }

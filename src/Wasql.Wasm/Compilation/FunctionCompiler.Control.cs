@@ -3,7 +3,6 @@
 // reloads them, so every CIL label sees one consistent stack shape.
 using System.Reflection.Emit;
 using Wasql.Wasm.Binary;
-using Wasql.Wasm.Runtime;
 
 namespace Wasql.Wasm.Compilation;
 
@@ -29,15 +28,15 @@ internal sealed partial class FunctionCompiler
             Kind = op switch { Opcode.Loop => FrameKind.Loop, Opcode.If => FrameKind.If, _ => FrameKind.Block },
             Params = ps,
             Results = rs,
-            Height = _types.Count - ps.Length,
+            Height = _stack.Count - ps.Length,
             End = _il.DefineLabel(),
         };
         if (op == Opcode.Loop)
         {
             f.LoopStart = _il.DefineLabel();
             _il.MarkLabel(f.LoopStart);
-            EmitLimitCheck();
-            if (_baseline) EmitLoopTick();
+            _meter.EmitLimitCheck();
+            if (_baseline) _tier!.EmitLoopTick();
         }
         else if (op == Opcode.If)
         {
@@ -91,7 +90,7 @@ internal sealed partial class FunctionCompiler
         if (_frames.Count == 0)
         {
             // The end of an outlined region's construct: hand its results back to the caller.
-            if (reachableAfter) EmitRegionExit(0, f.Results);
+            if (reachableAfter) EmitRegionExit(RegionExits.FallThrough, f.Results);
             return;
         }
         if (!reachableAfter) MarkUnreachable();
@@ -99,20 +98,15 @@ internal sealed partial class FunctionCompiler
 
     private void ResetTypes(int height, ValType[] top)
     {
-        _types.RemoveRange(height, _types.Count - height);
+        _stack.Truncate(height);
         foreach (var t in top) Push(t);
     }
-
-    private readonly Dictionary<int, ControlFrame> _exitFrames = [];
 
     /// <summary>The frame a branch of the given depth targets; past the outermost frame of a region, an exit label.</summary>
     private ControlFrame FrameAt(uint depth)
     {
         if (depth < _frames.Count) return _frames[_frames.Count - 1 - (int)depth];
-        int e = (int)depth - _frames.Count;
-        if (!_exitFrames.TryGetValue(e, out var exit))
-            _exitFrames[e] = exit = new ControlFrame { Kind = FrameKind.Exit, Results = _mode!.OuterLabels[e], Height = 0, ExitCode = e + 1 };
-        return exit;
+        return _exits!.Frame((int)depth - _frames.Count);
     }
 
     private Label LabelOf(ControlFrame f)
@@ -123,7 +117,7 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Surplus values between the frame's base and the values a branch to it carries.</summary>
-    private int SurplusFor(ControlFrame f) => _types.Count - f.LabelTypes.Length - f.Height;
+    private int SurplusFor(ControlFrame f) => _stack.Count - f.LabelTypes.Length - f.Height;
 
     /// <summary>Drops the surplus under the top <paramref name="keep"/> values (CIL has no stack shuffle).</summary>
     private void DropSurplus(int keep, int surplus)
@@ -132,7 +126,7 @@ internal sealed partial class FunctionCompiler
         var saved = new LocalBuilder[keep];
         for (int i = keep - 1; i >= 0; i--)
         {
-            saved[i] = _temps.Rent(ClrTypes.Of(_types[_types.Count - keep + i]));
+            saved[i] = _temps.Rent(ClrTypes.Of(_stack[_stack.Count - keep + i]));
             _il.Emit(OpCodes.Stloc, saved[i]);
         }
         for (int i = 0; i < surplus; i++) _il.Emit(OpCodes.Pop);
@@ -225,12 +219,12 @@ internal sealed partial class FunctionCompiler
     {
         if (_mode is not null)
         {
-            EmitRegionExit(-1, _type.Results);
+            EmitRegionExit(RegionExits.Return, _type.Results);
             return;
         }
-        SpillFuel();
+        _meter.Spill();
         int n = _type.Results.Length;
-        int surplus = _types.Count - n;
+        int surplus = _stack.Count - n;
         if (n <= 1)
         {
             DropSurplus(n, surplus);
@@ -246,7 +240,7 @@ internal sealed partial class FunctionCompiler
         for (int i = 0; i < surplus; i++) _il.Emit(OpCodes.Pop);
         for (int i = 1; i < n; i++)
         {
-            _il.EmitLdarg((_ctxArg + i));
+            _il.EmitLdarg(_ctx.Index + i);
             _il.Emit(OpCodes.Ldloc, saved[i]);
             _il.Emit(OpCodes.Stobj, ClrTypes.Of(_type.Results[i]));
         }

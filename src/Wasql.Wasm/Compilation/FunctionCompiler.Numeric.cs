@@ -2,7 +2,7 @@
 // wasm exactly the opcode is emitted inline; otherwise a VmHelpers method with wasm semantics is called.
 using System.Reflection.Emit;
 using Wasql.Wasm.Binary;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 

@@ -63,45 +63,34 @@ internal sealed partial class FunctionCompiler
         PushFromTransfer(RegionSignature(region).Entry);
     }
 
-    private LocalBuilder? _exitCode;
-    private Label _exitEpilogue;
-
     /// <summary>Leaves the region method: label values to the transfer slots, then the shared epilogue.</summary>
     private void EmitRegionExit(int code, ValType[] types)
     {
         StoreToTransfer(types);
-        for (int i = _types.Count - types.Length; i > 0; i--) _il.Emit(OpCodes.Pop);
-        if (_exitCode is null)
-        {
-            _exitCode = _il.DeclareLocal(typeof(int));
-            _exitEpilogue = _il.DefineLabel();
-        }
-        _il.EmitI4(code);
-        _il.Emit(OpCodes.Stloc, _exitCode);
-        _il.Emit(OpCodes.Br, _exitEpilogue);
+        for (int i = _stack.Count - types.Length; i > 0; i--) _il.Emit(OpCodes.Pop);
+        _exits!.EmitExit(code);
     }
 
     /// <summary>The one place a region method returns: written locals back to the frame, exit code out.</summary>
     private void EmitRegionEpilogue()
     {
-        if (_exitCode is null) return;
-        _il.MarkLabel(_exitEpilogue);
+        if (!_exits!.Used) return;
+        _exits.MarkEpilogue();
         foreach (int i in _mode!.Region.Writes)
         {
             EmitFrameAddress();
             LoadLocal(i);
             _il.Emit(OpCodes.Stfld, _frame!.Local(i));
         }
-        SpillFuel();
-        _il.Emit(OpCodes.Ldloc, _exitCode);
-        _il.Emit(OpCodes.Ret);
+        _meter.Spill();
+        _exits.EmitReturnCode();
     }
 
     private void EmitRegionCall(Region region)
     {
         FlushFuel();
         ForgetCheckedAddresses();   // the region may change locals, and its end is a merge point
-        SpillFuel();
+        _meter.Spill();
         var (entry, results) = RegionSignature(region);
         StoreToTransfer(entry);
         for (int j = 0; j < entry.Length; j++) Pop();
@@ -128,8 +117,8 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Ldfld, _frame!.Local(i));
             StoreLocal(i);
         }
-        ReloadMemory();
-        ReloadFuel();
+        _memory.Reload();
+        _meter.Reload();
 
         if (region.Exits.Length > 0 || region.Returns)
         {
@@ -154,7 +143,7 @@ internal sealed partial class FunctionCompiler
         PushFromTransfer(types);
         if (target is null) EmitReturn();
         else EmitBranchTo(target);
-        _types.RemoveRange(_types.Count - types.Length, types.Length);
+        _stack.Truncate(_stack.Count - types.Length);
         _il.MarkLabel(next);
     }
 }

@@ -5,7 +5,7 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using Wasql.Wasm.Binary;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 
@@ -38,7 +38,7 @@ internal sealed partial class FunctionCompiler
             {
                 uint offset = r.ReadMemArg().Offset;
                 Pop();
-                EmitEffectiveAddress(offset, op.AccessSize);
+                _memory.EmitEffectiveAddress(offset, op.AccessSize);
                 _il.Emit(OpCodes.Call, SimdHelper(sub, op));
                 Push(ValType.V128);
                 return;
@@ -51,7 +51,7 @@ internal sealed partial class FunctionCompiler
                 var value = _temps.Rent(typeof(System.Runtime.Intrinsics.Vector128<byte>));
                 _il.Emit(OpCodes.Stloc, value);
                 Pop();
-                EmitEffectiveAddress(offset, op.AccessSize);
+                _memory.EmitEffectiveAddress(offset, op.AccessSize);
                 _il.Emit(OpCodes.Ldloc, value);
                 _temps.Return(value);
                 if (lane >= 0) _il.EmitI4(lane);

@@ -1,12 +1,14 @@
-// Translates one validated function body to CIL in a single forward pass. The wasm operand stack maps
-// onto the CIL evaluation stack; `types` mirrors it so branches can drop surplus values and temporaries
-// get the right CIL type. Dead code after br/return/unreachable is skipped, never emitted.
-// Instruction families live in the partial files FunctionCompiler.*.cs.
+// Translates one validated function body to CIL in a single forward pass: the driver and opcode dispatch. The wasm
+// operand stack maps onto the CIL evaluation stack (OperandStack mirrors it); dead code after br/return/unreachable is
+// skipped, never emitted. Instruction families live in the partial files FunctionCompiler.*.cs; the state that is not
+// about instructions has types of its own: MemoryAccessEmitter (memory registers, bounds checks and their elision),
+// FuelMeter (fuel and interruption), TierProbe (baseline counting, calls through the tier table), RegionExits (how an
+// outlined region returns), TempLocals (scratch locals).
 using System.Reflection;
 using System.Reflection.Emit;
 using Wasql.Wasm.Binary;
 using Wasql.Wasm.Model;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 
@@ -18,7 +20,7 @@ internal sealed partial class FunctionCompiler
     private readonly FuncType _type;
     private readonly ILGenerator _il;
     private readonly FunctionBody _body;
-    private readonly List<ValType> _types = new(64);
+    private readonly OperandStack _stack = new();
     private readonly List<ControlFrame> _frames = new(16);
     private readonly TempLocals _temps;
 
@@ -26,26 +28,24 @@ internal sealed partial class FunctionCompiler
     private readonly ValType[] _localTypes;
     private readonly LocalBuilder?[] _locals;
     private readonly int _argLocals;
-    private readonly short _ctxArg;
+    private readonly ContextArg _ctx;
+    private readonly MemoryAccessEmitter _memory;
+    private readonly FuelMeter _meter;
+    /// <summary>Null unless the module is tiered (every function calls through the tier table) or this is baseline code.</summary>
+    private readonly TierProbe? _tier;
+    /// <summary>Only in a region method.</summary>
+    private readonly RegionExits? _exits;
 
     // function splitting (see RegionPlanner): the plan, the shared frame, and the region this method compiles
     private readonly RegionMode? _mode;
     private RegionPlan _plan = RegionPlan.None;
     private FrameLayout? _frame;
     private LocalBuilder? _frameLocal;
-    private LocalBuilder? _memBase, _memLen;
-    private int _pendingFuel;
-    private LocalBuilder? _fuelLocal;
     /// <summary>The value of an f32/f64.const just emitted (see EmitFloatArithmetic).</summary>
     private double? _lastFloatConst, _precedingFloatConst;
     private long? _lastIntConst, _precedingIntConst;
-    private readonly bool _fuel, _interruptible;
     /// <summary>Baseline code of a tiered module: never split, counts its calls and loop iterations (TierUpCompiler).</summary>
     private readonly bool _baseline;
-    /// <summary>In a tiered module, TierState.CodeTable (where calls go), loaded once per method.</summary>
-    private LocalBuilder? _tierCode;
-    /// <summary>Baseline code: loop iterations left in this call before the function asks for optimized code.</summary>
-    private LocalBuilder? _loopTicks;
 
     public FunctionCompiler(CompileEnv env, uint funcIndex, ILGenerator il, RegionMode? mode = null, bool baseline = false)
     {
@@ -59,9 +59,12 @@ internal sealed partial class FunctionCompiler
         _body = _m.Bodies[(int)funcIndex - _m.ImportedFunctionCount];
         _temps = new TempLocals(il);
         _argLocals = mode is null ? _type.Params.Length : 0;
-        _ctxArg = (short)(mode is null ? _type.Params.Length : 1);
-        _fuel = env.Engine.Config.ConsumeFuel;
-        _interruptible = env.Engine.Config.Interruptible;
+        _ctx = new ContextArg(il, (short)(mode is null ? _type.Params.Length : 1));
+        _memory = new MemoryAccessEmitter(il, _ctx, baseline);
+        _meter = new FuelMeter(il, _ctx, env.Engine.Config.ConsumeFuel, env.Engine.Config.Interruptible);
+        if (env.Tiered || baseline)
+            _tier = new TierProbe(il, _ctx, _type, (int)funcIndex - _m.ImportedFunctionCount, env.Engine.Config.TierUpCalls);
+        if (mode is not null) _exits = new RegionExits(il, mode.OuterLabels);
 
         int n = _type.Params.Length + (int)_body.LocalCount;
         _localTypes = new ValType[n];
@@ -111,7 +114,7 @@ internal sealed partial class FunctionCompiler
                 if (op == Opcode.Else && deadDepth > 0) continue;
                 if (op is not (Opcode.End or Opcode.Else)) { Immediates.Skip(ref r, op); continue; }
             }
-            _pendingFuel++;
+            _meter.Count();
             _precedingFloatConst = _lastFloatConst;
             _lastFloatConst = null;
             _precedingIntConst = _lastIntConst;
@@ -193,31 +196,36 @@ internal sealed partial class FunctionCompiler
     }
 
     // ---- operand type stack -------------------------------------------------------------------
-    private void Push(ValType t)
-    {
-        if (_types.Count < _origins.Length) _origins[_types.Count] = -1;
-        _types.Add(t);
-    }
+    private void Push(ValType t) => _stack.Push(t);
 
-    private ValType Pop()
-    {
-        var t = _types[^1];
-        _types.RemoveAt(_types.Count - 1);
-        return t;
-    }
+    private ValType Pop() => _stack.Pop();
 
     private void MarkUnreachable()
     {
         var f = Top;
         f.Unreachable = true;
-        _types.RemoveRange(f.Height, _types.Count - f.Height);
+        _stack.Truncate(f.Height);
+    }
+
+    /// <summary>X was assigned: values of X on the stack are now stale, and so is what was checked for X.</summary>
+    private void LocalChanged(int local)
+    {
+        _stack.LocalChanged(local);
+        _memory.LocalChanged(local);
+    }
+
+    /// <summary>A label: other paths join here, so no bounds check is known to cover anything.</summary>
+    private void ForgetCheckedAddresses()
+    {
+        _memory.ForgetChecked();
+        _stack.ForgetOrigins();
     }
 
     // ---- prologue: stack guard, fuel/interrupt check, memory registers --------------------------
     private void EmitPrologue()
     {
         int defined = (int)_funcIndex - _m.ImportedFunctionCount;
-        if (_baseline) EmitBaselineEntry(defined);
+        if (_baseline) _tier!.EmitBaselineEntry();
         bool smallLeaf = _mode is null && _plan.IsEmpty && _env.Calls.IsLeaf(defined) && _localTypes.Length <= CallEffects.SmallLeafLocals;
         if (!smallLeaf && !_baseline)   // baseline code: EnterBaseline checks the stack
         {
@@ -231,156 +239,26 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.StackExhausted)));
             _il.MarkLabel(ok);
         }
-        if (_fuel)
-        {
-            _fuelLocal = _il.DeclareLocal(typeof(long));
-            ReloadFuel();
-        }
-        EmitLimitCheck();
-        if (_env.Tiered)
-        {
-            _tierCode = _il.DeclareLocal(typeof(nint));
-            EmitCtx();
-            _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Tiers)));
-            _il.Emit(OpCodes.Ldfld, typeof(TierState).GetField(nameof(TierState.CodeTable))!);
-            _il.Emit(OpCodes.Stloc, _tierCode);
-        }
+        _meter.Declare();
+        _meter.EmitLimitCheck();
+        if (_env.Tiered) _tier!.LoadCodeTable();
         LoadGlobalCells();
-        if (_env.HasMemory && !_baseline)   // baseline code reaches memory through BaselineMemory's helpers
-        {
-            _memBase = _il.DeclareLocal(typeof(nint));
-            _memLen = _il.DeclareLocal(typeof(long));
-            ReloadMemory();
-        }
+        if (_env.HasMemory) _memory.DeclareRegisters();
     }
 
-    /// <summary>Baseline prologue: one call counts the call (TierState.EnterBaseline); once the optimized code is
-    /// ready it returns its address and the baseline forwards there (calls that reach the baseline through a table or
-    /// an export hold its pointer). Loop heads count down a local (EmitLoopTick), reset per call.</summary>
-    private void EmitBaselineEntry(int defined)
-    {
-        var code = _il.DeclareLocal(typeof(nint));
-        var stay = _il.DefineLabel();
-        EmitCtx();
-        _il.EmitI4(defined);
-        _il.Emit(OpCodes.Call, typeof(TierState).GetMethod(nameof(TierState.EnterBaseline))!);
-        _il.Emit(OpCodes.Dup);
-        _il.Emit(OpCodes.Stloc, code);
-        _il.Emit(OpCodes.Brfalse, stay);
-        int args = ClrTypes.ParamsOf(_type, ClrTypes.Context).Length;
-        for (int a = 0; a < args; a++) _il.EmitLdarg((short)a);
-        _il.Emit(OpCodes.Ldloc, code);
-        _il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, ClrTypes.ReturnOf(_type), ClrTypes.ParamsOf(_type, ClrTypes.Context), null);
-        _il.Emit(OpCodes.Ret);
-        _il.MarkLabel(stay);
-        _loopTicks = _il.DeclareLocal(typeof(int));
-        _il.EmitI4(Math.Max(1, _env.Engine.Config.TierUpCalls));
-        _il.Emit(OpCodes.Stloc, _loopTicks);
-    }
+    private void EmitCtx() => _ctx.Load();
 
-    /// <summary>Baseline loop head: after TierUpCalls iterations within one call, ask for optimized code.</summary>
-    private void EmitLoopTick()
-    {
-        var done = _il.DefineLabel();
-        _il.Emit(OpCodes.Ldloc, _loopTicks!);
-        _il.Emit(OpCodes.Ldc_I4_1);
-        _il.Emit(OpCodes.Sub);
-        _il.Emit(OpCodes.Dup);
-        _il.Emit(OpCodes.Stloc, _loopTicks!);
-        _il.Emit(OpCodes.Brtrue, done);
-        EmitCtx();
-        _il.EmitI4((int)_funcIndex - _m.ImportedFunctionCount);
-        _il.Emit(OpCodes.Call, typeof(TierState).GetMethod(nameof(TierState.LoopHot))!);
-        _il.MarkLabel(done);
-    }
-
-    private void EmitCtx() => _il.EmitLdarg(_ctxArg);
-
-    private void EmitExec()
-    {
-        EmitCtx();
-        _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Exec)));
-    }
+    private void EmitExec() => _ctx.LoadExec();
 
     /// <summary>Charges the fuel of the instructions since the last charge (a straight-line run).</summary>
-    private void FlushFuel()
-    {
-        // Nothing to charge in dead code (and nothing may be emitted after a terminator).
-        if (!_fuel || _pendingFuel == 0 || _frames.Count == 0 || Top.Unreachable) { _pendingFuel = 0; return; }
-        _il.Emit(OpCodes.Ldloc, _fuelLocal!);
-        _il.EmitI8(_pendingFuel);
-        _il.Emit(OpCodes.Sub);
-        _il.Emit(OpCodes.Stloc, _fuelLocal!);
-        _pendingFuel = 0;
-    }
-
-    // Remaining fuel lives in a CIL local (a register) while a method runs: it is loaded at entry and after
-    // calls, and written back to the store before calls, returns and the out-of-fuel check. A trap skips the
-    // write-back, so after a trap the store reports the fuel as of the trapping method's last call or entry.
-    private void SpillFuel()
-    {
-        if (!_fuel) return;
-        EmitExec();
-        _il.Emit(OpCodes.Ldloc, _fuelLocal!);
-        _il.Emit(OpCodes.Stfld, s_fuel);
-    }
-
-    private void ReloadFuel()
-    {
-        if (!_fuel) return;
-        EmitExec();
-        _il.Emit(OpCodes.Ldfld, s_fuel);
-        _il.Emit(OpCodes.Stloc, _fuelLocal!);
-    }
-
-    /// <summary>At function entry and loop heads: stop when fuel ran out or an interrupt was requested.</summary>
-    private void EmitLimitCheck()
-    {
-        if (!_fuel && !_interruptible) return;
-        var ok = _il.DefineLabel();
-        var slow = _il.DefineLabel();
-        if (_fuel)
-        {
-            _il.Emit(OpCodes.Ldloc, _fuelLocal!);
-            _il.Emit(OpCodes.Ldc_I4_0);
-            _il.Emit(OpCodes.Conv_I8);
-            _il.Emit(OpCodes.Blt, slow);
-        }
-        if (_interruptible)
-        {
-            EmitExec();
-            _il.Emit(OpCodes.Volatile);
-            _il.Emit(OpCodes.Ldfld, typeof(ExecState).GetField(nameof(ExecState.Interrupt))!);
-            _il.Emit(OpCodes.Brtrue, slow);
-        }
-        _il.Emit(OpCodes.Br, ok);
-        _il.MarkLabel(slow);
-        SpillFuel();
-        EmitCtx();
-        _il.Emit(OpCodes.Call, Helper(nameof(VmHelpers.OutOfFuelOrInterrupted)));
-        _il.MarkLabel(ok);
-    }
-
-    private static readonly FieldInfo s_fuel = typeof(ExecState).GetField(nameof(ExecState.Fuel))!;
-
-    private void ReloadMemory()
-    {
-        if (_memBase is null) return;
-        EmitCtx();
-        _il.Emit(OpCodes.Ldfld, CtxField(nameof(VmContext.Memory)));
-        _il.Emit(OpCodes.Dup);
-        _il.Emit(OpCodes.Ldfld, typeof(Memory).GetField(nameof(Memory.Base))!);
-        _il.Emit(OpCodes.Stloc, _memBase);
-        _il.Emit(OpCodes.Ldfld, typeof(Memory).GetField(nameof(Memory.Length))!);
-        _il.Emit(OpCodes.Stloc, _memLen!);
-    }
+    private void FlushFuel() => _meter.Flush(reachable: _frames.Count > 0 && !Top.Unreachable);
 
     // ---- locals and globals -------------------------------------------------------------------
     private void EmitLocalGet(uint i)
     {
         LoadLocal((int)i);
         Push(_localTypes[i]);
-        NoteOrigin((int)i);
+        _stack.NoteOrigin((int)i);
     }
 
     private void EmitLocalSet(uint i, bool tee)
@@ -389,7 +267,7 @@ internal sealed partial class FunctionCompiler
         else Pop();
         StoreLocal((int)i);
         LocalChanged((int)i);
-        if (tee) NoteOrigin((int)i);
+        if (tee) _stack.NoteOrigin((int)i);
     }
 
     private void LoadLocal(int i)

@@ -5,6 +5,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.Intrinsics;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 
@@ -150,20 +151,5 @@ internal static class HostTrampolines
             s_keepAlive.Add(t);
             return t.GetMethod("call")!.MethodHandle.GetFunctionPointer();
         }
-    }
-}
-
-/// <summary>Called by generated trampolines (public for that reason).</summary>
-[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-public static class HostCalls
-{
-    /// <summary>Runs an untyped host callback and checks it produced results of the declared types.</summary>
-    public static void InvokeCallback(object target, Value[] args, Value[] results)
-    {
-        var h = (HostTarget)target;
-        ((HostCallback)h.Callback)(h.CallerOrEmpty, args, results);
-        for (int i = 0; i < results.Length; i++)
-            if (results[i].Type != h.Type.Results[i])
-                throw new TrapException(TrapCode.HostError, $"host function returned {results[i].Type.Name()} for result {i}, expected {h.Type.Results[i].Name()}");
     }
 }

@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using Wasql.Wasm.Model;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 
@@ -17,6 +17,8 @@ internal sealed class CompiledModule
     public required int[] TypeIds { get; init; }
     /// <summary>Entry pointers and call counts of a module the engine tiers; null when every function is optimized.</summary>
     public TierState? Tiers { get; init; }
+    /// <summary>The load context of code that came from persisted images (module cache), else null.</summary>
+    public CodeLoadContext? LoadContext { get; init; }
 
     private static readonly ConditionalWeakTable<Type, ModuleInfo> s_owners = new();
 
@@ -65,81 +67,61 @@ internal static class ModuleCompiler
 {
     private static int s_counter;
 
-    public static CompiledModule Compile(Engine engine, ModuleInfo m)
+    /// <summary>Compiles into dynamic assemblies that run in this process only.</summary>
+    public static CompiledModule Compile(Engine engine, ModuleInfo m) => Compile(engine, m, images: null);
+
+    /// <summary>
+    /// Compiles; with <paramref name="images"/>, into persisted assemblies (<see cref="PersistedAssemblyBuilder"/>)
+    /// whose PE images are added to the list (for the module cache) and then loaded, instead of dynamic ones.
+    /// </summary>
+    public static CompiledModule Compile(Engine engine, ModuleInfo m, List<byte[]>? images)
     {
         int id = Interlocked.Increment(ref s_counter);
         string name = $"wasm{id}_{Sanitize(m.ModuleName)}";
         var config = engine.Config;
-        long codeBytes = m.Bodies.Sum(b => (long)(b.End - b.CodeOffset));
-        // Collectible code is never tiered by .NET, so a big module is tiered by the engine (TierUpCompiler) unless
-        // told otherwise. Non-collectible code is tiered by .NET, unless the module is small enough that compiling it
-        // all fully optimized costs less than tiering's warm-up (EngineConfig.TieredCodeThreshold).
-        bool big = codeBytes >= config.TieredCodeThreshold;
-        bool engineTiered = config.CollectibleCode && config.BaselineTier && !config.OptimizeImmediately && big;
-        bool dotnetTiered = !config.CollectibleCode && big;
+        var plan = CompilePlan.For(config, m);
+        bool persisted = images is not null;
 
         var typeIds = m.Types.Select(engine.Types.IdOf).ToArray();
         int imported = m.ImportedFunctionCount, n = m.DefinedFunctionCount;
-        var tiny = new bool[n];
-        var baseline = new bool[n];
-        for (int i = 0; i < n; i++)
+        var units = new CodeUnit[plan.Parts];
+        for (int p = 0; p < plan.Parts; p++)
         {
-            var body = m.Bodies[i];
-            tiny[i] = !config.PreciseBacktraces && body.End - body.CodeOffset <= config.InlineFunctionBytes;
-            // Tiny functions skip the baseline: their optimized code is cheap to make, and callers inline it.
-            baseline[i] = engineTiered && !tiny[i];
-        }
-
-        // A tiered module is emitted into two dynamic assemblies on two threads: its baseline code calls every
-        // function through TierState.Code, so the halves never reference each other. Part 0 holds the tiny
-        // functions (optimized code that calls other tiny functions directly) and the later tier-ups.
-        int parts = engineTiered && baseline.Any(b => b) ? 2 : 1;
-        var part = new int[n];
-        if (parts == 2)
-        {
-            long size0 = 0, size1 = 0;
-            for (int i = 0; i < n; i++)
-            {
-                long size = m.Bodies[i].End - m.Bodies[i].CodeOffset;
-                if (baseline[i] && size1 < size0) { part[i] = 1; size1 += size; }
-                else size0 += size;
-            }
-        }
-        var units = new CodeUnit[parts];
-        for (int p = 0; p < parts; p++)
-        {
-            string partName = parts == 1 ? name : $"{name}_{p}";
-            var asm = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(partName),
-                config.CollectibleCode ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run);
+            string partName = plan.Parts == 1 ? name : $"{name}_{p}";
+            AssemblyBuilder asm = persisted
+                ? new PersistedAssemblyBuilder(new AssemblyName(partName), typeof(object).Assembly)
+                : AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(partName),
+                    config.CollectibleCode ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run);
             var mod = asm.DefineDynamicModule(partName);
-            units[p] = new CodeUnit(mod, mod.DefineType("WasmCode", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract | TypeAttributes.Class));
+            units[p] = new CodeUnit(asm, mod, mod.DefineType(CodeTypeName, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract | TypeAttributes.Class));
         }
 
         var builders = new MethodBuilder[n];
         for (int i = 0; i < n; i++)
         {
             var ft = m.FunctionType((uint)(imported + i));
-            var mb = units[part[i]].Type.DefineMethod($"{(baseline[i] ? 'b' : 'f')}{imported + i}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
+            var mb = units[plan.Part[i]].Type.DefineMethod(plan.MethodName(i, imported), MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
                 ClrTypes.ReturnOf(ft), ClrTypes.ParamsOf(ft, ClrTypes.Context));
-            mb.SetImplementationFlags(baseline[i] ? BaselineFlags : ImplFlags(config)
-                | (config.CollectibleCode || dotnetTiered ? 0 : MethodImplAttributes.AggressiveOptimization)
-                | (tiny[i] ? MethodImplAttributes.AggressiveInlining : 0));
+            mb.SetImplementationFlags(plan.Baseline[i] ? BaselineFlags : ImplFlags(config)
+                | (config.CollectibleCode || plan.DotnetTiered ? 0 : MethodImplAttributes.AggressiveOptimization)
+                | (plan.Tiny[i] ? MethodImplAttributes.AggressiveInlining : 0));
             builders[i] = mb;
         }
 
         var calls = CallEffects.Analyze(m);
         Type EmitPart(int p)
         {
-            var env = new CompileEnv(engine, m, builders, typeIds, units[p].Module, units[p].Type, calls, engineTiered ? tiny : null);
+            var env = new CompileEnv(engine, m, builders, typeIds, units[p].Module, units[p].Type, calls, plan.EngineTiered ? plan.Tiny : null,
+                relocatable: persisted);
             for (int i = 0; i < n; i++)
-                if (part[i] == p) CompileFunction(env, (uint)(imported + i), builders[i].GetILGenerator(), baseline[i]);
+                if (plan.Part[i] == p) CompileFunction(env, (uint)(imported + i), builders[i].GetILGenerator(), plan.Baseline[i]);
             env.CreateFrames();
             var created = units[p].Type.CreateType();
-            CompiledModule.RegisterOwner(created, m);
+            if (!persisted) CompiledModule.RegisterOwner(created, m);
             return created;
         }
-        var types = new Type[parts];
-        if (parts == 1) types[0] = EmitPart(0);
+        var types = new Type[plan.Parts];
+        if (plan.Parts == 1) types[0] = EmitPart(0);
         else
         {
             // A thread of its own: a host that compiles on thread-pool threads must not wait on the pool for it.
@@ -148,28 +130,74 @@ internal static class ModuleCompiler
             finally { second.Wait(); }   // observe its failure too; rethrown below without the AggregateException wrapper
             types[1] = second.GetAwaiter().GetResult();
         }
+        if (!persisted) return Finish(engine, m, plan, types, typeIds, calls, units[0].Module, loadContext: null);
 
+        foreach (var u in units)
+        {
+            var image = new MemoryStream();
+            ((PersistedAssemblyBuilder)u.Assembly).Save(image);
+            images!.Add(image.ToArray());
+        }
+        return Load(engine, m, images!, plan, typeIds, calls);
+    }
+
+    /// <summary>Loads the images <see cref="Compile(Engine, ModuleInfo, List{byte[]})"/> produced (in this or an earlier
+    /// process, by an engine with the same configuration and build). Null if they do not hold the module's methods.</summary>
+    public static CompiledModule? LoadImages(Engine engine, ModuleInfo m, IReadOnlyList<byte[]> images)
+    {
+        var plan = CompilePlan.For(engine.Config, m);
+        if (images.Count != plan.Parts) return null;
+        try
+        {
+            return Load(engine, m, images, plan, m.Types.Select(engine.Types.IdOf).ToArray(), CallEffects.Analyze(m));
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or TypeLoadException or MissingMethodException or KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static CompiledModule Load(Engine engine, ModuleInfo m, IReadOnlyList<byte[]> images, CompilePlan plan, int[] typeIds, CallEffects calls)
+    {
+        var context = new CodeLoadContext(engine.Config.CollectibleCode);
+        var types = new Type[images.Count];
+        for (int p = 0; p < images.Count; p++)
+        {
+            var asm = context.LoadFromStream(new MemoryStream(images[p], writable: false));
+            types[p] = asm.GetType(CodeTypeName) ?? throw new TypeLoadException($"no {CodeTypeName} in a cached image");
+            CompiledModule.RegisterOwner(types[p], m);
+        }
+        return Finish(engine, m, plan, types, typeIds, calls, tierModule: null, context);
+    }
+
+    private static CompiledModule Finish(Engine engine, ModuleInfo m, CompilePlan plan, Type[] types, int[] typeIds, CallEffects calls,
+        ModuleBuilder? tierModule, CodeLoadContext? loadContext)
+    {
+        int imported = m.ImportedFunctionCount, n = m.DefinedFunctionCount;
         // One listing per type: looking each method up by name costs ~20 µs on a type with thousands of methods.
         var byName = types.Select(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly).ToDictionary(mi => mi.Name)).ToArray();
         var methods = new MethodInfo[n];
         for (int i = 0; i < n; i++)
-            methods[i] = byName[part[i]][builders[i].Name];
+            methods[i] = byName[plan.Part[i]][plan.MethodName(i, imported)];
 
         TierState? tiers = null;
-        if (engineTiered)
+        if (plan.EngineTiered)
         {
-            tiers = new TierState(n, config.TierUpCalls);
+            tiers = new TierState(n, engine.Config.TierUpCalls);
             for (int i = 0; i < n; i++)
             {
                 tiers.Code[i] = methods[i].MethodHandle.GetFunctionPointer();
-                if (!baseline[i]) tiers.Optimized[i] = tiers.Code[i];
+                if (!plan.Baseline[i]) tiers.Optimized[i] = tiers.Code[i];
             }
-            tiers.Compiler = new TierUpCompiler(engine, m, units[0].Module, methods, typeIds, calls, tiny, tiers);
+            tiers.Compiler = new TierUpCompiler(engine, m, tierModule, methods, typeIds, calls, plan.Tiny, tiers);
         }
-        return new CompiledModule { Type = types[0], Methods = methods, TypeIds = typeIds, Tiers = tiers };
+        return new CompiledModule { Type = types[0], Methods = methods, TypeIds = typeIds, Tiers = tiers, LoadContext = loadContext };
     }
 
-    private readonly record struct CodeUnit(ModuleBuilder Module, TypeBuilder Type);
+    /// <summary>The type that holds a module's functions in each of its assemblies.</summary>
+    private const string CodeTypeName = "WasmCode";
+
+    private readonly record struct CodeUnit(AssemblyBuilder Assembly, ModuleBuilder Module, TypeBuilder Type);
 
     internal static void CompileFunction(CompileEnv env, uint funcIndex, ILGenerator il, bool baseline)
     {
@@ -197,8 +225,12 @@ internal static class ModuleCompiler
 
 /// <summary>What every function compiler of one module shares.</summary>
 internal sealed class CompileEnv(Engine engine, ModuleInfo module, MethodInfo[] methods, int[] typeIds, ModuleBuilder moduleBuilder,
-    TypeBuilder code, CallEffects calls, bool[]? tieredTiny)
+    TypeBuilder code, CallEffects calls, bool[]? tieredTiny, bool relocatable = false)
 {
+    /// <summary>The code is saved for other processes (the module cache): it may not embed anything that is only
+    /// valid in this one, such as the engine's canonical type ids.</summary>
+    public bool Relocatable { get; } = relocatable;
+
     private readonly List<FrameLayout> _frames = [];
     private int _regionCount;
 

@@ -10,11 +10,11 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using Wasql.Wasm.Model;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Compilation;
 
-internal sealed class TierUpCompiler(Engine engine, ModuleInfo module, ModuleBuilder moduleBuilder, MethodInfo[] methods,
+internal sealed class TierUpCompiler(Engine engine, ModuleInfo module, ModuleBuilder? moduleBuilder, MethodInfo[] methods,
     int[] typeIds, CallEffects calls, bool[] tiny, TierState state)
 {
     private readonly int[] _requested = new int[methods.Length];
@@ -101,6 +101,9 @@ internal sealed class TierUpCompiler(Engine engine, ModuleInfo module, ModuleBui
         MethodInfo method;
         lock (_emitLock)   // Reflection.Emit builders are not thread-safe; promotions of one module run one at a time
         {
+            // Code loaded from persisted images (module cache) cannot grow: its tier-ups get a dynamic assembly.
+            moduleBuilder ??= AssemblyBuilder.DefineDynamicAssembly(new AssemblyName($"wasm_tierup_{Guid.NewGuid():N}"), AssemblyBuilderAccess.RunAndCollect)
+                .DefineDynamicModule("tierup");
             var tb = moduleBuilder.DefineType($"Tier{funcIndex}", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract | TypeAttributes.Class);
             var ft = module.FunctionType(funcIndex);
             var mb = tb.DefineMethod($"f{funcIndex}", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,

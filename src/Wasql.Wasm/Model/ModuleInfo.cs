@@ -2,7 +2,7 @@
 // Index spaces put imports first, then definitions, as the spec does.
 namespace Wasql.Wasm.Model;
 
-public sealed class Import
+internal sealed class Import
 {
     public required string Module { get; init; }
     public required string Name { get; init; }
@@ -14,9 +14,9 @@ public sealed class Import
     public GlobalType Global { get; init; }
 }
 
-public sealed record Export(string Name, ExternKind Kind, uint Index);
+internal sealed record Export(string Name, ExternKind Kind, uint Index);
 
-public enum ConstKind : byte
+internal enum ConstKind : byte
 {
     I32, I64, F32, F64, V128, RefNull, RefFunc, GlobalGet,
     /// <summary>The expression used an instruction that is not constant (a validation error).</summary>
@@ -26,16 +26,16 @@ public enum ConstKind : byte
 }
 
 /// <summary>A constant expression (global initialisers, segment offsets and element items).</summary>
-public readonly record struct ConstExpr(ConstKind Kind, long Bits, ulong BitsHigh = 0, ValType RefType = ValType.FuncRef)
+internal readonly record struct ConstExpr(ConstKind Kind, long Bits, ulong BitsHigh = 0, ValType RefType = ValType.FuncRef)
 {
     public uint Index => (uint)Bits;
 }
 
-public sealed record GlobalDef(GlobalType Type, ConstExpr Init);
+internal sealed record GlobalDef(GlobalType Type, ConstExpr Init);
 
-public enum SegmentMode : byte { Active, Passive, Declarative }
+internal enum SegmentMode : byte { Active, Passive, Declarative }
 
-public sealed class ElementSegment
+internal sealed class ElementSegment
 {
     public SegmentMode Mode { get; init; }
     public uint TableIndex { get; init; }
@@ -44,7 +44,7 @@ public sealed class ElementSegment
     public required ConstExpr[] Items { get; init; }
 }
 
-public sealed class DataSegment
+internal sealed class DataSegment
 {
     public SegmentMode Mode { get; init; }
     public uint MemoryIndex { get; init; }
@@ -53,9 +53,9 @@ public sealed class DataSegment
 }
 
 /// <summary>A run of locals of one type, as declared in the code section.</summary>
-public readonly record struct LocalRun(uint Count, ValType Type);
+internal readonly record struct LocalRun(uint Count, ValType Type);
 
-public sealed class FunctionBody
+internal sealed class FunctionBody
 {
     /// <summary>Absolute offset of the body (its locals) in the module bytes.</summary>
     public int Offset { get; init; }
@@ -67,7 +67,7 @@ public sealed class FunctionBody
     public long LocalCount { get; init; }
 }
 
-public sealed class ModuleInfo
+internal sealed class ModuleInfo
 {
     public required byte[] Bytes { get; init; }
     public List<FuncType> Types { get; } = [];

@@ -97,6 +97,23 @@ public sealed class EngineConfig
 
     /// <summary>Largest guest stack depth in bytes; guest recursion beyond it traps with StackExhausted.</summary>
     public int MaxGuestStackBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// A directory for compiled code (null, the default: no cache). <see cref="Module.Compile"/> then saves each module's
+    /// generated assemblies there, keyed by the module's SHA-256, the engine build and the settings above, and a later
+    /// process with the same engine loads them instead of validating and compiling the module again
+    /// (<see cref="Module.LoadedFromCache"/>). Entries are authenticated with <see cref="CacheSecret"/>: one that is
+    /// corrupt, stale or not written with the secret is ignored and rewritten.
+    /// </summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>
+    /// The key (32+ random bytes) that authenticates cache entries with HMAC-SHA256, so that whoever can write the cache
+    /// directory cannot make the engine run code of their own. Null (default): a per-user key created on first use in
+    /// the user's local data directory (<c>~/.local/share/wasql/module-cache.key</c>, owner-only; a key file others can
+    /// read turns the cache off).
+    /// </summary>
+    public byte[]? CacheSecret { get; set; }
 }
 
 public sealed class Engine
@@ -104,6 +121,14 @@ public sealed class Engine
     public EngineConfig Config { get; }
     internal TypeRegistry Types { get; } = new();
     internal ConcurrentDictionary<(Type, int), Delegate> TypedInvokers { get; } = new();
+    private readonly Lazy<Caching.ModuleCache?> _cache;
 
-    public Engine(EngineConfig? config = null) => Config = config ?? new EngineConfig();
+    public Engine(EngineConfig? config = null)
+    {
+        Config = config ?? new EngineConfig();
+        _cache = new Lazy<Caching.ModuleCache?>(() => Caching.ModuleCache.Open(Config));
+    }
+
+    /// <summary>The compiled-module cache (<see cref="EngineConfig.CacheDirectory"/>), null when off or unusable.</summary>
+    internal Caching.ModuleCache? Cache => _cache.Value;
 }

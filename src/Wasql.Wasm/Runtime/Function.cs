@@ -2,7 +2,7 @@
 // `calli`. Wasm functions target their instance's VmContext; host functions target a HostTarget.
 using System.ComponentModel;
 using Wasql.Wasm.Compilation;
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm;
 
@@ -79,16 +79,6 @@ public sealed class Function : Extern
     public void EnterFromHost() => Store.Exec.Enter();
 
     public override string ToString() => $"{Name}: {Type}";
-}
-
-/// <summary>The target object of host functions: the user's delegate and the caller it is bound to.</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class HostTarget(Delegate callback, Caller? caller, FuncType type)
-{
-    public readonly Delegate Callback = callback;
-    public readonly Caller? Caller = caller;
-    public readonly FuncType Type = type;
-    public Caller CallerOrEmpty => Caller ?? Caller.None;
 }
 
 /// <summary>What a host function sees of its caller: the store and the calling instance's exports.</summary>

@@ -1,11 +1,21 @@
 // Instantiation per the Wasm 2.0 spec: check import types, allocate tables/memory/globals, create the
 // function objects, then run active element and data segments in order and finally the start function.
 using Wasql.Wasm.Model;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm.Runtime;
 
 internal static class Instantiator
 {
+    /// <summary>The instance being built: its index spaces, filled phase by phase (imports first, as in the spec).</summary>
+    private sealed class Spaces(ModuleInfo m)
+    {
+        public readonly Function[] Functions = new Function[m.FunctionTypes.Count];
+        public readonly Table[] Tables = new Table[m.Tables.Count];
+        public readonly Global[] Globals = new Global[m.Globals.Count];
+        public Memory? Memory;
+    }
+
     public static Instance Instantiate(Store store, Module module, Extern[] imports)
     {
         ObjectDisposedException.ThrowIf(store.IsDisposed, store);
@@ -13,12 +23,26 @@ internal static class Instantiator
         var m = module.Info;
         var instance = new Instance(module, store);
         var ctx = new VmContext { Exec = store.Exec, Instance = instance };
+        var spaces = new Spaces(m);
 
-        var functions = new Function[m.FunctionTypes.Count];
-        var tables = new Table[m.Tables.Count];
-        var globals = new Global[m.Globals.Count];
+        CheckImports(m, store, instance, imports, spaces);
+        AllocateFunctions(module, store, ctx, spaces);
+        AllocateTables(m, store, ctx, spaces);
+        AllocateMemory(m, store, instance, ctx, spaces);
+        AllocateGlobals(m, ctx, spaces);
+        ctx.Elements = m.Elements.Select(seg => seg.Items.Select(item => Evaluate(item, seg.ElementType, spaces.Globals, spaces.Functions).Ref).ToArray()).ToArray();
+        ctx.Data = m.Data.Select(d => d.Bytes).ToArray();
+        AddExports(m, instance, spaces);
+        InitializeTables(m, ctx, spaces);
+        InitializeMemory(m, ctx, spaces);
+        if (m.StartFunction is uint start) spaces.Functions[start].Invoke();
+        return instance;
+    }
+
+    /// <summary>Checks each import against the module's declared type and puts it first in its index space.</summary>
+    private static void CheckImports(ModuleInfo m, Store store, Instance instance, Extern[] imports, Spaces spaces)
+    {
         int fi = 0, ti = 0, gi = 0;
-        Memory? memory = null;
         for (int i = 0; i < imports.Length; i++)
         {
             var imp = m.Imports[i];
@@ -33,7 +57,7 @@ internal static class Instantiator
                     // A function runs against its own store's limits, fuel and data: it cannot serve another store.
                     if (f.Store != store)
                         throw new LinkException($"import {what}: the function belongs to another store (define host functions on the store you instantiate into)");
-                    functions[fi++] = f.BindCaller(instance);
+                    spaces.Functions[fi++] = f.BindCaller(instance);
                     break;
                 case ExternKind.Table:
                     if (e is not Table t) throw Incompatible(what, "a table", e);
@@ -41,82 +65,107 @@ internal static class Instantiator
                     var actual = new Limits(t.Size, t.Type.Limits.Max);
                     if (t.Type.ElementType != tt.ElementType || !actual.IsSubtypeOf(tt.Limits))
                         throw new LinkException($"incompatible import type for {what}: expected table {tt.ElementType.Name()} {tt.Limits}, got {t.Type.ElementType.Name()} {actual}");
-                    tables[ti++] = t;
+                    spaces.Tables[ti++] = t;
                     break;
                 case ExternKind.Memory:
                     if (e is not Memory mem) throw Incompatible(what, "a memory", e);
                     var ml = new Limits(mem.Pages, mem.Type.Limits.Max);
                     if (!ml.IsSubtypeOf(imp.Memory!.Limits))
                         throw new LinkException($"incompatible import type for {what}: expected memory {imp.Memory.Limits}, got {ml}");
-                    memory = mem;
+                    spaces.Memory = mem;
                     break;
                 case ExternKind.Global:
                     if (e is not Global g) throw Incompatible(what, "a global", e);
                     if (g.Type != imp.Global) throw new LinkException($"incompatible import type for {what}: expected global {imp.Global}, got {g.Type}");
-                    globals[gi++] = g;
+                    spaces.Globals[gi++] = g;
                     break;
             }
         }
+    }
 
+    /// <summary>A Function object per defined function, over its compiled code; a tiered module's instances switch to
+    /// optimized code as it appears.</summary>
+    private static void AllocateFunctions(Module module, Store store, VmContext ctx, Spaces spaces)
+    {
+        var m = module.Info;
         var compiled = module.Compiled;
         for (int i = 0; i < compiled.Methods.Length; i++)
         {
             uint index = (uint)(m.ImportedFunctionCount + i);
-            functions[index] = new Function(store, m.FunctionType(index), ctx, compiled.Methods[i].MethodHandle.GetFunctionPointer(),
+            spaces.Functions[index] = new Function(store, m.FunctionType(index), ctx, compiled.Methods[i].MethodHandle.GetFunctionPointer(),
                 m.FunctionDisplayName(index));
         }
-        ctx.Functions = functions;
+        ctx.Functions = spaces.Functions;
         ctx.Tiers = compiled.Tiers;
-        compiled.Tiers?.Register(functions, m.ImportedFunctionCount);
+        ctx.TypeIds = compiled.TypeIds;
+        compiled.Tiers?.Register(spaces.Functions, m.ImportedFunctionCount);
+    }
 
-        for (int i = m.ImportedTableCount; i < m.Tables.Count; i++) tables[i] = new Table(m.Tables[i], null, store.Limits);
-        ctx.Tables = tables;
-        if (memory is null && m.Memories.Count > 0) memory = store.Track(new Memory(m.Memories[0], store.Limits));
-        ctx.Memory = memory;
-        instance.DefaultMemory = memory;
+    private static void AllocateTables(ModuleInfo m, Store store, VmContext ctx, Spaces spaces)
+    {
+        for (int i = m.ImportedTableCount; i < m.Tables.Count; i++) spaces.Tables[i] = new Table(m.Tables[i], null, store.Limits);
+        ctx.Tables = spaces.Tables;
+    }
 
+    private static void AllocateMemory(ModuleInfo m, Store store, Instance instance, VmContext ctx, Spaces spaces)
+    {
+        if (spaces.Memory is null && m.Memories.Count > 0) spaces.Memory = store.Track(new Memory(m.Memories[0], store.Limits));
+        ctx.Memory = spaces.Memory;
+        instance.DefaultMemory = spaces.Memory;
+    }
+
+    /// <summary>Defined globals, in order (an initializer may read an imported global).</summary>
+    private static void AllocateGlobals(ModuleInfo m, VmContext ctx, Spaces spaces)
+    {
         for (int i = 0; i < m.GlobalDefs.Count; i++)
         {
             var def = m.GlobalDefs[i];
-            globals[m.ImportedGlobalCount + i] = new Global(def.Type, Evaluate(def.Init, def.Type.Type, globals, functions));
+            spaces.Globals[m.ImportedGlobalCount + i] = new Global(def.Type, Evaluate(def.Init, def.Type.Type, spaces.Globals, spaces.Functions));
         }
-        ctx.Globals = globals;
+        ctx.Globals = spaces.Globals;
+    }
 
-        ctx.Elements = m.Elements.Select(seg => seg.Items.Select(item => Evaluate(item, seg.ElementType, globals, functions).Ref).ToArray()).ToArray();
-        ctx.Data = m.Data.Select(d => d.Bytes).ToArray();
-
+    private static void AddExports(ModuleInfo m, Instance instance, Spaces spaces)
+    {
         foreach (var ex in m.Exports)
         {
             instance.AddExport(ex.Name, ex.Kind switch
             {
-                ExternKind.Func => functions[ex.Index],
-                ExternKind.Table => tables[ex.Index],
-                ExternKind.Memory => memory!,
-                _ => globals[ex.Index],
+                ExternKind.Func => spaces.Functions[ex.Index],
+                ExternKind.Table => spaces.Tables[ex.Index],
+                ExternKind.Memory => spaces.Memory!,
+                _ => spaces.Globals[ex.Index],
             });
         }
+    }
 
+    /// <summary>Active element segments in order (a failing one traps, leaving earlier ones applied, per the spec);
+    /// active and declarative segments are dropped afterwards.</summary>
+    private static void InitializeTables(ModuleInfo m, VmContext ctx, Spaces spaces)
+    {
         for (int i = 0; i < m.Elements.Count; i++)
         {
             var seg = m.Elements[i];
             if (seg.Mode == SegmentMode.Active)
             {
-                int offset = Evaluate(seg.Offset, ValType.I32, globals, functions).I32;
-                VmHelpers.TableInit(offset, 0, seg.Items.Length, tables[seg.TableIndex], i, ctx);
+                int offset = Evaluate(seg.Offset, ValType.I32, spaces.Globals, spaces.Functions).I32;
+                VmHelpers.TableInit(offset, 0, seg.Items.Length, spaces.Tables[seg.TableIndex], i, ctx);
             }
             if (seg.Mode != SegmentMode.Passive) ctx.Elements[i] = [];
         }
+    }
+
+    /// <summary>Active data segments in order, each dropped once copied.</summary>
+    private static void InitializeMemory(ModuleInfo m, VmContext ctx, Spaces spaces)
+    {
         for (int i = 0; i < m.Data.Count; i++)
         {
             var seg = m.Data[i];
             if (seg.Mode != SegmentMode.Active) continue;
-            int offset = Evaluate(seg.Offset, ValType.I32, globals, functions).I32;
+            int offset = Evaluate(seg.Offset, ValType.I32, spaces.Globals, spaces.Functions).I32;
             VmHelpers.MemoryInit(offset, 0, seg.Bytes.Length, i, ctx);
             ctx.Data[i] = default;
         }
-
-        if (m.StartFunction is uint start) functions[start].Invoke();
-        return instance;
     }
 
     private static LinkException Incompatible(string what, string expected, Extern got) =>

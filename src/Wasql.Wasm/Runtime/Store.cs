@@ -1,5 +1,5 @@
 // Store: owns the runtime objects of a group of instances and their limits (memory, tables, fuel, deadline).
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 
 namespace Wasql.Wasm;
 

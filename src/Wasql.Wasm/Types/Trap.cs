@@ -1,4 +1,6 @@
 // Traps: the one exception type guest code raises, with a code and a wasm-level backtrace.
+using Wasql.Wasm.Vm;
+
 namespace Wasql.Wasm;
 
 public enum TrapCode
@@ -15,9 +17,9 @@ public enum TrapCode
     StackExhausted,
     OutOfFuel,
     Interrupted,
+    /// <summary>A host function threw; the exception is the trap's InnerException (a WASI exit is one of these:
+    /// Wasql.Wasi's WasiExitException, owned by WASI, not by the engine).</summary>
     HostError,
-    /// <summary>The guest asked to exit (WASI proc_exit); not an error by itself.</summary>
-    Exit,
 }
 
 /// <summary>Guest execution stopped abnormally. Carries the trap code and the wasm frames that were active.</summary>
@@ -28,14 +30,10 @@ public sealed class TrapException : WasmException
     /// <summary>Wasm frames, innermost first, as "module!function" names (or "func[N]").</summary>
     public IReadOnlyList<string> Backtrace { get; internal set; } = [];
 
-    /// <summary>For <see cref="TrapCode.Exit"/>: the exit status.</summary>
-    public int ExitCode { get; }
-
-    public TrapException(TrapCode code, string? detail = null, Exception? inner = null, int exitCode = 0)
+    public TrapException(TrapCode code, string? detail = null, Exception? inner = null)
         : base(detail is null ? Describe(code) : $"{Describe(code)}: {detail}", inner)
     {
         Code = code;
-        ExitCode = exitCode;
     }
 
     public static string Describe(TrapCode code) => code switch
@@ -53,7 +51,6 @@ public sealed class TrapException : WasmException
         TrapCode.OutOfFuel => "all fuel consumed",
         TrapCode.Interrupted => "interrupted (deadline exceeded or cancelled)",
         TrapCode.HostError => "host function failed",
-        TrapCode.Exit => "exit",
         _ => code.ToString(),
     };
 

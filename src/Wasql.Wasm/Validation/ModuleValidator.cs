@@ -5,7 +5,7 @@ using Wasql.Wasm.Model;
 
 namespace Wasql.Wasm.Validation;
 
-public static class ModuleValidator
+internal static class ModuleValidator
 {
     /// <summary>Largest memory in 64 KiB pages (4 GiB).</summary>
     public const uint MaxMemoryPages = 65536;

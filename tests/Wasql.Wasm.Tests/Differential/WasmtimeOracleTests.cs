@@ -3,10 +3,12 @@
 // included) run in both engines the way binaryen's own fuzz harness runs them: every exported function in order,
 // with zero arguments, the hang limit reset before each call. The transcripts must match line for line: logged
 // values, results (bit-exact), traps and their kind, and after each call a hash of the exported memory and the
-// exported globals. `--denan` removes NaNs, whose payloads the spec leaves nondeterministic. Not generated: SIMD
-// (NaN payloads of f32x4/f64x2 lanes survive `--denan` in Debian's binaryen 108, and the two engines legitimately
-// pick different ones: found by this test, checked against the spec's nans_N rule) and reference types (binaryen
-// 108 emits them in a pre-standard form both engines reject). SIMD is covered by the spec suite and the V8 tests.
+// exported globals. `--denan` removes NaNs, whose payloads the spec leaves nondeterministic. SIMD modules come from a
+// newer binaryen (npm's binaryen.js in node_modules/binaryen, which assemblyscript depends on: scripts/setup.sh installs it),
+// whose `--denan` also covers v128 lanes (Debian's binaryen 108 does not, and the two engines legitimately pick
+// different NaN payloads: found by this test, checked against the spec's nans_N rule); its modules also import
+// `call-export`, `call-export-catch` and `sleep`, which both harnesses define the same way. Not generated: reference
+// types (binaryen 108 emits them in a pre-standard form both engines reject).
 //
 // Reproduce:   WASQL_ORACLE_SEED=<seed> WASQL_ORACLE_ONLY=<case> dotnet test tests/Wasql.Wasm.Tests --filter WasmtimeOracle
 // Soak runs:   scripts/oracle-soak.sh [cases] (same test, more cases, a random seed)
@@ -28,11 +30,24 @@ public sealed class WasmtimeOracleTests(ITestOutputHelper output)
         "--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-mutable-globals",
     ];
 
+    /// <summary>binaryen.js (newer than Debian's), for SIMD modules.</summary>
+    private static string NpmWasmOpt => Path.Combine(Wasql.Tests.Shared.TestPaths.Repo, "node_modules", "binaryen", "bin", "wasm-opt");
+    private const int DefaultSimdCases = 30;   // binaryen.js starts slowly (about 1 s per module)
+
     [Fact]
-    public void RandomModulesBehaveAsInWasmtime()
+    public void RandomModulesBehaveAsInWasmtime() =>
+        Compare("wasm-opt", Features, EnvInt("WASQL_ORACLE_CASES") ?? DefaultCases);
+
+    [Fact]
+    public void RandomSimdModulesBehaveAsInWasmtime()
+    {
+        Assert.True(File.Exists(NpmWasmOpt), $"{NpmWasmOpt} is missing: run scripts/setup.sh (npm ci)");
+        Compare(NpmWasmOpt, [.. Features, "--enable-simd"], EnvInt("WASQL_ORACLE_SIMD_CASES") ?? DefaultSimdCases);
+    }
+
+    private void Compare(string wasmOpt, string[] features, int cases)
     {
         int seed = EnvInt("WASQL_ORACLE_SEED") ?? DefaultSeed;
-        int cases = EnvInt("WASQL_ORACLE_CASES") ?? DefaultCases;
         int? only = EnvInt("WASQL_ORACLE_ONLY");
         var dir = Directory.CreateTempSubdirectory("wasql-oracle-");
         var divergences = new List<string>();
@@ -41,7 +56,7 @@ public sealed class WasmtimeOracleTests(ITestOutputHelper output)
         {
             for (int c = only ?? 0; c < (only is null ? cases : only.Value + 1); c++)
             {
-                var wasm = Generate(dir.FullName, seed, c);
+                var wasm = Generate(wasmOpt, features, dir.FullName, seed, c);
                 if (wasm is null) continue;
                 var theirs = WasmtimeRun.Transcript(wasm);
                 var ours = WasqlRun.Transcript(wasm);
@@ -65,6 +80,9 @@ public sealed class WasmtimeOracleTests(ITestOutputHelper output)
         Assert.True(divergences.Count == 0, $"{divergences.Count} divergence(s) from wasmtime:\n" + string.Join("\n", divergences));
     }
 
+    /// <summary>call-export's failure for an index past the exports (a host error in both engines).</summary>
+    private const string NoSuchExport = "no export with that index";
+
     private static string Line(List<string> t, int i) => i < t.Count ? t[i] : "(end of transcript)";
 
     private static int FirstDifference(List<string> a, List<string> b)
@@ -75,14 +93,14 @@ public sealed class WasmtimeOracleTests(ITestOutputHelper output)
     }
 
     /// <summary>A valid module from <c>wasm-opt -ttf</c> over seeded random bytes, or null when binaryen rejects the input.</summary>
-    private static byte[]? Generate(string dir, int seed, int index)
+    private static byte[]? Generate(string wasmOpt, string[] features, string dir, int seed, int index)
     {
         var input = new byte[InputBytes];
         new Random(unchecked(seed * 7919 + index)).NextBytes(input);
         string bin = Path.Combine(dir, $"{index}.bin"), wasm = Path.Combine(dir, $"{index}.wasm");
         File.WriteAllBytes(bin, input);
-        var psi = new ProcessStartInfo("wasm-opt") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in (string[])[bin, "-ttf", "--denan", .. Features, "-o", wasm]) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo(wasmOpt) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in (string[])[bin, "-ttf", "--denan", .. features, "-o", wasm]) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         p.StandardOutput.ReadToEnd();
         p.StandardError.ReadToEnd();
@@ -157,10 +175,25 @@ public sealed class WasmtimeOracleTests(ITestOutputHelper output)
                 System.Runtime.Intrinsics.Vector128.CopyTo(v, b);
                 t.Add("log v128:" + Convert.ToHexString(b));
             }));
+            Wasm.Instance? self = null;
+            var exports = module.Exports.Where(e => e.Kind == Wasm.ExternKind.Func).Select(e => e.Name).ToList();
+            void CallExport(int index)
+            {
+                if ((uint)index >= (uint)exports.Count) throw new InvalidOperationException(NoSuchExport);
+                var f = self!.GetFunction(exports[index])!;
+                f.Invoke(f.Type.Params.Select(Zero).ToArray());
+            }
+            linker.DefineFunction(store, "fuzzing-support", "call-export", (Action<int, int>)((index, _) => CallExport(index)));
+            linker.DefineFunction(store, "fuzzing-support", "call-export-catch", (Func<int, int>)(index =>
+            {
+                try { CallExport(index); return 0; }
+                catch (Exception) { return 1; }
+            }));
+            linker.DefineFunction(store, "fuzzing-support", "sleep", (Func<int, int, int>)((_, id) => id));
             Wasm.Instance instance;
             try
             {
-                instance = linker.Instantiate(store, module);
+                instance = self = linker.Instantiate(store, module);
             }
             catch (Wasm.TrapException e)
             {
@@ -244,10 +277,25 @@ public sealed class WasmtimeOracleTests(ITestOutputHelper output)
             linker.DefineFunction("fuzzing-support", "log-f32", (Action<float>)(v => t.Add("log " + Show(v))));
             linker.DefineFunction("fuzzing-support", "log-f64", (Action<double>)(v => t.Add("log " + Show(v))));
             linker.DefineFunction("fuzzing-support", "log-v128", (Action<Wasmtime.V128>)(v => t.Add("log " + Show(v))));
+            Wasmtime.Instance? self = null;
+            var exports = module.Exports.OfType<Wasmtime.FunctionExport>().Select(e => e.Name).ToList();
+            void CallExport(int index)
+            {
+                if ((uint)index >= (uint)exports.Count) throw new InvalidOperationException(NoSuchExport);
+                var f = self!.GetFunction(exports[index])!;
+                f.Invoke(f.Parameters.Select(Zero).ToArray());
+            }
+            linker.DefineFunction("fuzzing-support", "call-export", (Action<int, int>)((index, _) => CallExport(index)));
+            linker.DefineFunction("fuzzing-support", "call-export-catch", (Func<int, int>)(index =>
+            {
+                try { CallExport(index); return 0; }
+                catch (Exception) { return 1; }
+            }));
+            linker.DefineFunction("fuzzing-support", "sleep", (Func<int, int, int>)((_, id) => id));
             Wasmtime.Instance instance;
             try
             {
-                instance = linker.Instantiate(store, module);
+                instance = self = linker.Instantiate(store, module);
             }
             catch (Wasmtime.TrapException e)
             {
@@ -267,7 +315,7 @@ public sealed class WasmtimeOracleTests(ITestOutputHelper output)
                     var values = f.Results.Count switch { 0 => [], 1 => [r], _ => ((object?[])r!) };
                     t.Add($"call {export.Name} -> " + string.Join(",", values.Select(Show)));
                 }
-                catch (Wasmtime.TrapException e)
+                catch (Wasmtime.WasmtimeException e)   // a trap, or a host function's exception (call-export)
                 {
                     t.Add($"call {export.Name} -> trap {TrapKind(e.Message)}");
                 }

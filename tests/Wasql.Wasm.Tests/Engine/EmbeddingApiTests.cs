@@ -17,6 +17,34 @@ public class EmbeddingApiTests
     }
 
     [Fact]
+    public void InspectDescribesAModuleWithoutCompilingIt()
+    {
+        var bytes = WatTool.Assemble("""
+            (module $m
+              (import "env" "log" (func $log (param i32)))
+              (import "env" "mem" (memory 1 4))
+              (global $g (mut i64) (i64.const 0))
+              (table 2 funcref)
+              (func $start (call $log (i32.const 1)))
+              (func (export "pair") (result i32 i64) (i32.const 1) (i64.extend8_s (i64.const 2)))
+              (export "g" (global $g))
+              (start $start))
+            """, debugNames: true);
+        var m = Module.Inspect(bytes);
+        Assert.Equal("m", m.Name);
+        Assert.Equal((2, 1, 1, 1), (m.DefinedFunctions, m.ImportedFunctions, m.Globals, m.Tables));
+        Assert.Equal(WasmFeatures.MutableGlobals | WasmFeatures.MultiValue | WasmFeatures.SignExtension, m.Features);
+        Assert.Equal(1, m.ImportedMemories);
+        Assert.Equal(new Limits(1, 4), Assert.Single(m.Memories).Limits);
+        Assert.Equal(["env::log", "env::mem"], m.Imports.Select(i => $"{i.Module}::{i.Name}"));
+        Assert.Equal(["pair:Func", "g:Global"], m.Exports.Select(e => $"{e.Name}:{e.Kind}"));
+        Assert.Equal("start", m.StartFunction);
+        Assert.Contains(m.CustomSections, c => c.Name == "name" && c.Size > 0);
+        Assert.Throws<InvalidModuleException>(() => Module.Inspect(WatTool.Assemble("(module (func (result i32) (i64.const 1)))", check: false)));
+        Assert.Throws<MalformedModuleException>(() => Module.Inspect([0, 0x61, 0x73]));
+    }
+
+    [Fact]
     public void TypedDelegateCallsExport()
     {
         var (_, _, inst) = Load("""

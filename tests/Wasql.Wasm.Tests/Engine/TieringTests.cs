@@ -2,7 +2,7 @@
 // code once hot. Both tiers must agree on results, fuel, traps and backtraces; direct calls, exports, tables and
 // later instances must all reach the optimized code; and only big modules are tiered. The spec suite also runs
 // tiered (`--tier-up 2` in test.sh), which covers every instruction in both tiers.
-using Wasql.Wasm.Runtime;
+using Wasql.Wasm.Vm;
 using Wasql.Wasm.Tests.Validation;
 
 namespace Wasql.Wasm.Tests.Engine;

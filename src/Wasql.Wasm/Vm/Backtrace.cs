@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Wasql.Wasm.Compilation;
 
-namespace Wasql.Wasm.Runtime;
+namespace Wasql.Wasm.Vm;
 
 internal static class Backtrace
 {

@@ -6,7 +6,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Wasql.Wasm.Binary;
 
-namespace Wasql.Wasm.Runtime;
+namespace Wasql.Wasm.Vm;
 
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class BaselineMemory

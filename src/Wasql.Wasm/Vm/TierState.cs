@@ -4,7 +4,7 @@ using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using Wasql.Wasm.Compilation;
 
-namespace Wasql.Wasm.Runtime;
+namespace Wasql.Wasm.Vm;
 
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class TierState

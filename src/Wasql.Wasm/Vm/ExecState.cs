@@ -3,7 +3,7 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace Wasql.Wasm.Runtime;
+namespace Wasql.Wasm.Vm;
 
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ExecState

@@ -2,7 +2,7 @@
 // globals, the function index space, passive segments and the store's execution state.
 using System.ComponentModel;
 
-namespace Wasql.Wasm.Runtime;
+namespace Wasql.Wasm.Vm;
 
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class VmContext
@@ -18,6 +18,9 @@ public sealed class VmContext
     public object?[][] Elements = [];
     /// <summary>Entry pointers of a module the engine tiers (null otherwise); shared by its instances.</summary>
     public TierState? Tiers;
+    /// <summary>The engine's canonical id of each type in the module's type section. Code loaded from the module cache
+    /// reads call_indirect's expected id here (ids are per engine, so a cached image cannot hold them as constants).</summary>
+    public int[] TypeIds = [];
     public required ExecState Exec;
     public required Instance Instance;
 }
