@@ -9,7 +9,6 @@ using Npgsql;
 using Wasql.Database;
 using Wasql.Plugins;
 using Wasql.Server;
-using Wasql.Server.Backend;
 
 string examples = args.Length > 0 ? args[0] : throw new ArgumentException("usage: EXAMPLES_DIR [queries-per-round] [rounds] (build them with examples/plugins/build.sh)");
 int perRound = args.Length > 1 ? int.Parse(args[1]) : 2000;
@@ -18,7 +17,7 @@ int rounds = args.Length > 2 ? int.Parse(args[2]) : 7;
 var path = Path.Combine(Path.GetTempPath(), $"wasql-plugin-bench-{Environment.ProcessId}.db");
 using var db = WasqlDatabase.Open(path);
 var plugins = PluginHost.Attach(db);
-var server = new PgServer(new WasqlBackend(db), new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) });
+var server = new PgServer(db, new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) });
 server.Start();
 try
 {

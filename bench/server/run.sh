@@ -4,7 +4,7 @@
 # count, in -M simple and -M extended. Prints a markdown table of TPS and average latency.
 # Then (write_benchmarks, issue #21) many writers: an autocommit UPDATE and a TPC-B-like transaction at 8 and 32
 # clients, and COPY FROM STDIN of 1M rows through psql's \copy, both servers.
-#   bench/server/run.sh [--quick] [--clients N] [--seconds S] [--functions-only | --writes-only]
+#   bench/server/run.sh [--quick] [--clients N] [--seconds S] [--reads-only | --functions-only | --writes-only]
 # The functions block (issue #19) then runs the same point read with a wasm function in the select list, -M prepared:
 # an inline Rust direct-ABI rgcd, the Databend arrow-udf fixture's wasm_gcd, and PostgreSQL's built-in gcd as anchor.
 # Installs postgresql-15 / postgresql-contrib (pgbench) with apt-get when missing. Loopback only.
@@ -19,6 +19,7 @@ while [[ $# -gt 0 ]]; do
         --quick) seconds=5; rows=20000 ;;
         --clients) clients="$2"; shift ;;
         --seconds) seconds="$2"; shift ;;
+        --reads-only) functions=0; writes=0 ;;
         --functions-only) modes=0; writes=0 ;;
         --writes-only) modes=0; functions=0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;

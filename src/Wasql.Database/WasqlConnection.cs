@@ -75,8 +75,26 @@ public sealed class WasqlConnection : IDisposable
     /// <summary>The database this session belongs to.</summary>
     public WasqlDatabase Database { get; }
 
-    /// <summary>The underlying Microsoft.Data.Sqlite connection (for advanced use; do not close it).</summary>
-    public SqliteConnection SqliteConnection => _sqlite;
+    /// <summary>The underlying Microsoft.Data.Sqlite connection: Wasql's own catalog queries run on it.</summary>
+    internal SqliteConnection SqliteConnection => _sqlite;
+
+    /// <summary>The schema this session sees (relations, columns, index keys), from the storage engine's own catalog.</summary>
+    public Engine.IEngineSchema Schema => _schema ??= new Engine.SqliteSchema(_sqlite);
+    private Engine.IEngineSchema? _schema;
+
+    /// <summary>A reader over a result already in memory, for a layer that answers some statements itself (the
+    /// server's SET/SHOW and pg_catalog emulation), so it streams every result the same way.</summary>
+    public WasqlRowReader ReaderFor(QueryResult result) =>
+        new(this, new StatementRun(this, null, []), new ResultRowSource(result));
+
+    /// <summary>Reads or writes catalog tables of a layer above the database (plugins) atomically, in one savepoint on
+    /// this session's internal connection; see <see cref="Catalog.CatalogTransaction"/>.</summary>
+    public T InCatalogTransaction<T>(Func<Catalog.CatalogTransaction, T> work) =>
+        Catalog.CatalogTransaction.InSavepoint(_sqlite, "wasql_extension_catalog", () => work(new Catalog.CatalogTransaction(_sqlite)));
+
+    /// <inheritdoc cref="InCatalogTransaction{T}(Func{Catalog.CatalogTransaction, T})"/>
+    public void InCatalogTransaction(Action<Catalog.CatalogTransaction> work) =>
+        InCatalogTransaction(t => { work(t); return 0; });
 
     internal sqlite3 Handle { get; }
     internal ConnectionFunctions Functions => _functions;

@@ -40,7 +40,7 @@ public sealed class PluginHost : StatementExtension, IDisposable
         {
             using (var c = database.Connect())
             {
-                PluginCatalog.EnsureSchema(c.SqliteConnection);
+                c.InCatalogTransaction(PluginCatalog.EnsureSchema);
                 host.LoadCatalog(c);
             }
             database.AddExtension(host);
@@ -72,7 +72,7 @@ public sealed class PluginHost : StatementExtension, IDisposable
 
     private void LoadCatalog(WasqlConnection c)
     {
-        var (plugins, pluginWarnings) = PluginCatalog.LoadPlugins(c.SqliteConnection);
+        var (plugins, pluginWarnings) = c.InCatalogTransaction(PluginCatalog.LoadPlugins);
         _loadErrors.AddRange(pluginWarnings);
         foreach (var (def, bytes, error) in plugins)
         {
@@ -86,7 +86,7 @@ public sealed class PluginHost : StatementExtension, IDisposable
             if (problem is not null) _loadErrors.Add($"plugin {def.Name}: {problem}");
             Registry.Put(new LoadedPlugin(def, module, problem));
         }
-        var (filters, filterWarnings) = PluginCatalog.LoadFilters(c.SqliteConnection);
+        var (filters, filterWarnings) = c.InCatalogTransaction(PluginCatalog.LoadFilters);
         _loadErrors.AddRange(filterWarnings);
         foreach (var def in filters)
         {
@@ -126,9 +126,9 @@ public sealed class PluginHost : StatementExtension, IDisposable
             }
             if (!plugin.HasOnQuery && plugin.Module is not null) continue;
             var call = new PluginCall(Hook.OnQuery, statement, plugin, filter, null);
-            var code = HookRunner.Run(this, call);
-            if (code == 1) throw Denied(call, this);
-            if (code == 0 && call.NewQuery is { } text && text != statement.Text) return BeforeDecision.Rewrite(text);
+            var verdict = HookRunner.Run(this, call);
+            if (verdict == HookVerdict.Deny) throw Denied(call, this);
+            if (verdict == HookVerdict.Continue && call.NewQuery is { } text && text != statement.Text) return BeforeDecision.Rewrite(text);
         }
         return BeforeDecision.Continue;
     }
@@ -144,8 +144,8 @@ public sealed class PluginHost : StatementExtension, IDisposable
             var call = new PluginCall(Hook.OnResult, statement, plugin, filter, outcome);
             try
             {
-                var code = HookRunner.Run(this, call);
-                if (code == 1) outcome.SetError(Denied(call, this));
+                var verdict = HookRunner.Run(this, call);
+                if (verdict == HookVerdict.Deny) outcome.SetError(Denied(call, this));
                 else if (call.Columns is { Changed: true } columns) outcome.SetResult(columns.ToResult());
             }
             catch (WasqlException e)

@@ -4,9 +4,10 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Wasql.Server.Auth;
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
 using Wasql.Server.Connection;
 using Wasql.Server.Protocol;
+using Wasql.Database;
 
 namespace Wasql.Server;
 
@@ -19,16 +20,16 @@ public sealed class PgServer : IAsyncDisposable
     private Task? _acceptLoop;
     private int _nextPid = 1000;
 
-    public PgServer(ISqlBackend backend, ServerOptions? options = null)
+    public PgServer(WasqlDatabase database, ServerOptions? options = null)
     {
-        Backend = backend;
+        Database = database;
         Options = options ?? new ServerOptions();
-        Users = new UserStore(backend);
+        Users = new UserStore(database);
         _listener = new TcpListener(Options.Listen);
         BufferBudget = new Wasql.Database.MemoryBudget(Options.MaxBufferedBytes);
     }
 
-    public ISqlBackend Backend { get; }
+    public WasqlDatabase Database { get; }
     public ServerOptions Options { get; }
     public UserStore Users { get; }
     /// <summary>Salts shown to unknown users during SCRAM (no user enumeration).</summary>
@@ -90,7 +91,7 @@ public sealed class PgServer : IAsyncDisposable
     /// <summary>Handles a CancelRequest: cancels the statement of the connection with that key, if any.</summary>
     internal void CancelBackend(int pid, int key)
     {
-        if (_connections.TryGetValue(pid, out var c) && c.SecretKey == key) c.RequestCancel(1);
+        if (_connections.TryGetValue(pid, out var c) && c.SecretKey == key) c.RequestCancel(CancelReason.ClientRequest);
     }
 
     public async Task StopAsync()

@@ -281,11 +281,13 @@ public sealed class EmbeddedTests : IDisposable
     {
         Plugin("p", "allow_all");
         _c.Execute("CREATE FILTER f (max_failures = 1) WITH_PATTERN (kinds = 'select') EXECUTE (plugin = p)");
-        // Damaged outside SQL (SQL statements cannot write the catalog): through the raw SQLite connection.
-        using (var raw = _c.SqliteConnection.CreateCommand())
+        // Damaged outside SQL (SQL statements cannot write the catalog): through a SQLite connection of our own.
+        using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path};Pooling=False"))
         {
-            raw.CommandText = "UPDATE wasql_plugins SET module = x'00112233' WHERE name = 'p'";
-            raw.ExecuteNonQuery();
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = "UPDATE wasql_plugins SET module = x'00112233' WHERE name = 'p'";
+            cmd.ExecuteNonQuery();
         }
         Reopen();
         Assert.StartsWith("plugin p: stored module is corrupt", Assert.Single(_host.LoadErrors));

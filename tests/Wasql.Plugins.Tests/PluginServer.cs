@@ -4,7 +4,7 @@ using System.Net;
 using Npgsql;
 using Wasql.Database;
 using Wasql.Server;
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
 
 namespace Wasql.Plugins.Tests;
 
@@ -16,7 +16,7 @@ internal sealed class PluginServer : IAsyncDisposable
     {
         Database = WasqlDatabase.Open(_path, database);
         Plugins = PluginHost.Attach(Database, options);
-        Server = new PgServer(new WasqlBackend(Database), new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), IdleTimeout = TimeSpan.FromMinutes(2) });
+        Server = new PgServer(Database, new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), IdleTimeout = TimeSpan.FromMinutes(2) });
         Server.Start();
     }
 

@@ -33,7 +33,7 @@ public sealed class CopyTests
     public async Task MillionRowsRoundTripInTextCsvAndBinary()
     {
         await using var s = TestServer.Start();
-        await using var c = new NpgsqlConnection(s.ConnectionString());
+        await using var c = new NpgsqlConnection(s.ConnectionString("Command Timeout=600"));   // 1M rows each way: generous under load
         await c.OpenAsync();
         await Exec(c, "CREATE TABLE src(id integer PRIMARY KEY, s text, n bigint)");
         await using (var importer = await c.BeginBinaryImportAsync("COPY src (id, s, n) FROM STDIN (FORMAT binary)"))

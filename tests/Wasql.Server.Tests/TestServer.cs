@@ -3,7 +3,7 @@
 using System.Diagnostics;
 using System.Net;
 using Wasql.Database;
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
 
 namespace Wasql.Server.Tests;
 
@@ -20,7 +20,7 @@ internal sealed class TestServer : IAsyncDisposable
         var db = WasqlDatabase.Open(path, database);
         var options = new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), IdleTimeout = TimeSpan.FromMinutes(2) };
         configure?.Invoke(options);
-        var server = new PgServer(new WasqlBackend(db), options);
+        var server = new PgServer(db, options);
         server.Start();
         return new TestServer { DbPath = path, Database = db, Server = server };
     }
@@ -36,12 +36,15 @@ internal sealed class TestServer : IAsyncDisposable
             try { File.Delete(p); } catch (IOException) { }
     }
 
-    /// <summary>Runs psql with a script on stdin (no psqlrc, stop on error unless told otherwise).</summary>
-    public (int Exit, string Out, string Err) Psql(string script, bool stopOnError = true, string user = "tester", string? password = null, string? sslMode = null)
+    /// <summary>Runs psql with a script on stdin (no psqlrc, stop on error unless told otherwise); <paramref name="extraArgs"/>
+    /// such as <c>-c SQL</c> go after the connection options.</summary>
+    public (int Exit, string Out, string Err) Psql(string script, bool stopOnError = true, string user = "tester", string? password = null, string? sslMode = null,
+        IEnumerable<string>? extraArgs = null)
     {
         var psi = new ProcessStartInfo("psql");
         foreach (var a in new[] { "-X", "-h", "127.0.0.1", "-p", Port.ToString(), "-U", user, "-d", "wasql", "-v", $"ON_ERROR_STOP={(stopOnError ? 1 : 0)}", "-P", "pager=off" })
             psi.ArgumentList.Add(a);
+        foreach (var a in extraArgs ?? []) psi.ArgumentList.Add(a);
         psi.Environment["PGCONNECT_TIMEOUT"] = "10";
         psi.Environment["PGSSLMODE"] = sslMode ?? "disable";
         if (password is not null) psi.Environment["PGPASSWORD"] = password;

@@ -1,9 +1,10 @@
-// Unit tests of the pieces without a network: numeric wire format, statement splitting, expression
+// Unit tests of the pieces without a network: numeric wire format, expression
 // type inference, SCRAM verifiers, and the implicit transaction of multi-statement queries (over psql).
 using Wasql.Server.Auth;
 using Wasql.Server.Connection;
 using Wasql.Server.Protocol;
 using Wasql.Server.Types;
+using Wasql.Database;
 
 namespace Wasql.Server.Tests;
 
@@ -32,23 +33,7 @@ public sealed class UnitTests
     public void NumericRejectsGarbage()
     {
         using var w = new MessageWriter(Stream.Null);
-        Assert.Throws<Backend.SqlError>(() => Numeric.WriteBinary(w, "12a"));
-    }
-
-    [Fact]
-    public void SplitterKeepsQuotesCommentsDollarQuotesAndTriggerBodies()
-    {
-        var pieces = StatementSplitter.Split("""
-            SELECT 'a;b'; SELECT "x;y" FROM t; -- c;d
-            CREATE FUNCTION f() RETURNS int LANGUAGE rust AS $$ fn f() -> i32 { 1; 2 } $$;
-            CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO u VALUES (1); UPDATE u SET a = 2; END;
-            /* ; */ SELECT 3
-            """);
-        Assert.Equal(5, pieces.Count);
-        Assert.Contains("$$ fn f() -> i32 { 1; 2 } $$", pieces[2].Sql);
-        Assert.EndsWith("END", pieces[3].Sql.TrimEnd());
-        Assert.Equal(0, pieces[0].Offset);
-        Assert.Empty(StatementSplitter.Split(" ; -- nothing\n;"));
+        Assert.Throws<WasqlException>(() => Numeric.WriteBinary(w, "12a"));
     }
 
     [Fact]

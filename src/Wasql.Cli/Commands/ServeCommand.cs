@@ -4,7 +4,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Wasql.Database;
 using Wasql.Server;
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
 
 namespace Wasql.Cli.Commands;
 
@@ -77,7 +77,7 @@ internal static class ServeCommand
         foreach (var e in database.LoadErrors) Console.Error.WriteLine($"wasql: warning: {e}");
         var plugins = Wasql.Plugins.PluginHost.Attach(database, new Wasql.Plugins.PluginOptions { LogSink = PrintPluginLog });
         foreach (var e in plugins.LoadErrors) Console.Error.WriteLine($"wasql: warning: {e}");
-        var backend = new WasqlBackend(database);
+        var backend = database;
         var server = new PgServer(backend, options);
         foreach (var (name, password) in users) server.Users.SetPassword(name, password);
         try { server.Start(); }

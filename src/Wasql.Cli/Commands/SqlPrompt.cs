@@ -2,6 +2,7 @@
 // saved to ~/.wasql_history), and runs the statement with the same printer as scripts. \q quits.
 using System.Text;
 using Wasql.Database;
+using Wasql.Database.Sql;
 
 namespace Wasql.Cli.Commands;
 
@@ -21,25 +22,29 @@ internal static class SqlPrompt
             if (buffer.Length == 0 && trimmed.StartsWith('\\'))
             {
                 if (trimmed is "\\q" or "\\quit") break;
-                var meta = trimmed switch
-                {
-                    "\\df" => "SHOW FUNCTIONS",
-                    "\\dt" => "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name",
-                    _ => null,
-                };
-                if (meta is null) Console.Error.WriteLine("unknown command; try \\q, \\df, \\dt");
-                else printer.RunBatch(connection, meta);
+                if (trimmed == "\\df") printer.RunBatch(connection, "SHOW FUNCTIONS");
+                else if (trimmed == "\\dt") printer.Print(Tables(connection));
+                else Console.Error.WriteLine("unknown command; try \\q, \\df, \\dt");
                 continue;
             }
             buffer.AppendLine(line);
-            if (!trimmed.EndsWith(';')) continue;
             var sql = buffer.ToString();
+            if (!StatementSplitter.IsComplete(sql)) continue;   // a ';' inside a quote or a trigger body does not end it
             buffer.Clear();
             history.Add(sql.TrimEnd().Replace("\n", " "));
             try { File.AppendAllText(historyFile, sql.TrimEnd().Replace("\n", " ") + "\n"); } catch (IOException) { }
             printer.RunBatch(connection, sql);
         }
         return 0;
+    }
+
+    /// <summary>\dt: the tables and views of the schema, from the storage engine's catalog.</summary>
+    private static QueryResult Tables(WasqlConnection connection)
+    {
+        var rows = connection.Schema.Relations()
+            .Where(r => r.Kind is Wasql.Database.Engine.RelationKind.Table or Wasql.Database.Engine.RelationKind.View)
+            .Select(r => new object?[] { r.Name, r.Kind.ToString().ToLowerInvariant() }).ToList();
+        return new QueryResult([new ColumnInfo("name", "text"), new ColumnInfo("type", "text")], rows, 0, $"SELECT {rows.Count}");
     }
 
     /// <summary>A minimal line editor: left/right, backspace, up/down through history, Ctrl-D on an empty line = EOF.</summary>

@@ -19,7 +19,7 @@ internal static class StatementAnalyzer
 
     public static StatementAnalysis Analyze(WasqlConnection connection, PreparedSql prepared)
     {
-        if (prepared.Command is not null || prepared.Extension is not null || Lexer.IsBlank(prepared.Text)) return StatementAnalysis.Empty;
+        if (prepared.Command is not null || prepared.Extension is not null || SqlText.IsBlank(prepared.Text)) return StatementAnalysis.Empty;
         var found = new Findings();
         var handle = connection.Handle;
         if (!Plan(connection, prepared.SqliteText, found, origins: true)) return StatementAnalysis.Empty;

@@ -81,34 +81,42 @@ internal static class FunctionDdl
 
         var sha = ModuleCodec.Sha256Hex(wasm);
         UdfModule module;
-        try { module = db.Registry.LoadModule(sha, wasm, c.Name); }
+        try { module = db.Registry.AcquireModule(sha, wasm, c.Name); }
         catch (UdfException ue)
         {
             throw new WasqlException(SqlStates.InvalidParameterValue, $"invalid WebAssembly module: {ue.Cause}", c.SourcePosition, ue);
         }
-        if (abi.Length == 0) abi = module.IsArrowUdf ? "arrow-udf" : "direct";
-
-        var stored = new StoredFunction(c.Name, c.ArgumentTypes, c.ReturnType, c.IsTable ? "table" : "scalar",
-            c.TableColumns ?? [], c.Language, abi, export, sha, source,
-            options.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(options));
-        try { FunctionRegistry.Bind(stored, module, wasm.Length); }
-        catch (UdfException ue)
+        // Our reference keeps the module loaded until the registry, reloaded after the write, holds its own.
+        try
         {
-            throw new WasqlException(ue.Kind == UdfErrorKind.Signature ? SqlStates.InvalidFunctionDefinition : SqlStates.InvalidParameterValue,
-                ue.Cause, c.NamePosition, ue);
+            if (abi.Length == 0) abi = module.IsArrowUdf ? "arrow-udf" : "direct";
+
+            var stored = new StoredFunction(c.Name, c.ArgumentTypes, c.ReturnType, c.IsTable ? "table" : "scalar",
+                c.TableColumns ?? [], c.Language, abi, export, sha, source,
+                options.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(options));
+            try { FunctionRegistry.Bind(stored, module, wasm.Length); }
+            catch (UdfException ue)
+            {
+                throw new WasqlException(ue.Kind == UdfErrorKind.Signature ? SqlStates.InvalidFunctionDefinition : SqlStates.InvalidParameterValue,
+                    ue.Cause, c.NamePosition, ue);
+            }
+            catch (WasqlException we) when (we.Position is null) { throw we.WithPosition(c.NamePosition); }
+
+            InSavepoint(connection, s =>
+            {
+                var existed = CatalogStore.DeleteFunction(s, c.Name, stored.ArgKey) > 0;
+                if (existed && !c.OrReplace)
+                    throw new WasqlException(SqlStates.DuplicateFunction,
+                        $"function {c.Name}({string.Join(", ", c.ArgumentTypes)}) already exists; use CREATE OR REPLACE FUNCTION", c.NamePosition);
+                CatalogStore.InsertModule(s, sha, wasm);
+                CatalogStore.InsertFunction(s, stored);
+                CatalogStore.DeleteUnusedModules(s);
+            });
         }
-        catch (WasqlException we) when (we.Position is null) { throw we.WithPosition(c.NamePosition); }
-
-        InSavepoint(connection, s =>
+        finally
         {
-            var existed = CatalogStore.DeleteFunction(s, c.Name, stored.ArgKey) > 0;
-            if (existed && !c.OrReplace)
-                throw new WasqlException(SqlStates.DuplicateFunction,
-                    $"function {c.Name}({string.Join(", ", c.ArgumentTypes)}) already exists; use CREATE OR REPLACE FUNCTION", c.NamePosition);
-            CatalogStore.InsertModule(s, sha, wasm);
-            CatalogStore.InsertFunction(s, stored);
-            CatalogStore.DeleteUnusedModules(s);
-        });
+            db.Registry.ReleaseModule(sha);
+        }
         return QueryResult.Command("CREATE FUNCTION");
     }
 
@@ -121,16 +129,9 @@ internal static class FunctionDdl
 
     private static byte[] ReadWasm(CreateFunctionCommand c)
     {
-        if (c.Base64 is { } b64)
-        {
-            try { return Convert.FromBase64String(string.Concat(b64.Where(ch => !char.IsWhiteSpace(ch)))); }
-            catch (FormatException)
-            {
-                throw new WasqlException(SqlStates.InvalidParameterValue, "invalid base64 in USING BASE64", c.SourcePosition);
-            }
-        }
-        if (c.FilePath is { } path) return ModuleFile.Read(path, position: c.SourcePosition);
-        throw new WasqlException(SqlStates.InvalidFunctionDefinition, "LANGUAGE wasm needs USING BASE64 '...' or USING FILE '/path/module.wasm'", c.LanguagePosition);
+        if (c.Base64 is null && c.FilePath is null)
+            throw new WasqlException(SqlStates.InvalidFunctionDefinition, "LANGUAGE wasm needs USING BASE64 '...' or USING FILE '/path/module.wasm'", c.LanguagePosition);
+        return ModuleSource.Read(c.Base64, c.FilePath, null, c.SourcePosition);
     }
 
     private static QueryResult Drop(WasqlConnection connection, DropFunctionCommand d)
@@ -153,18 +154,7 @@ internal static class FunctionDdl
     private static void InSavepoint(WasqlConnection connection, Action<SqliteConnection> write)
     {
         var s = connection.SqliteConnection;
-        WasqlDatabase.Pragma(s, "SAVEPOINT wasql_catalog");
-        try
-        {
-            write(s);
-            WasqlDatabase.Pragma(s, "RELEASE wasql_catalog");
-        }
-        catch
-        {
-            WasqlDatabase.Pragma(s, "ROLLBACK TO wasql_catalog");
-            WasqlDatabase.Pragma(s, "RELEASE wasql_catalog");
-            throw;
-        }
+        CatalogTransaction.InSavepoint(s, "wasql_catalog", () => { write(s); return 0; });
         if (connection.InTransaction) connection.CatalogChangedInTransaction = true;
         connection.Database.Registry.Reload(s);
     }

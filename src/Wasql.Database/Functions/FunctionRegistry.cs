@@ -29,7 +29,8 @@ internal sealed class RegisteredFunction
 internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
 {
     private readonly object _lock = new();
-    private readonly Dictionary<string, UdfModule> _modules = new();   // by sha256
+    private readonly ModuleCache _modules = new((wasm, name) => database.Udfs.Load(wasm, name));
+    private List<string> _held = [];   // one module reference per function of the current view
     private IReadOnlyList<RegisteredFunction> _functions = [];
     private IReadOnlyList<string> _loadErrors = [];
     private long _version;
@@ -57,24 +58,22 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
         var errors = new List<string>(warnings);
         lock (_lock)
         {
-            var used = new HashSet<string>();
+            var held = new List<string>();
             foreach (var row in rows)
             {
-                used.Add(row.ModuleSha256);
                 RegisteredFunction f;
                 long size = 0;
                 try
                 {
-                    if (!_modules.TryGetValue(row.ModuleSha256, out var module))
+                    var module = _modules.Acquire(row.ModuleSha256, row.Name, () =>
                     {
                         var stored = CatalogStore.ReadModule(c, row.ModuleSha256)
                             ?? throw new InvalidDataException("stored module is missing");
                         size = stored.Size;
-                        var wasm = ModuleCodec.Decompress(stored.Data, stored.Codec, stored.Size, row.ModuleSha256);
-                        module = database.Udfs.Load(wasm, row.Name);
-                        _modules[row.ModuleSha256] = module;
-                    }
-                    else size = CatalogStore.ModuleSize(c, row.ModuleSha256);
+                        return ModuleCodec.Decompress(stored.Data, stored.Codec, stored.Size, row.ModuleSha256);
+                    });
+                    held.Add(row.ModuleSha256);
+                    if (size == 0) size = CatalogStore.ModuleSize(c, row.ModuleSha256);
                     f = Bind(row, module, size);
                 }
                 catch (Exception e) when (e is InvalidDataException or UdfException or WasqlException or SqliteException)
@@ -85,11 +84,9 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
                 }
                 list.Add(f);
             }
-            foreach (var sha in _modules.Keys.Where(k => !used.Contains(k)).ToList())
-            {
-                _modules[sha].Dispose();
-                _modules.Remove(sha);
-            }
+            // The previous view's references go last, so a module used before and after is never unloaded.
+            foreach (var sha in _held) _modules.Release(sha);
+            _held = held;
             _functions = list;
             _loadErrors = errors;
             Interlocked.Increment(ref _version);
@@ -98,21 +95,11 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
 
     private static string Describe(Exception e) => e is UdfException u ? u.Cause : e.Message;
 
-    /// <summary>Loads (or reuses) the module for <paramref name="sha256"/> from bytes at hand (CREATE FUNCTION).</summary>
-    public UdfModule LoadModule(string sha256, byte[] wasm, string name)
-    {
-        lock (_lock)
-        {
-            if (_modules.TryGetValue(sha256, out var m)) return m;
-        }
-        var module = database.Udfs.Load(wasm, name);
-        lock (_lock)
-        {
-            if (_modules.TryGetValue(sha256, out var m)) { module.Dispose(); return m; }
-            _modules[sha256] = module;
-            return module;
-        }
-    }
+    /// <summary>The module for <paramref name="sha256"/> from bytes at hand (CREATE FUNCTION), compiled unless loaded;
+    /// the caller owns one reference and gives it back with <see cref="ReleaseModule"/>.</summary>
+    public UdfModule AcquireModule(string sha256, byte[] wasm, string name) => _modules.Acquire(sha256, wasm, name);
+
+    public void ReleaseModule(string sha256) => _modules.Release(sha256);
 
     /// <summary>Binds a stored definition to its module: finds the arrow-udf function by name and argument types, or
     /// binds the direct export. Throws <see cref="WasqlException"/> when the module does not provide it.</summary>
@@ -165,10 +152,7 @@ internal sealed class FunctionRegistry(WasqlDatabase database) : IDisposable
 
     public void Dispose()
     {
-        lock (_lock)
-        {
-            foreach (var m in _modules.Values) m.Dispose();
-            _modules.Clear();
-        }
+        lock (_lock) _held = [];
+        _modules.Dispose();
     }
 }

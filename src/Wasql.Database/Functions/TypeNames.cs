@@ -44,7 +44,7 @@ internal static class TypeNames
         if (paren > 0) t = t[..paren].Trim() + t[(t.IndexOf(')') + 1)..];
         t = string.Join(' ', t.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         if (Aliases.TryGetValue(t, out var canonical)) return canonical;
-        throw new WasqlException("42704", $"type \"{text}\" does not exist", position);
+        throw new WasqlException(SqlStates.UndefinedObject, $"type \"{text}\" does not exist", position);
     }
 
     /// <summary>The declared type SQLite records for a result column of this type (shown in column metadata).</summary>

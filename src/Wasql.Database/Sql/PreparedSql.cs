@@ -303,7 +303,7 @@ internal sealed class PreparedSql : IDisposable
         var names = _parameterNamesBuffer;
         int given = parameters?.Count ?? 0;
         if (ParameterCount > given)
-            throw new WasqlException(SqlStates.InvalidParameterCount,
+            throw new WasqlException(SqlStates.ProtocolViolation,
                 $"statement needs {ParameterCount} parameter(s), {given} given");
         int positional = 0;
         for (int i = 1; i <= names.Length; i++)

@@ -1,8 +1,9 @@
 // Persistence of plugins and filters in two tables of the database file (next to the function catalog): modules
-// Brotli-compressed with their SHA-256 (checked on load), definitions as columns, configuration as JSON. Writes run
-// on the caller's connection inside a savepoint, so a failed write leaves nothing behind.
+// Brotli-compressed with their SHA-256 (checked on load), definitions as columns, configuration as JSON. Everything
+// runs in the database's catalog transaction (WasqlConnection.InCatalogTransaction): one savepoint, so a failed write
+// leaves nothing behind.
+using System.Data.Common;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Wasql.Database;
 using Wasql.Database.Catalog;
 
@@ -10,7 +11,7 @@ namespace Wasql.Plugins.Catalog;
 
 internal static class PluginCatalog
 {
-    public static void EnsureSchema(SqliteConnection c) => Exec(c, """
+    public static void EnsureSchema(CatalogTransaction c) => c.Execute("""
         CREATE TABLE IF NOT EXISTS wasql_plugins(
             name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, codec TEXT NOT NULL,
             module BLOB NOT NULL, config TEXT NOT NULL, created TEXT NOT NULL);
@@ -23,20 +24,17 @@ internal static class PluginCatalog
 
     /// <summary>Every plugin with its module bytes (null plus an error when the stored module or another stored value is
     /// damaged: the plugin is then listed, its filters fail per their fail mode), and warnings for rows without a name.</summary>
-    public static (List<(PluginDefinition Plugin, byte[]? Module, string? Error)> Plugins, List<string> Warnings) LoadPlugins(SqliteConnection c)
+    public static (List<(PluginDefinition Plugin, byte[]? Module, string? Error)> Plugins, List<string> Warnings) LoadPlugins(CatalogTransaction c)
     {
         var list = new List<(PluginDefinition, byte[]?, string?)>();
         var warnings = new List<string>();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT name, sha256, size, codec, module, config, created FROM wasql_plugins ORDER BY name";
         try
         {
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
+            c.Query("SELECT name, sha256, size, codec, module, config, created FROM wasql_plugins ORDER BY name", r =>
             {
                 string name;
                 try { name = CatalogValues.NonEmptyText(r, 0); }
-                catch (WasqlException e) { warnings.Add($"plugin row: {e.Message}; skipped"); continue; }
+                catch (WasqlException e) { warnings.Add($"plugin row: {e.Message}; skipped"); return; }
                 try
                 {
                     var def = new PluginDefinition(name, CatalogValues.Text(r, 1), CatalogValues.Integer(r, 2, min: 0),
@@ -48,26 +46,23 @@ internal static class PluginCatalog
                 {
                     list.Add((new PluginDefinition(name, "", 0, new Dictionary<string, string>(), DateTime.UnixEpoch), null, e.Message));
                 }
-            }
+            });
         }
-        catch (SqliteException e) { warnings.Add($"plugin catalog wasql_plugins cannot be read: {e.Message}"); }
+        catch (DbException e) { warnings.Add($"plugin catalog wasql_plugins cannot be read: {e.Message}"); }
         return (list, warnings);
     }
 
     /// <summary>Every filter row that decodes, and a warning for each one that does not (that filter is not loaded).</summary>
-    public static (List<FilterDefinition> Filters, List<string> Warnings) LoadFilters(SqliteConnection c)
+    public static (List<FilterDefinition> Filters, List<string> Warnings) LoadFilters(CatalogTransaction c)
     {
         var list = new List<FilterDefinition>();
         var warnings = new List<string>();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            SELECT name, priority, enabled, description, fail_open, max_failures, kinds, tables, query_regex, user_regex,
-                   client_address, database, plugin, config FROM wasql_filters ORDER BY name
-            """;
         try
         {
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
+            c.Query("""
+                SELECT name, priority, enabled, description, fail_open, max_failures, kinds, tables, query_regex, user_regex,
+                       client_address, database, plugin, config FROM wasql_filters ORDER BY name
+                """, r =>
             {
                 try
                 {
@@ -82,14 +77,14 @@ internal static class PluginCatalog
                 {
                     warnings.Add($"filter {(r.GetValue(0) is string n ? n : "<unnamed>")}: {e.Message}; the filter is not loaded");
                 }
-            }
+            });
         }
-        catch (SqliteException e) { warnings.Add($"filter catalog wasql_filters cannot be read: {e.Message}"); }
+        catch (DbException e) { warnings.Add($"filter catalog wasql_filters cannot be read: {e.Message}"); }
         return (list, warnings);
     }
 
     /// <summary>created: the ISO 8601 text SavePlugin writes.</summary>
-    private static DateTime Timestamp(SqliteDataReader r, int ordinal)
+    private static DateTime Timestamp(DbDataReader r, int ordinal)
     {
         var text = CatalogValues.Text(r, ordinal);
         return DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
@@ -97,82 +92,27 @@ internal static class PluginCatalog
             ? t : throw CatalogValues.Malformed(r.GetName(ordinal), "not a timestamp");
     }
 
-    public static void SavePlugin(SqliteConnection c, PluginDefinition p, byte[] module) => InSavepoint(c, () =>
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            INSERT OR REPLACE INTO wasql_plugins(name, sha256, size, codec, module, config, created)
-            VALUES ($name, $sha, $size, $codec, $module, $config, $created)
-            """;
-        cmd.Parameters.AddWithValue("$name", p.Name);
-        cmd.Parameters.AddWithValue("$sha", p.Sha256);
-        cmd.Parameters.AddWithValue("$size", p.Size);
-        cmd.Parameters.AddWithValue("$codec", ModuleCodec.Name);
-        cmd.Parameters.AddWithValue("$module", ModuleCodec.Compress(module));
-        cmd.Parameters.AddWithValue("$config", WriteConfig(p.Config));
-        cmd.Parameters.AddWithValue("$created", p.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        cmd.ExecuteNonQuery();
-    });
+    public static void SavePlugin(CatalogTransaction c, PluginDefinition p, byte[] module) => c.Execute("""
+        INSERT OR REPLACE INTO wasql_plugins(name, sha256, size, codec, module, config, created)
+        VALUES ($name, $sha, $size, $codec, $module, $config, $created)
+        """,
+        ("$name", p.Name), ("$sha", p.Sha256), ("$size", p.Size), ("$codec", ModuleCodec.Name), ("$module", ModuleCodec.Compress(module)),
+        ("$config", WriteConfig(p.Config)), ("$created", p.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
 
-    public static void SaveFilter(SqliteConnection c, FilterDefinition f) => InSavepoint(c, () =>
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            INSERT OR REPLACE INTO wasql_filters(name, priority, enabled, description, fail_open, max_failures, kinds, tables,
-                query_regex, user_regex, client_address, database, plugin, config)
-            VALUES ($name, $priority, $enabled, $description, $failOpen, $maxFailures, $kinds, $tables, $queryRegex,
-                $userRegex, $clientAddress, $database, $plugin, $config)
-            """;
-        cmd.Parameters.AddWithValue("$name", f.Name);
-        cmd.Parameters.AddWithValue("$priority", f.Priority);
-        cmd.Parameters.AddWithValue("$enabled", f.Enabled ? 1 : 0);
-        cmd.Parameters.AddWithValue("$description", f.Description);
-        cmd.Parameters.AddWithValue("$failOpen", f.FailOpen ? 1 : 0);
-        cmd.Parameters.AddWithValue("$maxFailures", (object?)f.MaxFailures ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$kinds", f.Pattern.Kinds);
-        cmd.Parameters.AddWithValue("$tables", f.Pattern.Tables);
-        cmd.Parameters.AddWithValue("$queryRegex", f.Pattern.QueryRegex);
-        cmd.Parameters.AddWithValue("$userRegex", f.Pattern.UserRegex);
-        cmd.Parameters.AddWithValue("$clientAddress", f.Pattern.ClientAddress);
-        cmd.Parameters.AddWithValue("$database", f.Pattern.Database);
-        cmd.Parameters.AddWithValue("$plugin", f.Plugin);
-        cmd.Parameters.AddWithValue("$config", WriteConfig(f.Config));
-        cmd.ExecuteNonQuery();
-    });
+    public static void SaveFilter(CatalogTransaction c, FilterDefinition f) => c.Execute("""
+        INSERT OR REPLACE INTO wasql_filters(name, priority, enabled, description, fail_open, max_failures, kinds, tables,
+            query_regex, user_regex, client_address, database, plugin, config)
+        VALUES ($name, $priority, $enabled, $description, $failOpen, $maxFailures, $kinds, $tables, $queryRegex,
+            $userRegex, $clientAddress, $database, $plugin, $config)
+        """,
+        ("$name", f.Name), ("$priority", f.Priority), ("$enabled", f.Enabled ? 1 : 0), ("$description", f.Description),
+        ("$failOpen", f.FailOpen ? 1 : 0), ("$maxFailures", f.MaxFailures), ("$kinds", f.Pattern.Kinds), ("$tables", f.Pattern.Tables),
+        ("$queryRegex", f.Pattern.QueryRegex), ("$userRegex", f.Pattern.UserRegex), ("$clientAddress", f.Pattern.ClientAddress),
+        ("$database", f.Pattern.Database), ("$plugin", f.Plugin), ("$config", WriteConfig(f.Config)));
 
-    public static void DeletePlugin(SqliteConnection c, string name) => Delete(c, "wasql_plugins", name);
+    public static void DeletePlugin(CatalogTransaction c, string name) => c.Execute("DELETE FROM wasql_plugins WHERE name = $name", ("$name", name));
 
-    public static void DeleteFilter(SqliteConnection c, string name) => Delete(c, "wasql_filters", name);
-
-    private static void Delete(SqliteConnection c, string table, string name) => InSavepoint(c, () =>
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = $"DELETE FROM {table} WHERE name = $name";
-        cmd.Parameters.AddWithValue("$name", name);
-        cmd.ExecuteNonQuery();
-    });
-
-    private static void InSavepoint(SqliteConnection c, Action write)
-    {
-        Exec(c, "SAVEPOINT wasql_plugin_catalog");
-        try
-        {
-            write();
-            Exec(c, "RELEASE wasql_plugin_catalog");
-        }
-        catch
-        {
-            Exec(c, "ROLLBACK TO wasql_plugin_catalog; RELEASE wasql_plugin_catalog");
-            throw;
-        }
-    }
-
-    private static void Exec(SqliteConnection c, string sql)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
+    public static void DeleteFilter(CatalogTransaction c, string name) => c.Execute("DELETE FROM wasql_filters WHERE name = $name", ("$name", name));
 
     private static string WriteConfig(IReadOnlyDictionary<string, string> config) =>
         JsonSerializer.Serialize(new SortedDictionary<string, string>(config.ToDictionary(), StringComparer.Ordinal));

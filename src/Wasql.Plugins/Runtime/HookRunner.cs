@@ -10,10 +10,19 @@ namespace Wasql.Plugins.Runtime;
 
 internal enum FailureOrigin { Guest, Host }
 
+/// <summary>What a hook's return code asks for (the plugin ABI's values: sdk/PLUGIN_ABI.md).</summary>
+internal enum HookVerdict
+{
+    /// <summary>Go on (with the statement or result as the plugin left it).</summary>
+    Continue = 0,
+    /// <summary>Refuse the statement (with the plugin's message and SQLSTATE, if it set them).</summary>
+    Deny = 1,
+}
+
 internal static class HookRunner
 {
-    /// <summary>The hook's code (0 continue, 1 deny), or null when it failed open.</summary>
-    public static int? Run(PluginHost host, PluginCall call)
+    /// <summary>The hook's verdict, or null when it failed open.</summary>
+    public static HookVerdict? Run(PluginHost host, PluginCall call)
     {
         var plugin = call.Plugin;
         if (call.Filter.TrippedReason is { } tripped) throw Tripped(call, tripped);
@@ -42,10 +51,10 @@ internal static class HookRunner
             state.Current = call;
             state.Lease = lease;
             int code = lease.Call(call.HookName, () => export(call.Handle));
-            if (code is 0 or 1)
+            if (Enum.IsDefined((HookVerdict)code))
             {
                 call.Filter.Succeeded(call.Hook);
-                return code;
+                return (HookVerdict)code;
             }
             lease.Discard();
             return Failure(host, call, $"{call.HookName} returned {code} (expected 0 = continue or 1 = deny)", null, FailureOrigin.Guest);
@@ -102,7 +111,7 @@ internal static class HookRunner
         return parts.Count == 0 ? null : string.Join("\n", parts);
     }
 
-    private static int? Failure(PluginHost host, PluginCall call, string cause, UdfException? error, FailureOrigin origin)
+    private static HookVerdict? Failure(PluginHost host, PluginCall call, string cause, UdfException? error, FailureOrigin origin)
     {
         var filter = call.Filter;
         var user = call.Statement.Session.User;

@@ -2,6 +2,7 @@
 // filters sorted by priority, a dictionary of plugins) without locking; writers replace them under a lock. Modules are
 // shared by SHA-256 and reference-counted, so replacing a plugin with the same bytes compiles nothing and a module is
 // unloaded when no plugin uses it (calls still running keep their rented instance).
+using Wasql.Database.Catalog;
 using Wasql.Plugins.Filters;
 using Wasql.Udf;
 
@@ -10,7 +11,7 @@ namespace Wasql.Plugins.Runtime;
 internal sealed class PluginRegistry(PluginHost host) : IDisposable
 {
     private readonly object _lock = new();
-    private readonly Dictionary<string, (UdfModule Module, int Users)> _modules = new(StringComparer.Ordinal);
+    private readonly ModuleCache _modules = new((wasm, name) => Compile(host, wasm, name));
     private Dictionary<string, LoadedPlugin> _plugins = new(StringComparer.Ordinal);
     private ActiveFilter[] _filters = [];
 
@@ -24,16 +25,12 @@ internal sealed class PluginRegistry(PluginHost host) : IDisposable
 
     /// <summary>The module for these bytes (compiled, checked against the ABI and JIT-compiled on first use of the
     /// hash); the caller owns one reference. Throws UdfException, or InvalidDataException for a non-plugin module.</summary>
-    public UdfModule Acquire(string sha256, byte[] wasm, string name)
+    public UdfModule Acquire(string sha256, byte[] wasm, string name) => _modules.Acquire(sha256, wasm, name);
+
+    public void Release(string sha256) => _modules.Release(sha256);
+
+    private static UdfModule Compile(PluginHost host, byte[] wasm, string name)
     {
-        lock (_lock)
-        {
-            if (_modules.TryGetValue(sha256, out var entry))
-            {
-                _modules[sha256] = (entry.Module, entry.Users + 1);
-                return entry.Module;
-            }
-        }
         UdfModule module;
         try
         {
@@ -49,33 +46,7 @@ internal sealed class PluginRegistry(PluginHost host) : IDisposable
             throw new InvalidDataException(problem);
         }
         module.Precompile();   // first calls must not spend their short deadline in the JIT
-        lock (_lock)
-        {
-            if (_modules.TryGetValue(sha256, out var raced))
-            {
-                module.Dispose();
-                _modules[sha256] = (raced.Module, raced.Users + 1);
-                return raced.Module;
-            }
-            _modules[sha256] = (module, 1);
-            return module;
-        }
-    }
-
-    public void Release(string sha256)
-    {
-        UdfModule? unused = null;
-        lock (_lock)
-        {
-            if (!_modules.TryGetValue(sha256, out var entry)) return;
-            if (entry.Users > 1) _modules[sha256] = (entry.Module, entry.Users - 1);
-            else
-            {
-                _modules.Remove(sha256);
-                unused = entry.Module;
-            }
-        }
-        unused?.Dispose();
+        return module;
     }
 
     /// <summary>Adds or replaces a plugin (its module reference moves to the registry).</summary>
@@ -119,14 +90,5 @@ internal sealed class PluginRegistry(PluginHost host) : IDisposable
     private static ActiveFilter[] Sorted(IEnumerable<ActiveFilter> filters) =>
         filters.OrderBy(f => f.Definition.Priority).ThenBy(f => f.Name, StringComparer.Ordinal).ToArray();
 
-    public void Dispose()
-    {
-        List<UdfModule> modules;
-        lock (_lock)
-        {
-            modules = _modules.Values.Select(e => e.Module).ToList();
-            _modules.Clear();
-        }
-        foreach (var m in modules) m.Dispose();
-    }
+    public void Dispose() => _modules.Dispose();
 }

@@ -78,10 +78,10 @@ internal sealed class CreateFilterCommand(PluginHost host, string name, bool orR
     {
         OutsideTransaction(connection);
         if (Host.Registry.Filter(name) is not null && !orReplace)
-            throw new WasqlException("42710", $"filter \"{name}\" already exists") { Hint = "use ALTER FILTER or CREATE OR REPLACE FILTER" };
+            throw new WasqlException(SqlStates.DuplicateObject, $"filter \"{name}\" already exists") { Hint = "use ALTER FILTER or CREATE OR REPLACE FILTER" };
         var baseline = new FilterDefinition(name, 1000, true, "", false, null, FilterPatternDefinition.Any, "", new Dictionary<string, string>());
         var filter = FilterBuilder.Build(Host, baseline, options, pattern, execute);
-        PluginCatalog.SaveFilter(connection.SqliteConnection, filter.Definition);
+        connection.InCatalogTransaction(t => PluginCatalog.SaveFilter(t, filter.Definition));
         Host.Registry.Put(filter);
         return Done("CREATE FILTER");
     }
@@ -97,7 +97,7 @@ internal sealed class AlterFilterCommand(PluginHost host, string name, IReadOnly
         // A new ActiveFilter: its failure count starts at zero, so any ALTER (RESET alone changes nothing else) also
         // re-enables a fail-open filter that disabled itself and clears a fail-closed filter that tripped.
         var filter = FilterBuilder.Build(Host, current.Definition, options, pattern, execute);
-        PluginCatalog.SaveFilter(connection.SqliteConnection, filter.Definition);
+        connection.InCatalogTransaction(t => PluginCatalog.SaveFilter(t, filter.Definition));
         Host.Registry.Put(filter);
         return Done("ALTER FILTER");
     }
@@ -113,7 +113,7 @@ internal sealed class DropFilterCommand(PluginHost host, string name, bool ifExi
             if (ifExists) return Done("DROP FILTER");
             throw new WasqlException(SqlStates.UndefinedObject, $"filter \"{name}\" does not exist");
         }
-        PluginCatalog.DeleteFilter(connection.SqliteConnection, name);
+        connection.InCatalogTransaction(t => PluginCatalog.DeleteFilter(t, name));
         Host.Registry.RemoveFilter(name);
         return Done("DROP FILTER");
     }

@@ -30,24 +30,24 @@ internal abstract class CatalogCommand(PluginHost host, string verb) : Extension
 }
 
 internal sealed class CreatePluginCommand(PluginHost host, string name, bool orReplace, string? base64, string? file,
-    IReadOnlyDictionary<string, string> config) : CatalogCommand(host, "CREATE PLUGIN")
+    int sourcePosition, IReadOnlyDictionary<string, string> config) : CatalogCommand(host, "CREATE PLUGIN")
 {
     public override QueryResult Execute(WasqlConnection connection, IReadOnlyList<object?>? parameters)
     {
         OutsideTransaction(connection);
         var existing = Host.Registry.Plugin(name);
         if (existing is not null && !orReplace)
-            throw new WasqlException("42710", $"plugin \"{name}\" already exists") { Hint = "use CREATE OR REPLACE PLUGIN to replace its module (running filters switch to it at once)" };
+            throw new WasqlException(SqlStates.DuplicateObject, $"plugin \"{name}\" already exists") { Hint = "use CREATE OR REPLACE PLUGIN to replace its module (running filters switch to it at once)" };
         var wasm = ReadModule();
         var sha = ModuleCodec.Sha256Hex(wasm);
         UdfModule module;
         try { module = Host.Registry.Acquire(sha, wasm, name); }
-        catch (UdfException e) { throw new WasqlException(SqlStates.InvalidParameterValue, $"plugin \"{name}\": {e.Message}", inner: e); }
-        catch (InvalidDataException e) { throw new WasqlException(SqlStates.InvalidParameterValue, $"plugin \"{name}\": {e.Message}"); }
+        catch (UdfException e) { throw new WasqlException(SqlStates.InvalidParameterValue, $"plugin \"{name}\": {e.Message}", sourcePosition, e); }
+        catch (InvalidDataException e) { throw new WasqlException(SqlStates.InvalidParameterValue, $"plugin \"{name}\": {e.Message}", sourcePosition); }
         var def = new PluginDefinition(name, sha, wasm.LongLength, config, DateTime.UtcNow);
         try
         {
-            PluginCatalog.SavePlugin(connection.SqliteConnection, def, wasm);
+            connection.InCatalogTransaction(t => PluginCatalog.SavePlugin(t, def, wasm));
         }
         catch
         {
@@ -58,15 +58,7 @@ internal sealed class CreatePluginCommand(PluginHost host, string name, bool orR
         return Done("CREATE PLUGIN");
     }
 
-    private byte[] ReadModule()
-    {
-        if (base64 is not null)
-        {
-            try { return Convert.FromBase64String(string.Concat(base64.Where(ch => !char.IsWhiteSpace(ch)))); }
-            catch (FormatException) { throw new WasqlException(SqlStates.InvalidParameterValue, $"plugin \"{name}\": USING BASE64 is not valid base64"); }
-        }
-        return ModuleFile.Read(file!, $"plugin \"{name}\"");
-    }
+    private byte[] ReadModule() => ModuleSource.Read(base64, file, $"plugin \"{name}\"", sourcePosition);
 }
 
 internal sealed class DropPluginCommand(PluginHost host, string name, bool ifExists) : CatalogCommand(host, "DROP PLUGIN")
@@ -81,9 +73,9 @@ internal sealed class DropPluginCommand(PluginHost host, string name, bool ifExi
         }
         var users = Host.Registry.Filters.Where(f => f.Definition.Plugin == name).Select(f => f.Name).ToList();
         if (users.Count > 0)
-            throw new WasqlException("2BP01", $"cannot drop plugin \"{name}\" because filter(s) {string.Join(", ", users)} use it")
+            throw new WasqlException(SqlStates.DependentObjectsStillExist, $"cannot drop plugin \"{name}\" because filter(s) {string.Join(", ", users)} use it")
             { Hint = "drop or alter those filters first" };
-        PluginCatalog.DeletePlugin(connection.SqliteConnection, name);
+        connection.InCatalogTransaction(t => PluginCatalog.DeletePlugin(t, name));
         Host.Registry.RemovePlugin(name);
         Host.Store.Clear("plugin:" + name);
         return Done("DROP PLUGIN");

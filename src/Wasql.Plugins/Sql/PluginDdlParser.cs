@@ -114,12 +114,13 @@ internal static class PluginDdlParser
             Expect("USING");
             var how = Next();
             string? base64 = null, file = null;
+            int sourcePosition = Peek.Offset + 1;
             if (how.Is("BASE64")) base64 = Literal("the module in base64");
             else if (how.Is("FILE")) file = Literal("a file path");
             else throw Error($"syntax error at or near \"{Show(how)}\": expected BASE64 or FILE", how);
             var config = Accept("WITH") ? Options(null, "WITH") : new Dictionary<string, string>();
             End();
-            return new CreatePluginCommand(host, name, orReplace, base64, file, config);
+            return new CreatePluginCommand(host, name, orReplace, base64, file, sourcePosition, config);
         }
 
         private ExtensionCommand CreateFilter(bool orReplace)

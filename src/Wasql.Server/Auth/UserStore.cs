@@ -1,17 +1,18 @@
 // The server's view of the database's roles for authentication: SCRAM verifiers by name, and the superusers named by
 // `wasql serve --user NAME=PASSWORD`. Roles themselves live in the database layer (wasql_roles, CREATE USER, GRANT).
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
+using Wasql.Database;
 
 namespace Wasql.Server.Auth;
 
-public sealed class UserStore(ISqlBackend backend)
+public sealed class UserStore(WasqlDatabase database)
 {
     /// <summary>The database's role table (name, superuser, verifier).</summary>
     public const string Table = "wasql_roles";
 
-    private T With<T>(Func<ISqlSession, T> f)
+    private T With<T>(Func<WasqlConnection, T> f)
     {
-        using var s = backend.Connect(); // an internal session: a local superuser that query plugins do not see
+        using var s = DatabaseSessions.Open(database); // an internal session: a local superuser that query plugins do not see
         return f(s);
     }
 

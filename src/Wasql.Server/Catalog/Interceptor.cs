@@ -2,8 +2,10 @@
 // control with Postgres semantics (warnings, BEGIN ISOLATION LEVEL), version(),
 // and catalog queries (PgCatalog). Runs on the connection's DB thread.
 using System.Text.RegularExpressions;
-using Wasql.Server.Backend;
+using Wasql.Database.Sql;
+using Wasql.Server.Sessions;
 using Wasql.Server.Connection;
+using Wasql.Database;
 
 namespace Wasql.Server.Catalog;
 
@@ -11,24 +13,9 @@ internal static partial class Interceptor
 {
     private static readonly HashSet<string> ControlWords = ["SET", "RESET", "DISCARD", "DEALLOCATE", "UNLISTEN", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"];
 
-    public static string FirstWord(string sql)
-    {
-        int i = 0;
-        while (i < sql.Length)
-        {
-            if (char.IsWhiteSpace(sql[i]) || sql[i] == '(') i++;
-            else if (sql[i] == '-' && i + 1 < sql.Length && sql[i + 1] == '-') { while (i < sql.Length && sql[i] != '\n') i++; }
-            else if (sql[i] == '/' && i + 1 < sql.Length && sql[i + 1] == '*') { int e = sql.IndexOf("*/", i + 2, StringComparison.Ordinal); i = e < 0 ? sql.Length : e + 2; }
-            else break;
-        }
-        int j = i;
-        while (j < sql.Length && (char.IsLetter(sql[j]) || sql[j] == '_')) j++;
-        return sql[i..j].ToUpperInvariant();
-    }
-
     public static bool Intercepts(string sql)
     {
-        var w = FirstWord(sql);
+        var w = SqlText.FirstKeyword(sql);
         if (ControlWords.Contains(w)) return true;
         if (w == "CLOSE" && CloseAllRegex().IsMatch(sql)) return true;
         if (w == "SELECT" && AdvisoryUnlockAllRegex().IsMatch(sql)) return true;
@@ -36,16 +23,9 @@ internal static partial class Interceptor
         return PgCatalog.IsCatalogQuery(sql);
     }
 
-    public static int CountParameters(string sql)
+    public static QueryResult? TryHandle(SessionState c, string sql)
     {
-        int max = 0;
-        foreach (Match m in ParamRegex().Matches(sql)) max = Math.Max(max, int.Parse(m.Groups[1].Value));
-        return max;
-    }
-
-    public static SqlResult? TryHandle(PgConnection c, string sql)
-    {
-        var w = FirstWord(sql);
+        var w = SqlText.FirstKeyword(sql);
         switch (w)
         {
             case "SET": return Settings.Set(c, sql);
@@ -58,11 +38,11 @@ internal static partial class Interceptor
             case "DISCARD":
                 {
                     var what = DiscardRegex().Match(sql);
-                    if (!what.Success) throw new SqlError("42601", "syntax error in DISCARD (use ALL, PLANS, SEQUENCES or TEMP)", 1);
+                    if (!what.Success) throw new WasqlException(SqlStates.SyntaxError, "syntax error in DISCARD (use ALL, PLANS, SEQUENCES or TEMP)", 1);
                     var kind = what.Groups[1].Value.ToUpperInvariant();
                     if (kind == "ALL")
                     {
-                        if (c.Session.InTransaction) throw new SqlError("25001", "DISCARD ALL cannot run inside a transaction block");
+                        if (c.Database.InTransaction) throw new WasqlException(SqlStates.ActiveSqlTransaction, "DISCARD ALL cannot run inside a transaction block");
                         c.DiscardAll();
                     }
                     return Tag("DISCARD " + kind);
@@ -73,45 +53,41 @@ internal static partial class Interceptor
             case "DEALLOCATE":
                 {
                     var m = DeallocateRegex().Match(sql);
-                    if (!m.Success) throw new SqlError("42601", "syntax error in DEALLOCATE", 1);
+                    if (!m.Success) throw new WasqlException(SqlStates.SyntaxError, "syntax error in DEALLOCATE", 1);
                     var name = m.Groups[1].Value.Trim('"');
-                    if (name.Equals("ALL", StringComparison.OrdinalIgnoreCase)) c.Deallocate(null);
-                    else if (!c.Deallocate(name)) throw new SqlError("26000", $"prepared statement \"{name}\" does not exist");
+                    if (name.Equals("ALL", StringComparison.OrdinalIgnoreCase)) c.Prepared.Deallocate(null);
+                    else if (!c.Prepared.Deallocate(name)) throw new WasqlException(SqlStates.InvalidSqlStatementName, $"prepared statement \"{name}\" does not exist");
                     return Tag("DEALLOCATE" + (name.Equals("ALL", StringComparison.OrdinalIgnoreCase) ? " ALL" : ""));
                 }
             case "BEGIN": case "START":
                 if (w == "START" && !StartTxRegex().IsMatch(sql)) return null;
-                if (c.Session.InTransaction)
+                if (c.Database.InTransaction)
                 {
-                    c.Notices.Add(("WARNING", "25001", "there is already a transaction in progress"));
+                    c.Notices.Add(("WARNING", SqlStates.ActiveSqlTransaction, "there is already a transaction in progress"));
                     return Tag("BEGIN");
                 }
-                c.Session.Execute(sql);          // the database reads the access mode (READ ONLY)
+                c.Database.Execute(sql);          // the database reads the access mode (READ ONLY)
                 return Tag("BEGIN");
             case "COMMIT": case "END": case "ROLLBACK": case "ABORT":
                 {
                     bool rollback = w is "ROLLBACK" or "ABORT";
                     if (rollback && RollbackToRegex().IsMatch(sql)) return null;   // ROLLBACK TO SAVEPOINT: the database's
-                    if (!c.Session.InTransaction)
+                    if (!c.Database.InTransaction)
                     {
-                        c.Notices.Add(("WARNING", "25P01", "there is no transaction in progress"));
+                        c.Notices.Add(("WARNING", SqlStates.NoActiveSqlTransaction, "there is no transaction in progress"));
                         return Tag(rollback ? "ROLLBACK" : "COMMIT");
                     }
-                    c.Session.Execute(rollback ? "ROLLBACK" : "COMMIT");
+                    c.Database.Execute(rollback ? "ROLLBACK" : "COMMIT");
                     return Tag(rollback ? "ROLLBACK" : "COMMIT");
                 }
         }
         return PgCatalog.TryAnswer(c, sql);
     }
 
-    internal static SqlResult Tag(string tag) => new() { Columns = [], Rows = [], CommandTag = tag };
+    internal static QueryResult Tag(string tag) => new([], [], 0, tag);
 
-    internal static SqlResult Rows(string[] names, List<object?[]> rows, string? tag = null) => new()
-    {
-        Columns = names.Select(n => new SqlColumn(n, null)).ToArray(),
-        Rows = rows,
-        CommandTag = tag ?? $"SELECT {rows.Count}",
-    };
+    internal static QueryResult Rows(string[] names, List<object?[]> rows, string? tag = null) =>
+        new(names.Select(n => new ColumnInfo(n, null)).ToArray(), rows, 0, tag ?? $"SELECT {rows.Count}");
 
     [GeneratedRegex(@"^\s*SHOW\s+([A-Za-z_][A-Za-z0-9_.]*)\s*;?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex ShowRegex();
@@ -123,8 +99,6 @@ internal static partial class Interceptor
     private static partial Regex CloseAllRegex();
     [GeneratedRegex(@"^\s*SELECT\s+(pg_catalog\.)?pg_advisory_unlock_all\(\)\s*;?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex AdvisoryUnlockAllRegex();
-    [GeneratedRegex(@"\$(\d+)")]
-    private static partial Regex ParamRegex();
     [GeneratedRegex(@"^\s*START\s+TRANSACTION", RegexOptions.IgnoreCase)]
     private static partial Regex StartTxRegex();
     [GeneratedRegex(@"^\s*ROLLBACK\s+(WORK\s+|TRANSACTION\s+)?TO\b", RegexOptions.IgnoreCase)]

@@ -1,10 +1,12 @@
 // pg_catalog emulation: recognizes the catalog queries psql (\d, \dt, \dv, \di, \df, \l, \dn) and Npgsql
-// (type loading) send and answers them from SQLite's schema and the function catalog; rewrites
-// information_schema.tables/columns into queries over sqlite_schema. Other catalog queries get no rows.
+// (type loading) send and answers them from the engine's schema (WasqlConnection.Schema) and the function catalog;
+// rewrites information_schema.tables/columns into subqueries over the same schema. Other catalog queries get no rows.
 using System.Text.RegularExpressions;
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
 using Wasql.Server.Connection;
 using Wasql.Server.Types;
+using Wasql.Database;
+using Wasql.Database.Engine;
 
 namespace Wasql.Server.Catalog;
 
@@ -17,7 +19,7 @@ internal static partial class PgCatalog
         sql.Contains("pg_catalog", StringComparison.OrdinalIgnoreCase) || CatalogTableRegex().IsMatch(sql) ||
         sql.Contains("information_schema.", StringComparison.OrdinalIgnoreCase) || VersionRegex().IsMatch(sql);
 
-    public static SqlResult? TryAnswer(PgConnection c, string sql)
+    public static QueryResult? TryAnswer(SessionState c, string sql)
     {
         if (!IsCatalogQuery(sql)) return null;
         var result = Answer(c, sql);
@@ -26,17 +28,17 @@ internal static partial class PgCatalog
         int want = SelectListLength(sql, "\nFROM ");
         if (want <= result.Columns.Count) return result;
         var cols = result.Columns.ToList();
-        while (cols.Count < want) cols.Add(new SqlColumn("column" + cols.Count, null));
+        while (cols.Count < want) cols.Add(new ColumnInfo("column" + cols.Count, null));
         var rows = result.Rows.Select(r => { var x = new object?[want]; Array.Copy(r, x, Math.Min(r.Length, want)); return x; }).ToList();
-        return new SqlResult { Columns = cols, Rows = rows, CommandTag = result.CommandTag };
+        return new QueryResult(cols, rows, 0, result.CommandTag);
     }
 
-    private static SqlResult? Answer(PgConnection c, string sql)
+    private static QueryResult? Answer(SessionState c, string sql)
     {
         if (VersionRegex().IsMatch(sql))
-            return Interceptor.Rows(["version"], [[$"PostgreSQL {c.Server.Options.ServerVersion} (Wasql) on x86_64-pc-linux-gnu"]]);
+            return Interceptor.Rows(["version"], [[$"PostgreSQL {c.Options.ServerVersion} (Wasql) on x86_64-pc-linux-gnu"]]);
         if (sql.Contains("information_schema.", StringComparison.OrdinalIgnoreCase) && !sql.Contains("pg_catalog.", StringComparison.OrdinalIgnoreCase))
-            return c.Session.Execute(RewriteInformationSchema(sql));
+            return c.Database.Execute(RewriteInformationSchema(c, sql));
 
         // Npgsql type loading: SELECT version(); types; composite fields; enum labels.
         if (sql.Contains("t.typname, t.typtype", StringComparison.Ordinal)) return NpgsqlTypes();
@@ -64,35 +66,32 @@ internal static partial class PgCatalog
         // psql \l and \dn
         if (sql.Contains("d.datname as \"Name\"", StringComparison.OrdinalIgnoreCase))
             return Interceptor.Rows(["Name", "Owner", "Encoding", "Collate", "Ctype", "ICU Locale", "Locale Provider", "Access privileges"],
-                [[c.Settings.GetValueOrDefault("database") ?? "wasql", c.User, "UTF8", "C", "C", null, "libc", null]]);
+                [[c.Settings.GetValueOrDefault(SessionState.DatabaseSetting) ?? "wasql", c.User, "UTF8", "C", "C", null, "libc", null]]);
         if (sql.Contains("n.nspname AS \"Name\"", StringComparison.OrdinalIgnoreCase))
             return Interceptor.Rows(["Name", "Owner"], [["public", c.User]]);
 
-        c.Server.Options.Log?.WriteLine("wasql serve: unrecognized catalog query answered with no rows: " + sql.ReplaceLineEndings(" "));
+        c.Options.Log?.WriteLine("wasql serve: unrecognized catalog query answered with no rows: " + sql.ReplaceLineEndings(" "));
         return Interceptor.Rows(["?column?"], []);
     }
 
     // ---------------- relations ----------------
 
-    internal sealed record Relation(int Oid, string Name, string Type, string TableName, string? Sql);
-
-    internal static List<Relation> Relations(PgConnection c)
+    /// <summary>A relation with the OID the server shows for it.</summary>
+    internal sealed record Relation(int Oid, SchemaRelation Schema)
     {
-        var res = c.Session.ExecuteInternal("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
-        var list = new List<Relation>();
-        foreach (var r in res.Rows)
-        {
-            if (((string)r[2]!).StartsWith("wasql_", StringComparison.Ordinal) || ((string)r[3]!).StartsWith("wasql_", StringComparison.Ordinal))
-                continue;   // the database's own catalog tables (functions, modules, users)
-            list.Add(new Relation(FirstUserOid + (int)Convert.ToInt64(r[0]), (string)r[2]!, (string)r[1]!, (string)r[3]!, r[4] as string));
-        }
-        return list;
+        public string Name => Schema.Name;
     }
 
-    private static char RelKind(string type) => type switch { "view" => 'v', "index" => 'i', "trigger" => 't', _ => 'r' };
+    internal static List<Relation> Relations(SessionState c) =>
+        c.Database.Schema.Relations().Select(r => new Relation(FirstUserOid + (int)r.Id, r)).ToList();
+
+    private static char RelKind(Relation r) => r.Schema.Kind switch
+    {
+        RelationKind.View => 'v', RelationKind.Index => 'i', RelationKind.Trigger => 't', _ => 'r',
+    };
     private static string RelKindName(char k) => k switch { 'v' => "view", 'i' => "index", _ => "table" };
 
-    private static SqlResult ListRelations(PgConnection c, string sql)
+    private static QueryResult ListRelations(SessionState c, string sql)
     {
         var kinds = RelKindListRegex().Match(sql) is { Success: true } m
             ? m.Groups[1].Value.Split(',').Select(s => s.Trim().Trim('\'')).Where(s => s.Length == 1).Select(s => s[0]).ToHashSet()
@@ -102,10 +101,10 @@ internal static partial class PgCatalog
         var rows = new List<object?[]>();
         foreach (var rel in Relations(c))
         {
-            char k = RelKind(rel.Type);
+            char k = RelKind(rel);
             if (k == 't' || !kinds.Contains(k) || (pattern is not null && !pattern.IsMatch(rel.Name))) continue;
             var row = new List<object?> { "public", rel.Name, RelKindName(k), c.User };
-            if (k == 'i') row.Add(rel.TableName);
+            if (k == 'i') row.Add(rel.Schema.Table);
             if (verbose) row.AddRange(["permanent", k == 'r' ? "heap" : null, "0 bytes", null]);
             rows.Add(row.ToArray());
         }
@@ -116,40 +115,39 @@ internal static partial class PgCatalog
         return Interceptor.Rows(names.ToArray(), rows);
     }
 
-    private static SqlResult LookupRelation(PgConnection c, string sql)
+    private static QueryResult LookupRelation(SessionState c, string sql)
     {
         var pattern = NamePattern(sql, "c.relname");
-        var rows = Relations(c).Where(r => RelKind(r.Type) != 't' && (pattern is null || pattern.IsMatch(r.Name)))
+        var rows = Relations(c).Where(r => RelKind(r) != 't' && (pattern is null || pattern.IsMatch(r.Name)))
             .Select(r => new object?[] { r.Oid.ToString(), "public", r.Name }).ToList();
         return Interceptor.Rows(["oid", "nspname", "relname"], rows);
     }
 
-    private static SqlResult RelationInfo(PgConnection c, string sql)
+    private static QueryResult RelationInfo(SessionState c, string sql)
     {
         int oid = OidRegex().Match(sql) is { Success: true } m ? int.Parse(m.Groups[1].Value) : 0;
         var rel = Relations(c).FirstOrDefault(r => r.Oid == oid);
         if (rel is null) return Interceptor.Rows(["relchecks"], []);
-        char k = RelKind(rel.Type);
-        bool hasIndex = k == 'r' && Relations(c).Any(r => r.Type == "index" && r.TableName == rel.Name);
+        char k = RelKind(rel);
+        bool hasIndex = k == 'r' && Relations(c).Any(r => r.Schema.Kind == RelationKind.Index && r.Schema.Table == rel.Name);
         string[] names = ["relchecks", "relkind", "relhasindex", "relhasrules", "relhastriggers", "relrowsecurity", "relforcerowsecurity",
             "relhasoids", "relispartition", "?column?", "reltablespace", "reloftype", "relpersistence", "relreplident", "amname"];
         return Interceptor.Rows(names, [["0", k.ToString(), hasIndex ? "t" : "f", "f", "f", "f", "f", "f", "f", "", "0", "", "p", "d", k == 'r' ? "heap" : ""]]);
     }
 
-    private static SqlResult Columns(PgConnection c, int oid, string sql)
+    private static QueryResult Columns(SessionState c, int oid, string sql)
     {
         var rel = Relations(c).FirstOrDefault(r => r.Oid == oid);
         var rows = new List<object?[]>();
         if (rel is not null)
         {
-            var info = c.Session.ExecuteInternal("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)", [rel.Name]);
-            foreach (var r in info.Rows)
+            foreach (var col in c.Database.Schema.Columns(rel.Name))
             {
-                var declared = r[1] as string;
+                var declared = col.DeclaredType;
                 var oidT = PgType.FromDeclared(declared);
                 string type = oidT is { } o ? PgType.DisplayName(o) : string.IsNullOrEmpty(declared) ? "text" : declared.ToLowerInvariant();
-                bool notNull = Convert.ToInt64(r[2]) != 0 || Convert.ToInt64(r[4]) != 0;
-                rows.Add([r[0], type, r[3], notNull ? "t" : "f", null, "", "", oidT is Oid.Text or Oid.Varchar or Oid.Bytea or Oid.Numeric or Oid.Json or null ? "x" : "p"]);
+                bool notNull = col.NotNull || col.PrimaryKey;
+                rows.Add([col.Name, type, col.Default, notNull ? "t" : "f", null, "", "", oidT is Oid.Text or Oid.Varchar or Oid.Bytea or Oid.Numeric or Oid.Json or null ? "x" : "p"]);
             }
         }
         // psql's column list varies with \d+ and the relation kind; extra columns are padded with nulls.
@@ -162,18 +160,17 @@ internal static partial class PgCatalog
         return Interceptor.Rows(names.ToArray(), rows);
     }
 
-    private static SqlResult Indexes(PgConnection c, int tableOid)
+    private static QueryResult Indexes(SessionState c, int tableOid)
     {
         var all = Relations(c);
         var table = all.FirstOrDefault(r => r.Oid == tableOid);
         var rows = new List<object?[]>();
         if (table is not null)
         {
-            foreach (var ix in all.Where(r => r.Type == "index" && r.TableName == table.Name))
+            foreach (var ix in all.Where(r => r.Schema.Kind == RelationKind.Index && r.Schema.Table == table.Name))
             {
-                var info = c.Session.ExecuteInternal("SELECT name FROM pragma_index_info($1) ORDER BY seqno", [ix.Name]);
-                var cols = string.Join(", ", info.Rows.Select(r => r[0] as string ?? "expression"));
-                bool unique = ix.Sql?.TrimStart().StartsWith("CREATE UNIQUE", StringComparison.OrdinalIgnoreCase) == true || ix.Sql is null;
+                var cols = string.Join(", ", c.Database.Schema.IndexColumns(ix.Name).Select(n => n ?? "expression"));
+                bool unique = ix.Schema.Unique;
                 string def = $"CREATE {(unique ? "UNIQUE " : "")}INDEX {ix.Name} ON public.{table.Name} USING btree ({cols})";
                 rows.Add([ix.Name, "f", unique ? "t" : "f", "f", "t", def, null, null, "f", "f", "f", "0"]);
             }
@@ -182,14 +179,14 @@ internal static partial class PgCatalog
             "pg_get_constraintdef", "contype", "condeferrable", "condeferred", "indisreplident", "reltablespace"], rows);
     }
 
-    private static SqlResult Roles(PgConnection c)
+    private static QueryResult Roles(SessionState c)
     {
         var names = new SortedSet<string>(StringComparer.Ordinal) { c.User };
         try
         {
-            foreach (var r in c.Session.Execute($"SELECT name FROM {Auth.UserStore.Table}").Rows) if (r[0] is string n) names.Add(n);
+            foreach (var r in c.Database.Execute($"SELECT name FROM {Auth.UserStore.Table}").Rows) if (r[0] is string n) names.Add(n);
         }
-        catch (SqlError) { /* no users table yet */ }
+        catch (WasqlException) { /* no users table yet */ }
         var rows = names.Select(n => new object?[] { n, n == c.User ? "t" : "f", "t", "f", "f", "t", "-1", null, "{}", "f", "f" }).ToList();
         return Interceptor.Rows(["rolname", "rolsuper", "rolinherit", "rolcreaterole", "rolcreatedb", "rolcanlogin", "rolconnlimit",
             "rolvaliduntil", "memberof", "rolreplication", "rolbypassrls"], rows);
@@ -197,11 +194,11 @@ internal static partial class PgCatalog
 
     // ---------------- functions ----------------
 
-    private static SqlResult ListFunctions(PgConnection c, string sql)
+    private static QueryResult ListFunctions(SessionState c, string sql)
     {
         var pattern = NamePattern(sql, "p.proname");
         var rows = new List<object?[]>();
-        foreach (var f in c.Server.Backend.ListFunctions())
+        foreach (var f in c.Backend.ListFunctions())
         {
             if (pattern is not null && !pattern.IsMatch(f.Name)) continue;
             rows.Add(["public", f.Name, f.ReturnType, string.Join(", ", f.ArgumentTypes), f.Kind == "table" ? "func" : "func"]);
@@ -210,7 +207,7 @@ internal static partial class PgCatalog
         if (sql.Contains("\"Language\"", StringComparison.Ordinal))
         {
             names.AddRange(["Volatility", "Parallel", "Owner", "Security", "Access privileges", "Language", "Source code", "Description"]);
-            var fs = c.Server.Backend.ListFunctions().Where(f => pattern is null || pattern.IsMatch(f.Name)).ToList();
+            var fs = c.Backend.ListFunctions().Where(f => pattern is null || pattern.IsMatch(f.Name)).ToList();
             for (int i = 0; i < rows.Count; i++) rows[i] = [.. rows[i], "immutable", "safe", c.User, "invoker", null, fs[i].Language, null, null];
         }
         rows.Sort((a, b) => string.CompareOrdinal((string)a[1]!, (string)b[1]!));
@@ -219,7 +216,7 @@ internal static partial class PgCatalog
 
     // ---------------- Npgsql ----------------
 
-    private static SqlResult NpgsqlTypes()
+    private static QueryResult NpgsqlTypes()
     {
         var rows = new List<object?[]>();
         foreach (var t in PgType.BuiltIns)
@@ -231,17 +228,35 @@ internal static partial class PgCatalog
 
     // ---------------- information_schema ----------------
 
-    private static string RewriteInformationSchema(string sql)
+    /// <summary>information_schema.tables / .columns become subqueries over the rows of the engine's schema (as SQL
+    /// literals), so the client's own WHERE, ORDER BY and joins apply to them.</summary>
+    private static string RewriteInformationSchema(SessionState c, string sql)
     {
-        const string tables = "(SELECT 'wasql' AS table_catalog, 'public' AS table_schema, name AS table_name, " +
-            "CASE type WHEN 'view' THEN 'VIEW' ELSE 'BASE TABLE' END AS table_type FROM sqlite_schema " +
-            "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%')";
-        const string columns = "(SELECT 'wasql' AS table_catalog, 'public' AS table_schema, m.name AS table_name, p.name AS column_name, " +
-            "p.cid + 1 AS ordinal_position, p.dflt_value AS column_default, CASE WHEN p.\"notnull\" THEN 'NO' ELSE 'YES' END AS is_nullable, " +
-            "lower(p.type) AS data_type FROM sqlite_schema m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%')";
-        sql = Regex.Replace(sql, @"information_schema\.tables\b", tables, RegexOptions.IgnoreCase);
-        return Regex.Replace(sql, @"information_schema\.columns\b", columns, RegexOptions.IgnoreCase);
+        var schema = c.Database.Schema;
+        var relations = schema.Relations().Where(r => r.Kind is RelationKind.Table or RelationKind.View).ToList();
+        var tables = Subquery(["table_catalog", "table_schema", "table_name", "table_type"],
+            relations.Select(r => new object?[] { "wasql", "public", r.Name, r.Kind == RelationKind.View ? "VIEW" : "BASE TABLE" }));
+        var columns = Subquery(["table_catalog", "table_schema", "table_name", "column_name", "ordinal_position", "column_default", "is_nullable", "data_type"],
+            relations.SelectMany(r => schema.Columns(r.Name).Select((col, i) => new object?[]
+                { "wasql", "public", r.Name, col.Name, (long)(i + 1), col.Default, col.NotNull || col.PrimaryKey ? "NO" : "YES", col.DeclaredType?.ToLowerInvariant() ?? "" })));
+        sql = Regex.Replace(sql, @"information_schema\.tables\b", _ => tables, RegexOptions.IgnoreCase);
+        return Regex.Replace(sql, @"information_schema\.columns\b", _ => columns, RegexOptions.IgnoreCase);
     }
+
+    /// <summary><c>(SELECT column1 AS a, ... FROM (VALUES (...), ...))</c>; an empty list selects nothing.</summary>
+    private static string Subquery(string[] names, IEnumerable<object?[]> rows)
+    {
+        var values = rows.Select(r => "(" + string.Join(", ", r.Select(Literal)) + ")").ToList();
+        var select = string.Join(", ", names.Select((n, i) => values.Count == 0 ? $"NULL AS {n}" : $"column{i + 1} AS {n}"));
+        return values.Count == 0 ? $"(SELECT {select} WHERE 0)" : $"(SELECT {select} FROM (VALUES {string.Join(", ", values)}))";
+    }
+
+    private static string Literal(object? v) => v switch
+    {
+        null => "NULL",
+        long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => "'" + v.ToString()!.Replace("'", "''") + "'",
+    };
 
     // ---------------- helpers ----------------
 

@@ -2,8 +2,9 @@
 // really bounds statements), and ParameterStatus reports for the reported ones.
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
 using Wasql.Server.Connection;
+using Wasql.Database;
 
 namespace Wasql.Server.Catalog;
 
@@ -28,18 +29,18 @@ internal static partial class Settings
 
     public static bool IsKnown(string name) => Defaults.ContainsKey(name) || name.Equals("ALL", StringComparison.OrdinalIgnoreCase);
 
-    public static string Get(PgConnection c, string name)
+    public static string Get(SessionState c, string name)
     {
         if (name.Equals("statement_timeout", StringComparison.OrdinalIgnoreCase))
             return ((long)c.StatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         if (name.Equals(LockTimeout, StringComparison.OrdinalIgnoreCase))
-            return ((long)c.Session.LockTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            return ((long)c.Database.LockTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         if (name.Equals("transaction_read_only", StringComparison.OrdinalIgnoreCase))
-            return c.Session.InReadOnlyTransaction ? "on" : "off";
+            return c.Database.InReadOnlyTransaction ? "on" : "off";
         return c.Settings.TryGetValue(name, out var v) ? v : Defaults.GetValueOrDefault(name) ?? "";
     }
 
-    public static SqlResult Show(PgConnection c, string name)
+    public static QueryResult Show(SessionState c, string name)
     {
         if (name.Equals("ALL", StringComparison.OrdinalIgnoreCase))
             return Interceptor.Rows(["name", "setting", "description"],
@@ -47,7 +48,7 @@ internal static partial class Settings
         return Interceptor.Rows([name.ToLowerInvariant()], [[Get(c, name)]], "SHOW");
     }
 
-    public static SqlResult Set(PgConnection c, string sql)
+    public static QueryResult Set(SessionState c, string sql)
     {
         var m = SetRegex().Match(sql);
         if (!m.Success)
@@ -56,12 +57,12 @@ internal static partial class Settings
             if (SetTransactionRegex().IsMatch(sql))
             {
                 // SET TRANSACTION READ ONLY | READ WRITE: the database applies the access mode to the open transaction.
-                if (c.Session.InTransaction) return c.Session.Execute(sql);
-                c.Notices.Add(("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks"));
+                if (c.Database.InTransaction) return c.Database.Execute(sql);
+                c.Notices.Add(("WARNING", SqlStates.NoActiveSqlTransaction, "SET TRANSACTION can only be used in transaction blocks"));
                 return Interceptor.Tag("SET");
             }
             if (SetTxRegex().IsMatch(sql)) return Interceptor.Tag("SET");
-            throw new SqlError("42601", $"syntax error in SET: {(sql.Length > 80 ? sql[..80] + "..." : sql)}", 1);
+            throw new WasqlException(SqlStates.SyntaxError, $"syntax error in SET: {(sql.Length > 80 ? sql[..80] + "..." : sql)}", 1);
         }
         string name = m.Groups[1].Success && m.Groups[1].Value.Length > 0 ? m.Groups[1].Value : "TimeZone";
         string value = Unquote(m.Groups[2].Value.Trim());
@@ -69,24 +70,22 @@ internal static partial class Settings
         return Interceptor.Tag("SET");
     }
 
-    public static SqlResult Reset(PgConnection c, string sql)
+    public static QueryResult Reset(SessionState c, string sql)
     {
         var m = ResetRegex().Match(sql);
-        if (!m.Success) throw new SqlError("42601", "syntax error in RESET", 1);
+        if (!m.Success) throw new WasqlException(SqlStates.SyntaxError, "syntax error in RESET", 1);
         var name = m.Groups[1].Value;
         if (name.Equals("ALL", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var k in c.Settings.Keys.ToList()) if (k != "database") c.Settings.Remove(k);
-            c.StatementTimeout = c.Server.Options.StatementTimeout;
-            c.Session.LockTimeout = c.DefaultLockTimeout;
+            c.ResetSettings();
         }
-        else if (name.Equals(LockTimeout, StringComparison.OrdinalIgnoreCase)) c.Session.LockTimeout = c.DefaultLockTimeout;
+        else if (name.Equals(LockTimeout, StringComparison.OrdinalIgnoreCase)) c.Database.LockTimeout = c.DefaultLockTimeout;
         else Apply(c, name, name.Equals("statement_timeout", StringComparison.OrdinalIgnoreCase)
-            ? ((long)c.Server.Options.StatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : Defaults.GetValueOrDefault(name) ?? "");
+            ? ((long)c.Options.StatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : Defaults.GetValueOrDefault(name) ?? "");
         return Interceptor.Tag("RESET");
     }
 
-    private static void Apply(PgConnection c, string name, string value)
+    private static void Apply(SessionState c, string name, string value)
     {
         if (name.Equals("statement_timeout", StringComparison.OrdinalIgnoreCase))
         {
@@ -95,30 +94,30 @@ internal static partial class Settings
         }
         if (name.Equals(LockTimeout, StringComparison.OrdinalIgnoreCase))
         {
-            c.Session.LockTimeout = value.Equals("DEFAULT", StringComparison.OrdinalIgnoreCase) ? c.DefaultLockTimeout : ParseDuration(name, value);
+            c.Database.LockTimeout = value.Equals("DEFAULT", StringComparison.OrdinalIgnoreCase) ? c.DefaultLockTimeout : ParseDuration(name, value);
             return;
         }
         if (name.Equals("client_encoding", StringComparison.OrdinalIgnoreCase) &&
             value.Replace("-", "").ToUpperInvariant() is not ("UTF8" or "UNICODE" or "SQL_ASCII"))
-            throw new SqlError("22023", $"client encoding \"{value}\" is not supported: Wasql speaks UTF8");
+            throw new WasqlException(SqlStates.InvalidParameterValue, $"client encoding \"{value}\" is not supported: Wasql speaks UTF8");
         if (name.StartsWith("server_", StringComparison.OrdinalIgnoreCase) || name.Equals("integer_datetimes", StringComparison.OrdinalIgnoreCase))
-            throw new SqlError("55P02", $"parameter \"{name}\" cannot be changed");
+            throw new WasqlException(SqlStates.CantChangeRuntimeParam, $"parameter \"{name}\" cannot be changed");
         if (!Defaults.ContainsKey(name) && !name.Contains('.'))
         {
-            c.Notices.Add(("WARNING", "42704", $"unrecognized configuration parameter \"{name}\" (accepted, has no effect)"));
+            c.Notices.Add(("WARNING", SqlStates.UndefinedObject, $"unrecognized configuration parameter \"{name}\" (accepted, has no effect)"));
         }
         c.Settings[name] = value;
         if (Reported.Contains(name))
         {
             var key = Reported.First(r => r.Equals(name, StringComparison.OrdinalIgnoreCase));
-            c._changedReported.Add((key, key == "client_encoding" ? "UTF8" : value));
+            c.ChangedReported.Add((key, key == "client_encoding" ? "UTF8" : value));
         }
     }
 
     private static TimeSpan ParseDuration(string name, string v)
     {
         var m = DurationRegex().Match(v.Trim());
-        if (!m.Success) throw new SqlError("22023", $"invalid value for parameter \"{name}\": \"{v}\"");
+        if (!m.Success) throw new WasqlException(SqlStates.InvalidParameterValue, $"invalid value for parameter \"{name}\": \"{v}\"");
         double n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         return m.Groups[2].Value.ToLowerInvariant() switch
         {

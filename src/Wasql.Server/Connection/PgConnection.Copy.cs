@@ -4,7 +4,7 @@
 using System.Text;
 using Wasql.Database;
 using Wasql.Database.Copy;
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
 using Wasql.Server.Copy;
 using Wasql.Server.Protocol;
 
@@ -19,7 +19,7 @@ internal sealed partial class PgConnection
         using var cancel = new CancellationTokenSource();
         _copyCancel = cancel;
         var channel = new WireCopyChannel(cancel.Token);
-        var run = StartAsync(sql, () => new SqlResultReader(_session!.ExecuteCopy(sql, channel)), stop);
+        var run = StartAsync(sql, () => _session!.ReaderFor(_session!.ExecuteCopy(sql, channel)), stop);
         try
         {
             await Task.WhenAny(channel.Started, run);
@@ -39,7 +39,7 @@ internal sealed partial class PgConnection
         }
         finally
         {
-            channel.Input.Writer.TryComplete(new WasqlException("08006", "the connection was lost during COPY"));
+            channel.Input.Writer.TryComplete(new WasqlException(SqlStates.ConnectionFailure, "the connection was lost during COPY"));
             channel.Output.Writer.TryComplete();
             try { await run; } catch (Exception) { }   // never leave the DB thread inside the COPY
             _copyCancel = null;
@@ -76,7 +76,7 @@ internal sealed partial class PgConnection
                 case 'H': case 'S':
                     continue;             // allowed during COPY, meaningless here
                 default:
-                    writer.TryComplete(new WasqlException("08P01", $"unexpected message type 0x{msg.Type:x2} during COPY from stdin"));
+                    writer.TryComplete(new WasqlException(SqlStates.ProtocolViolation, $"unexpected message type 0x{msg.Type:x2} during COPY from stdin"));
                     return;
             }
         }
@@ -92,7 +92,7 @@ internal sealed partial class PgConnection
         }
         if (run.IsCompletedSuccessfully || !run.IsCompleted)
         {
-            try { await run; } catch (SqlError) { return; }
+            try { await run; } catch (WasqlException) { return; }
             _out.Start((byte)'c'); _out.End();   // CopyDone, then CommandComplete from the caller
         }
     }

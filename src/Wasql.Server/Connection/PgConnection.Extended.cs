@@ -1,9 +1,11 @@
 // The extended query protocol: Parse/Bind/Describe/Execute/Close/Sync over named and unnamed
 // prepared statements and portals, text and binary formats, row limits (PortalSuspended).
-using Wasql.Server.Backend;
+using Wasql.Database.Sql;
+using Wasql.Server.Sessions;
 using Wasql.Server.Catalog;
 using Wasql.Server.Protocol;
 using Wasql.Server.Types;
+using Wasql.Database;
 
 namespace Wasql.Server.Connection;
 
@@ -13,7 +15,7 @@ internal sealed partial class PgConnection
     {
         public required string Sql;
         public required int[] ParamOids;
-        public ISqlStatement? Db;             // null: empty query or answered by the Interceptor
+        public WasqlStatement? Db;             // null: empty query or answered by the Interceptor
         public bool Empty;
         public bool Cached;                   // Db belongs to the unnamed-statement cache
         public int[]? DescribedOids;          // column types promised by Describe (statement)
@@ -45,12 +47,12 @@ internal sealed partial class PgConnection
         var oids = new int[n];
         for (int i = 0; i < n; i++) oids[i] = r.Int32();
         r.End();
-        if (name.Length > 0 && _statements.ContainsKey(name)) throw new SqlError("42P05", $"prepared statement \"{name}\" already exists");
-        if (_statements.Count >= MaxStatements) throw new SqlError("54000", $"too many prepared statements (limit {MaxStatements})");
-        if (_failedTx && Interceptor.FirstWord(sql) is not ("ROLLBACK" or "ABORT" or "COMMIT" or "END"))
-            throw new SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block");
+        if (name.Length > 0 && _statements.ContainsKey(name)) throw new WasqlException(SqlStates.DuplicatePreparedStatement, $"prepared statement \"{name}\" already exists");
+        if (_statements.Count >= MaxStatements) throw new WasqlException(SqlStates.ProgramLimitExceeded, $"too many prepared statements (limit {MaxStatements})");
+        if (_failedTx && SqlText.FirstKeyword(sql) is not ("ROLLBACK" or "ABORT" or "COMMIT" or "END"))
+            throw new WasqlException(SqlStates.InFailedSqlTransaction, "current transaction is aborted, commands ignored until end of transaction block");
         var pieces = StatementSplitter.Split(sql);
-        if (pieces.Count > 1) throw new SqlError("42601", "cannot insert multiple commands into a prepared statement");
+        if (pieces.Count > 1) throw new WasqlException(SqlStates.SyntaxError, "cannot insert multiple commands into a prepared statement");
         var st = new Statement { Sql = sql, ParamOids = oids, Empty = pieces.Count == 0 };
         if (!st.Empty && !Interceptor.Intercepts(sql))
         {
@@ -66,7 +68,7 @@ internal sealed partial class PgConnection
         }
         else if (!st.Empty)
         {
-            int count = Interceptor.CountParameters(sql);
+            int count = SqlText.MaxParameterNumber(sql);
             if (count > oids.Length) Array.Resize(ref st.ParamOids, count);
         }
         if (_statements.Remove(name, out var old)) await DisposeStatementAsync(old);
@@ -80,10 +82,10 @@ internal sealed partial class PgConnection
     }
 
     private const int UnnamedCacheSize = 64;
-    private readonly Dictionary<string, LinkedListNode<(string Sql, ISqlStatement Db)>> _unnamedCache = [];
-    private readonly LinkedList<(string Sql, ISqlStatement Db)> _unnamedLru = new();
+    private readonly Dictionary<string, LinkedListNode<(string Sql, WasqlStatement Db)>> _unnamedCache = [];
+    private readonly LinkedList<(string Sql, WasqlStatement Db)> _unnamedLru = new();
 
-    private async Task<ISqlStatement> CachedPrepareAsync(string sql)
+    private async Task<WasqlStatement> CachedPrepareAsync(string sql)
     {
         if (_unnamedCache.TryGetValue(sql, out var node))
         {
@@ -107,17 +109,8 @@ internal sealed partial class PgConnection
         return db;
     }
 
-    /// <summary>DISCARD ALL (pooled drivers reset sessions with it): drops prepared statements, portals and settings.
-    /// Runs on the DB thread from the Interceptor.</summary>
-    internal void DiscardAll()
-    {
-        Deallocate(null);
-        foreach (var k in Settings.Keys.Where(k => k != "database").ToList()) Settings.Remove(k);
-        StatementTimeout = _options.StatementTimeout;
-    }
-
     /// <summary>DEALLOCATE name / ALL (null). Runs on the DB thread.</summary>
-    internal bool Deallocate(string? name)
+    public bool Deallocate(string? name)
     {
         if (name is null)
         {
@@ -135,7 +128,7 @@ internal sealed partial class PgConnection
     }
 
     /// <summary>All database statements this connection holds (for disposal at the end).</summary>
-    private IEnumerable<ISqlStatement> OwnedStatements() =>
+    private IEnumerable<WasqlStatement> OwnedStatements() =>
         _statements.Values.Where(s => s.Db is not null && !s.Cached).Select(s => s.Db!).Concat(_unnamedLru.Select(n => n.Db));
 
     private async Task BindAsync(Message msg)
@@ -148,10 +141,10 @@ internal sealed partial class PgConnection
         for (int i = 0; i < nf; i++) formats[i] = r.Int16();
         int np = r.Count(4);
         if (!_statements.TryGetValue(stmtName, out var st))
-            throw new SqlError("26000", $"prepared statement \"{stmtName}\" does not exist");
+            throw new WasqlException(SqlStates.InvalidSqlStatementName, $"prepared statement \"{stmtName}\" does not exist");
         if (np != st.ParamOids.Length)
-            throw new SqlError("08P01", $"bind message supplies {np} parameters, but prepared statement \"{stmtName}\" requires {st.ParamOids.Length}");
-        if (nf > 1 && nf != np) throw new SqlError("08P01", $"bind message has {nf} parameter formats but {np} parameters");
+            throw new WasqlException(SqlStates.ProtocolViolation, $"bind message supplies {np} parameters, but prepared statement \"{stmtName}\" requires {st.ParamOids.Length}");
+        if (nf > 1 && nf != np) throw new WasqlException(SqlStates.ProtocolViolation, $"bind message has {nf} parameter formats but {np} parameters");
         var values = new object?[np];
         for (int i = 0; i < np; i++)
         {
@@ -165,8 +158,8 @@ internal sealed partial class PgConnection
         var rf = new short[nr];
         for (int i = 0; i < nr; i++) rf[i] = r.Int16();
         r.End();
-        if (portalName.Length > 0 && _portals.ContainsKey(portalName)) throw new SqlError("42P03", $"cursor \"{portalName}\" already exists");
-        if (_portals.Count >= MaxStatements) throw new SqlError("54000", "too many portals");
+        if (portalName.Length > 0 && _portals.ContainsKey(portalName)) throw new WasqlException(SqlStates.DuplicateCursor, $"cursor \"{portalName}\" already exists");
+        if (_portals.Count >= MaxStatements) throw new WasqlException(SqlStates.ProgramLimitExceeded, "too many portals");
         if (_portals.Remove(portalName, out var replaced)) await CloseRowsAsync(replaced.Rows);
         _portals[portalName] = new Portal { Statement = st, Parameters = values, ResultFormats = rf };
         _out.BindComplete();
@@ -180,7 +173,7 @@ internal sealed partial class PgConnection
         r.End();
         if (kind == (byte)'S')
         {
-            if (!_statements.TryGetValue(name, out var st)) throw new SqlError("26000", $"prepared statement \"{name}\" does not exist");
+            if (!_statements.TryGetValue(name, out var st)) throw new WasqlException(SqlStates.InvalidSqlStatementName, $"prepared statement \"{name}\" does not exist");
             _out.ParameterDescription(st.ParamOids.Select(o => o == 0 ? Oid.Text : o).ToArray());
             if (st.Db is { } db)
             {
@@ -200,9 +193,9 @@ internal sealed partial class PgConnection
         }
         else if (kind == (byte)'P')
         {
-            if (!_portals.TryGetValue(name, out var p)) throw new SqlError("34000", $"portal \"{name}\" does not exist");
+            if (!_portals.TryGetValue(name, out var p)) throw new WasqlException(SqlStates.InvalidCursorName, $"portal \"{name}\" does not exist");
             var st = p.Statement;
-            IReadOnlyList<SqlColumn> columns;
+            IReadOnlyList<ColumnInfo> columns;
             if (st.Empty) { _out.NoData(); return; }
             if (!p.Started && st.DescribedOids is null &&
                 (st.Db is null || st.Db.Columns.Any(c => PgType.FromDeclared(c.DeclaredType) is null)))
@@ -216,14 +209,14 @@ internal sealed partial class PgConnection
     }
 
     /// <summary>Column types promised before execution: declared types, else inferred from the select list, else text.</summary>
-    private int[] DescribeColumns(string sql, IReadOnlyList<SqlColumn> columns, int[] paramOids)
+    private int[] DescribeColumns(string sql, IReadOnlyList<ColumnInfo> columns, int[] paramOids)
     {
         var oids = PgType.ForColumns(columns, null);
         if (columns.All(c => PgType.FromDeclared(c.DeclaredType) is not null)) return oids;
         Dictionary<string, string>? functions = null;
         var inferred = ExpressionTypes.Infer(sql, columns.Count, paramOids, name =>
         {
-            functions ??= _server.Backend.ListFunctions().GroupBy(f => f.Name).ToDictionary(g => g.Key, g => g.First().ReturnType);
+            functions ??= _server.Database.ListFunctions().GroupBy(f => f.Name).ToDictionary(g => g.Key, g => g.First().ReturnType);
             return functions.GetValueOrDefault(name);
         });
         for (int i = 0; i < oids.Length; i++)
@@ -246,7 +239,7 @@ internal sealed partial class PgConnection
         var name = r.CString();
         int maxRows = r.Int32();
         r.End();
-        if (!_portals.TryGetValue(name, out var p)) throw new SqlError("34000", $"portal \"{name}\" does not exist");
+        if (!_portals.TryGetValue(name, out var p)) throw new WasqlException(SqlStates.InvalidCursorName, $"portal \"{name}\" does not exist");
         if (p.Statement.Empty) { _out.EmptyQueryResponse(); return; }
         using var scope = EnterStatement(stop);      // running until the rows of this Execute are sent
         if (!p.Started) await RunPortalAsync(p, stop);
@@ -273,7 +266,7 @@ internal sealed partial class PgConnection
             }
             else tag = p.DoneTag = rows.CommandTag;
         }
-        catch (SqlError)
+        catch (WasqlException)
         {
             p.Rows = null;
             p.DoneTag = "SELECT 0";
@@ -284,8 +277,8 @@ internal sealed partial class PgConnection
         await CloseRowsAsync(rows);
         WriteNotices();
         _out.CommandComplete(tag);
-        foreach (var (k, v) in _changedReported) _out.ParameterStatus(k, v);
-        _changedReported.Clear();
+        foreach (var (k, v) in _state.ChangedReported) _out.ParameterStatus(k, v);
+        _state.ChangedReported.Clear();
     }
 
     private async Task CloseAsync(Message msg)

@@ -1,10 +1,12 @@
 // The simple query protocol: a Query message may hold several statements; each gets its own
 // RowDescription/DataRows/CommandComplete (all text format), the first error ends the batch.
 using System.Text;
-using Wasql.Server.Backend;
+using Wasql.Database.Sql;
+using Wasql.Server.Sessions;
 using Wasql.Server.Catalog;
 using Wasql.Server.Protocol;
 using Wasql.Server.Types;
+using Wasql.Database;
 
 namespace Wasql.Server.Connection;
 
@@ -20,21 +22,21 @@ internal sealed partial class PgConnection
         // Like Postgres, several statements in one Query run as one implicit transaction (unless they
         // manage transactions themselves or cannot run inside one).
         bool implicitTx = pieces.Count > 1 && !_failedTx && !_session!.InTransaction &&
-                          pieces.All(p => !NoImplicitTransaction.Contains(Interceptor.FirstWord(p.Sql)));
+                          pieces.All(p => !NoImplicitTransaction.Contains(SqlText.FirstKeyword(p.Text)));
         if (implicitTx)
         {
             // Only reads: a READ ONLY transaction, which does not queue behind writers.
-            var begin = pieces.All(p => ReadOnlyWords.Contains(Interceptor.FirstWord(p.Sql))) ? "BEGIN READ ONLY" : "BEGIN";
+            var begin = pieces.All(p => ReadOnlyWords.Contains(SqlText.FirstKeyword(p.Text))) ? "BEGIN READ ONLY" : "BEGIN";
             try { await RunOnWorkerAsync(() => _session!.ExecuteInternal(begin), stop); }
-            catch (SqlError) { implicitTx = false; }
+            catch (WasqlException) { implicitTx = false; }
         }
         bool failed = false;
         foreach (var piece in pieces)
         {
             using var scope = EnterStatement(stop);      // running until its last row is sent
             RowStream rows;
-            try { rows = Interceptor.FirstWord(piece.Sql) == "COPY" ? await CopyAsync(piece.Sql, stop) : await StartAsync(piece.Sql, null, stop); }
-            catch (SqlError e)
+            try { rows = SqlText.FirstKeyword(piece.Text) == "COPY" ? await CopyAsync(piece.Text, stop) : await StartAsync(piece.Text, null, stop); }
+            catch (WasqlException e)
             {
                 WriteError(e, piece.Offset);
                 failed = true;
@@ -50,7 +52,7 @@ internal sealed partial class PgConnection
                     await SendRowsAsync(rows, oids, long.MaxValue, _ => false, stop);
                 }
             }
-            catch (SqlError e)
+            catch (WasqlException e)
             {
                 await CloseRowsAsync(rows);
                 WriteError(e, piece.Offset);
@@ -62,13 +64,13 @@ internal sealed partial class PgConnection
             WriteNotices();
             _out.CommandComplete(rows.CommandTag);
             // Settings changed by SET are reported like Postgres does.
-            foreach (var (k, v) in _changedReported) _out.ParameterStatus(k, v);
-            _changedReported.Clear();
+            foreach (var (k, v) in _state.ChangedReported) _out.ParameterStatus(k, v);
+            _state.ChangedReported.Clear();
         }
         if (implicitTx && _session!.InTransaction)
         {
             try { await RunOnWorkerAsync(() => _session!.ExecuteInternal(failed ? "ROLLBACK" : "COMMIT"), stop); }
-            catch (SqlError e)
+            catch (WasqlException e)
             {
                 WriteError(e, 0);
                 if (_session.InTransaction) await RunOnWorkerAsync(() => _session!.ExecuteInternal("ROLLBACK"), stop);
@@ -79,14 +81,13 @@ internal sealed partial class PgConnection
         await FlushAsync();
     }
 
-    internal readonly List<(string, string)> _changedReported = [];
 
     private static readonly HashSet<string> ReadOnlyWords = ["SELECT", "VALUES", "SHOW", "TABLE"];
 
     private static readonly HashSet<string> NoImplicitTransaction =
         ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "VACUUM", "PRAGMA", "ATTACH", "DETACH", "DISCARD"];
 
-    private void WriteRowDescription(IReadOnlyList<SqlColumn> columns, int[] oids, Func<int, short> format)
+    private void WriteRowDescription(IReadOnlyList<ColumnInfo> columns, int[] oids, Func<int, short> format)
     {
         var names = new string[columns.Count];
         var sizes = new short[columns.Count];
@@ -115,7 +116,7 @@ internal sealed partial class PgConnection
         return sent;
     }
 
-    private void WriteRow(object?[] row, IReadOnlyList<SqlColumn> columns, int[] oids, Func<int, bool> binary)
+    private void WriteRow(object?[] row, IReadOnlyList<ColumnInfo> columns, int[] oids, Func<int, bool> binary)
     {
         int mark = _out.Pending;
         _out.Start((byte)'D');
@@ -124,12 +125,12 @@ internal sealed partial class PgConnection
         {
             object? v = c < row.Length ? row[c] : null;
             try { ValueEncoder.Write(_out, oids[c], v, binary(c)); }
-            catch (Exception e) when (e is OverflowException or FormatException or SqlError or ArgumentException)
+            catch (Exception e) when (e is OverflowException or FormatException or WasqlException or ArgumentException)
             {
                 _out.Truncate(mark);
                 // The value is quoted only when it can be: a NUL would end the error message's C string.
                 var shown = ValueEncoder.AsString(v!) is var text && !text.Contains('\0') ? text + " " : "";
-                throw new SqlError(e is SqlError se ? se.SqlState : "22003",
+                throw new WasqlException(e is WasqlException se ? se.SqlState : SqlStates.NumericValueOutOfRange,
                     $"column \"{columns[c].Name}\": cannot send value {shown}as {PgType.Name(oids[c])}: {e.Message}");
             }
         }

@@ -4,13 +4,15 @@
 using System.Net.Sockets;
 using System.Text;
 using Wasql.Server.Auth;
-using Wasql.Server.Backend;
+using Wasql.Database.Sql;
+using Wasql.Server.Sessions;
 using Wasql.Server.Catalog;
 using Wasql.Server.Protocol;
+using Wasql.Database;
 
 namespace Wasql.Server.Connection;
 
-internal sealed partial class PgConnection : IDisposable
+internal sealed partial class PgConnection : IPreparedStatements, IDisposable
 {
     private const int ProtocolV3 = 196608, SslRequestCode = 80877103, GssEncRequestCode = 80877104, CancelRequestCode = 80877102;
 
@@ -19,22 +21,18 @@ internal sealed partial class PgConnection : IDisposable
     private readonly ServerOptions _options;
     private readonly MessageReader _in;
     private readonly MessageWriter _out;
-    private ISqlSession? _session;
+    private WasqlConnection? _session;
     private DbWorker? _worker;
     private readonly object _cancelLock = new();
     private bool _running;
-    private int _cancelReason;           // 0 none, 1 CancelRequest, 2 statement_timeout, 3 client gone, 4 server stop
+    private CancelReason _cancelReason;
     private bool _failedTx;
     private bool _tls;
-    internal readonly Dictionary<string, string> Settings = new(StringComparer.OrdinalIgnoreCase);
-    internal readonly List<(string Severity, string State, string Message)> Notices = [];
-    internal TimeSpan StatementTimeout;
-    /// <summary>The session's lock_timeout before any SET (what RESET restores).</summary>
-    internal TimeSpan DefaultLockTimeout;
+    private readonly SessionState _state;
 
     public int ProcessId { get; }
     public int SecretKey { get; }
-    public string User { get; private set; } = "";
+    public string User => _state.User;
 
     public PgConnection(PgServer server, Socket socket, int processId, int secretKey)
     {
@@ -46,10 +44,10 @@ internal sealed partial class PgConnection : IDisposable
         _out = new MessageWriter(stream);
         ProcessId = processId;
         SecretKey = secretKey;
-        StatementTimeout = _options.StatementTimeout;
+        _state = new SessionState(_options, server.Database, this);
     }
 
-    internal ISqlSession Session => _session!;
+    internal WasqlConnection Session => _session!;
     internal PgServer Server => _server;
 
     /// <summary>Serves the client. On a full server (<paramref name="serverFull"/>) the startup still runs up to
@@ -75,11 +73,11 @@ internal sealed partial class PgConnection : IDisposable
         }
         catch (AuthException e)
         {
-            await TrySendFatalAsync("28P01", e.Message);
+            await TrySendFatalAsync(SqlStates.InvalidPassword, e.Message);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            await TrySendFatalAsync("57P01", "terminating connection due to administrator command");
+            await TrySendFatalAsync(SqlStates.AdminShutdown, "terminating connection due to administrator command");
         }
         catch (OperationCanceledException) { /* idle / startup / write timeout */ }
         catch (Exception e) when (e is IOException or SocketException or EndOfStreamException or ObjectDisposedException
@@ -87,7 +85,7 @@ internal sealed partial class PgConnection : IDisposable
         catch (Exception e)
         {
             _options.Log?.WriteLine($"wasql serve: connection {ProcessId}: {e}");
-            await TrySendFatalAsync("XX000", "internal error: " + e.Message);
+            await TrySendFatalAsync(SqlStates.InternalError, "internal error: " + e.Message);
         }
     }
 
@@ -144,11 +142,11 @@ internal sealed partial class PgConnection : IDisposable
                         return null;
                     }
             }
-            if (serverFull) throw new ProtocolException("sorry, too many clients already", "53300");
+            if (serverFull) throw new ProtocolException("sorry, too many clients already", SqlStates.TooManyConnections);
             if (_options.RequireTls && !_tls)
-                throw new ProtocolException("this server requires TLS (SSL mode require)", "28000");
+                throw new ProtocolException("this server requires TLS (SSL mode require)", SqlStates.InvalidAuthorization);
             if (code >> 16 != 3)
-                throw new ProtocolException($"unsupported frontend protocol {code >> 16}.{code & 0xffff}: server supports 3.0 to 3.0", "0A000");
+                throw new ProtocolException($"unsupported frontend protocol {code >> 16}.{code & 0xffff}: server supports 3.0 to 3.0", SqlStates.FeatureNotSupported);
             var parameters = new Dictionary<string, string>();
             while (true)
             {
@@ -165,12 +163,12 @@ internal sealed partial class PgConnection : IDisposable
                 _out.End();
             }
             if (!parameters.TryGetValue("user", out var user) || user.Length == 0)
-                throw new ProtocolException("no PostgreSQL user name specified in startup packet", "28000");
-            User = user;
+                throw new ProtocolException("no PostgreSQL user name specified in startup packet", SqlStates.InvalidAuthorization);
+            _state.User = user;
             foreach (var (k, v) in parameters)
-                if (!k.StartsWith("_pq_.") && k is not ("user" or "database" or "options" or "replication")) Settings[k] = v;
+                if (!k.StartsWith("_pq_.") && k is not ("user" or "database" or "options" or "replication")) _state.Settings[k] = v;
             if (parameters.TryGetValue("replication", out var repl) && repl is not ("false" or "off" or "0"))
-                throw new ProtocolException("replication connections are not supported", "0A000");
+                throw new ProtocolException("replication connections are not supported", SqlStates.FeatureNotSupported);
             await AuthenticateAsync(user, ct);
             _in.MaxMessageSize = _options.MaxMessageSize;
             _in.Budget = _server.BufferBudget;
@@ -217,12 +215,13 @@ internal sealed partial class PgConnection : IDisposable
         _worker = new DbWorker($"wasql-conn-{ProcessId}");
         var address = _socket.RemoteEndPoint is System.Net.IPEndPoint ip
             ? (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString() : "local";
-        var client = new ClientInfo(User, address, database, Settings.GetValueOrDefault("application_name") ?? "",
+        var client = new ClientInfo(User, address, database, _state.Settings.GetValueOrDefault("application_name") ?? "",
             Trusted: _options.Auth == AuthMethod.Trust);
-        try { _session = await _worker.Run(() => _server.Backend.Connect(client)); _session.MemoryBudget = _server.BufferBudget; }
-        catch (SqlError e) { throw new ProtocolException("could not open the database: " + e.Message, "3D000"); }
-        Settings["database"] = database;
-        DefaultLockTimeout = _session.LockTimeout;
+        try { _session = await _worker.Run(() => DatabaseSessions.Open(_server.Database, client)); _session.MemoryBudget = _server.BufferBudget; }
+        catch (WasqlException e) { throw new ProtocolException("could not open the database: " + e.Message, SqlStates.InvalidCatalogName); }
+        _state.Database = _session;
+        _state.Settings[SessionState.DatabaseSetting] = database;
+        _state.DefaultLockTimeout = _session.LockTimeout;
         foreach (var (name, value) in ReportedParameters())
             _out.ParameterStatus(name, value);
         _out.BackendKeyData(ProcessId, SecretKey);
@@ -242,7 +241,7 @@ internal sealed partial class PgConnection : IDisposable
         yield return ("standard_conforming_strings", "on");
         yield return ("is_superuser", "on");
         yield return ("session_authorization", User);
-        yield return ("application_name", Settings.GetValueOrDefault("application_name") ?? "");
+        yield return ("application_name", _state.Settings.GetValueOrDefault("application_name") ?? "");
     }
 
     // ---------------- the message loop ----------------
@@ -273,9 +272,9 @@ internal sealed partial class PgConnection : IDisposable
             catch (OperationCanceledException) when (!stop.IsCancellationRequested)
             {
                 if (inTransaction && _options.IdleInTransactionTimeout > TimeSpan.Zero && limit == _options.IdleInTransactionTimeout)
-                    await TrySendFatalAsync("25P03", "terminating connection due to idle-in-transaction timeout");
+                    await TrySendFatalAsync(SqlStates.IdleInTransactionSessionTimeout, "terminating connection due to idle-in-transaction timeout");
                 else
-                    await TrySendFatalAsync("57P05", "terminating connection due to idle-session timeout");
+                    await TrySendFatalAsync(SqlStates.IdleSessionTimeout, "terminating connection due to idle-session timeout");
                 return;
             }
             if (msg is null) return;
@@ -300,7 +299,7 @@ internal sealed partial class PgConnection : IDisposable
                         await SyncAsync();
                         break;
                     case 'F':
-                        await GuardAsync(() => throw new SqlError("0A000", "the fastpath function call protocol is not supported"));
+                        await GuardAsync(() => throw new WasqlException(SqlStates.FeatureNotSupported, "the fastpath function call protocol is not supported"));
                         break;
                     case 'd': case 'c': case 'f':
                         break;                   // COPY data outside COPY: ignored, as Postgres does
@@ -316,7 +315,7 @@ internal sealed partial class PgConnection : IDisposable
     private async Task GuardAsync(Func<Task> step)
     {
         try { await step(); }
-        catch (SqlError e)
+        catch (WasqlException e)
         {
             if (_session!.InTransaction) _failedTx = true;
             WriteError(e, 0);
@@ -339,7 +338,7 @@ internal sealed partial class PgConnection : IDisposable
         await FlushAsync();
     }
 
-    private void WriteError(SqlError e, int offset)
+    private void WriteError(WasqlException e, int offset)
     {
         WriteNotices();
         int? pos = e.Position is > 0 ? e.Position + offset : null;
@@ -348,26 +347,26 @@ internal sealed partial class PgConnection : IDisposable
 
     private void WriteNotices()
     {
-        foreach (var (sev, state, message) in Notices) _out.ErrorOrNotice(false, sev, state, message);
-        Notices.Clear();
+        foreach (var (sev, state, message) in _state.Notices) _out.ErrorOrNotice(false, sev, state, message);
+        _state.Notices.Clear();
     }
 
     // ---------------- statement execution ----------------
 
     /// <summary>Starts one statement (interceptions first) on the DB thread and fetches its first batch of rows.
     /// Call inside <see cref="EnterStatement"/> when the rows are streamed afterwards.</summary>
-    private async Task<RowStream> StartAsync(string sql, Func<ISqlReader>? dbCall, CancellationToken stop)
+    private async Task<RowStream> StartAsync(string sql, Func<WasqlRowReader>? dbCall, CancellationToken stop)
     {
         if (_failedTx)
         {
-            var kw = Interceptor.FirstWord(sql);
+            var kw = SqlText.FirstKeyword(sql);
             if (kw is "ROLLBACK" or "ABORT" or "COMMIT" or "END")
             {
                 await RunOnWorkerAsync(() => _session!.InTransaction ? _session.ExecuteInternal("ROLLBACK") : null!, stop);
                 _failedTx = false;
-                return new RowStream(new SqlResultReader(new SqlResult { Columns = [], Rows = [], CommandTag = "ROLLBACK" }), null);
+                return new RowStream(_session!.ReaderFor(new QueryResult([], [], 0, "ROLLBACK")), null);
             }
-            throw new SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block");
+            throw new WasqlException(SqlStates.InFailedSqlTransaction, "current transaction is aborted, commands ignored until end of transaction block");
         }
         try
         {
@@ -375,18 +374,18 @@ internal sealed partial class PgConnection : IDisposable
             var stream = await RunOnWorkerAsync(() =>
             {
                 var reader = dbCall?.Invoke()
-                    ?? (Interceptor.TryHandle(this, sql) is { } answered ? new SqlResultReader(answered) : _session!.ExecuteReader(sql));
+                    ?? (Interceptor.TryHandle(_state, sql) is { } answered ? _session!.ReaderFor(answered) : _session!.ExecuteReader(sql));
                 var rows = new RowStream(reader, _session!.MemoryBudget);
                 try { rows.Fetch(); }
                 catch { rows.Dispose(); throw; }
                 return rows;
             }, stop);
-            foreach (var n in stream.TakeNotices()) Notices.Add(("NOTICE", "00000", n));
+            foreach (var n in stream.TakeNotices()) _state.Notices.Add(("NOTICE", SqlStates.SuccessfulCompletion, n));
             return stream;
         }
-        catch (SqlError e)
+        catch (WasqlException e)
         {
-            foreach (var n in e.Notices) Notices.Add(("NOTICE", "00000", n));
+            foreach (var n in e.Notices) _state.Notices.Add(("NOTICE", SqlStates.SuccessfulCompletion, n));
             if (_session!.InTransaction) _failedTx = true;
             throw;
         }
@@ -400,9 +399,9 @@ internal sealed partial class PgConnection : IDisposable
         else
         {
             try { await RunOnWorkerAsync(() => { rows.Dispose(); return 0; }, CancellationToken.None); }
-            catch (SqlError) { }
+            catch (WasqlException) { }
         }
-        foreach (var n in rows.TakeNotices()) Notices.Add(("NOTICE", "00000", n));
+        foreach (var n in rows.TakeNotices()) _state.Notices.Add(("NOTICE", SqlStates.SuccessfulCompletion, n));
     }
 
     private int _statementDepth;
@@ -423,10 +422,10 @@ internal sealed partial class PgConnection : IDisposable
             _c = c;
             _outer = c._statementDepth++ == 0;
             if (!_outer) return;
-            lock (c._cancelLock) { c._running = true; c._cancelReason = 0; }
-            if (c.StatementTimeout > TimeSpan.Zero)
-                _timer = new Timer(_ => c.RequestCancel(2), null, c.StatementTimeout, Timeout.InfiniteTimeSpan);
-            _reg = stop.Register(() => c.RequestCancel(4));
+            lock (c._cancelLock) { c._running = true; c._cancelReason = CancelReason.None; }
+            if (c._state.StatementTimeout > TimeSpan.Zero)
+                _timer = new Timer(_ => c.RequestCancel(CancelReason.StatementTimeout), null, c._state.StatementTimeout, Timeout.InfiniteTimeSpan);
+            _reg = stop.Register(() => c.RequestCancel(CancelReason.ServerStopping));
         }
 
         public void Dispose()
@@ -447,28 +446,28 @@ internal sealed partial class PgConnection : IDisposable
             // A client that disconnects meanwhile is noticed by PgServer's watchdog (CheckClientGone).
             return await _worker!.Run(f);
         }
-        catch (SqlError e) when (_cancelReason != 0 || e.SqlState == "57014")
+        catch (WasqlException e) when (_cancelReason != CancelReason.None || e.SqlState == SqlStates.QueryCanceled)
         {
-            throw new SqlError("57014", _cancelReason switch
+            throw new WasqlException(SqlStates.QueryCanceled, _cancelReason switch
             {
-                2 => "canceling statement due to statement timeout",
-                3 => "canceling statement due to client disconnect",
-                4 => "canceling statement due to server shutdown",
+                CancelReason.StatementTimeout => "canceling statement due to statement timeout",
+                CancelReason.ClientGone => "canceling statement due to client disconnect",
+                CancelReason.ServerStopping => "canceling statement due to server shutdown",
                 _ => "canceling statement due to user request",
             });
         }
-        catch (Exception e) when (e is not SqlError and not OperationCanceledException)
+        catch (Exception e) when (e is not WasqlException and not OperationCanceledException)
         {
-            throw new SqlError("XX000", e.Message, null, e);
+            throw new WasqlException(SqlStates.InternalError, e.Message, null, e);
         }
     }
 
     /// <summary>Cancels the running statement, if any (CancelRequest, timeout, disconnect, shutdown).</summary>
-    public void RequestCancel(int reason)
+    public void RequestCancel(CancelReason reason)
     {
         lock (_cancelLock)
         {
-            if (!_running || _cancelReason != 0) return;
+            if (!_running || _cancelReason != CancelReason.None) return;
             _cancelReason = reason;
             try { _session?.Cancel(); } catch (Exception) { }
             try { _copyCancel?.Cancel(); } catch (ObjectDisposedException) { }
@@ -478,7 +477,7 @@ internal sealed partial class PgConnection : IDisposable
     /// <summary>Called periodically by the server: cancels the running statement of a client that hung up.</summary>
     internal void CheckClientGone()
     {
-        if (Volatile.Read(ref _running) && ClientGone()) RequestCancel(3);
+        if (Volatile.Read(ref _running) && ClientGone()) RequestCancel(CancelReason.ClientGone);
     }
 
     private bool ClientGone()
@@ -495,7 +494,7 @@ internal sealed partial class PgConnection : IDisposable
         {
             if (session is not null)
             {
-                RequestCancel(3);
+                RequestCancel(CancelReason.ClientGone);
                 // Dispose the session on its own thread, after any running statement stops.
                 var statements = OwnedStatements().ToList();
                 var streams = _portals.Values.Select(p => p.Rows).OfType<RowStream>().ToList();

@@ -4,17 +4,17 @@
 // one row) of a result at a time, and never more than the budget grants; a row the budget cannot hold at
 // all fails the statement with 53200.
 using Wasql.Database;
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
 
 namespace Wasql.Server.Connection;
 
-internal sealed class RowStream(ISqlReader reader, MemoryBudget? budget) : IDisposable
+internal sealed class RowStream(WasqlRowReader reader, MemoryBudget? budget) : IDisposable
 {
     private const int MaxBatchRows = 1000;
     private const long MaxBatchBytes = 256 << 10;
     /// <summary>A row is held as values (UTF-16 strings) and again as its encoded DataRow (hex for bytea).</summary>
     private const int HeldCopies = 2;
-    public const string OutOfMemory = "53200";
+    public const string OutOfMemory = SqlStates.OutOfMemory;
 
     private readonly List<object?[]> _batch = [];
     private int _next;
@@ -27,7 +27,7 @@ internal sealed class RowStream(ISqlReader reader, MemoryBudget? budget) : IDisp
     /// <summary>Closing must run on the DB thread (the statement is still open).</summary>
     public bool CloseOnWorker => !_readerDisposed;           // the reader stands on a row the last batch had no budget for
 
-    public IReadOnlyList<SqlColumn> Columns { get; } = reader.Columns;
+    public IReadOnlyList<ColumnInfo> Columns { get; } = reader.Columns;
     /// <summary>The reader has no more rows (buffered ones may remain).</summary>
     public bool ReaderDone { get; private set; }
     /// <summary>No rows left to send.</summary>
@@ -60,12 +60,12 @@ internal sealed class RowStream(ISqlReader reader, MemoryBudget? budget) : IDisp
                 break;
             }
             _onUntakenRow = false;
-            long size = reader.RowSize * HeldCopies;
+            long size = reader.CurrentRowSize * HeldCopies;
             if (budget is not null && !budget.TryReserve(size))
             {
                 // Send what is held first; only a row that cannot fit by itself fails the statement.
                 if (_batch.Count > 0) { _onUntakenRow = true; break; }
-                throw new SqlError(OutOfMemory,
+                throw new WasqlException(OutOfMemory,
                     $"out of memory: a result row of about {size:N0} bytes does not fit in the server's buffer budget of {budget.Limit:N0} bytes (ServerOptions.MaxBufferedBytes), shared by all connections")
                 { Hint = "retry later, or select less per row" };
             }

@@ -25,7 +25,7 @@ internal abstract class CopyDecoder
         _ => new TextDecoder(o),
     };
 
-    protected static WasqlException BadFormat(string message) => new("22P04", message);
+    protected static WasqlException BadFormat(string message) => new(SqlStates.BadCopyFileFormat, message);
 
     /// <summary>After the end-of-data marker: the rest of the stream is read and ignored, as PostgreSQL does.</summary>
     protected static void Drain(CopyInput input)

@@ -3,7 +3,7 @@
 using System.Threading.Channels;
 using Wasql.Database;
 using Wasql.Database.Copy;
-using Wasql.Server.Backend;
+using Wasql.Server.Sessions;
 using Wasql.Server.Protocol;
 using Wasql.Server.Types;
 
@@ -61,11 +61,11 @@ internal sealed class WireCopyChannel(CancellationToken cancel) : ICopyChannel
                 2 => (long)System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(value),
                 4 => (long)System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(value),
                 8 => System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(value),
-                _ => throw new WasqlException("22P03", $"invalid binary integer of {value.Length} bytes"),
+                _ => throw new WasqlException(SqlStates.InvalidBinaryRepresentation, $"invalid binary integer of {value.Length} bytes"),
             };
         }
         try { return ValueDecoder.Decode(oid, value, binary); }
-        catch (SqlError e) { throw new WasqlException(e.SqlState, e.Message.Replace("for parameter", "for column")); }
+        catch (WasqlException e) { throw new WasqlException(e.SqlState, e.Message.Replace("for parameter", "for column")); }
     }
 
     public bool ReadRow(object?[] values)
@@ -79,7 +79,7 @@ internal sealed class WireCopyChannel(CancellationToken cancel) : ICopyChannel
         try { _encoder!.WriteRow(_chunk, values); }
         catch (Exception e) when (e is OverflowException or FormatException or ArgumentException)
         {
-            throw new WasqlException("22003", $"cannot send a value in COPY: {e.Message}");
+            throw new WasqlException(SqlStates.NumericValueOutOfRange, $"cannot send a value in COPY: {e.Message}");
         }
         if (_chunk.Pending >= OutChunkBytes) Hand();
     }
@@ -98,6 +98,6 @@ internal sealed class WireCopyChannel(CancellationToken cancel) : ICopyChannel
         _chunk.Truncate(0);
         try { Output.Writer.WriteAsync(bytes, cancel).AsTask().GetAwaiter().GetResult(); }
         catch (OperationCanceledException) { throw new WasqlException(SqlStates.QueryCanceled, "canceling statement due to user request"); }
-        catch (ChannelClosedException) { throw new WasqlException("08006", "the client stopped reading the COPY data"); }
+        catch (ChannelClosedException) { throw new WasqlException(SqlStates.ConnectionFailure, "the client stopped reading the COPY data"); }
     }
 }

@@ -2,6 +2,7 @@
 // 4-byte startup header, strict length checks (>= 4, <= MaxMessageSize), no read past the message.
 using System.Buffers;
 using System.Buffers.Binary;
+using Wasql.Database;
 
 namespace Wasql.Server.Protocol;
 
@@ -47,7 +48,7 @@ internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDispos
         int len = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1));
         if (len < 4) throw new ProtocolException($"invalid message length {len} for message type '{Printable(type)}'");
         if (len - 4 > MaxMessageSize)
-            throw new ProtocolException($"message of {len} bytes exceeds the limit of {MaxMessageSize} bytes", "54000");
+            throw new ProtocolException($"message of {len} bytes exceeds the limit of {MaxMessageSize} bytes", SqlStates.ProgramLimitExceeded);
         _start += 5;
         long reserved = 0;
         if (Budget is { } budget && len - 4 > UnbudgetedMessageSize)
@@ -55,7 +56,7 @@ internal sealed class MessageReader(Stream stream, int maxMessageSize) : IDispos
             // Reserved before any byte is read: a large message that does not fit ends the session instead of the
             // server growing (its bytes cannot be skipped without reading them).
             if (!budget.TryReserve(len - 4))
-                throw new ProtocolException($"out of memory: a message of {len - 4:N0} bytes does not fit in the server's buffer budget of {budget.Limit:N0} bytes (ServerOptions.MaxBufferedBytes)", "53200");
+                throw new ProtocolException($"out of memory: a message of {len - 4:N0} bytes does not fit in the server's buffer budget of {budget.Limit:N0} bytes (ServerOptions.MaxBufferedBytes)", SqlStates.OutOfMemory);
             reserved = len - 4;
         }
         try

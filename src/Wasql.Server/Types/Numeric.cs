@@ -2,6 +2,7 @@
 // Converts to and from decimal strings without losing digits.
 using System.Text;
 using Wasql.Server.Protocol;
+using Wasql.Database;
 
 namespace Wasql.Server.Types;
 
@@ -14,7 +15,7 @@ internal static class Numeric
         if (s.Contains('e') || s.Contains('E'))
         {
             if (!decimal.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var dec))
-                throw new Backend.SqlError("22P02", $"invalid input syntax for type numeric: \"{text}\"");
+                throw new WasqlException(SqlStates.InvalidTextRepresentation, $"invalid input syntax for type numeric: \"{text}\"");
             s = dec.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         bool neg = false;
@@ -22,7 +23,7 @@ internal static class Numeric
         int dot = s.IndexOf('.');
         string ip = dot < 0 ? s : s[..dot], fp = dot < 0 ? "" : s[(dot + 1)..];
         if ((ip.Length == 0 && fp.Length == 0) || !ip.All(char.IsAsciiDigit) || !fp.All(char.IsAsciiDigit))
-            throw new Backend.SqlError("22P02", $"invalid input syntax for type numeric: \"{text}\"");
+            throw new WasqlException(SqlStates.InvalidTextRepresentation, $"invalid input syntax for type numeric: \"{text}\"");
         ip = ip.TrimStart('0');
         int dscale = fp.Length;
         ip = new string('0', (4 - ip.Length % 4) % 4) + ip;

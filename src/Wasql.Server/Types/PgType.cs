@@ -1,5 +1,6 @@
 // Postgres type OIDs the server speaks, and the mapping from SQLite declared column types and storage
 // classes (long, double, string, byte[]) to them.
+using Wasql.Database;
 namespace Wasql.Server.Types;
 
 internal static class Oid
@@ -76,7 +77,7 @@ internal static class PgType
     };
 
     /// <summary>Column types of a result: the declaration when there is one, else the first non-null value.</summary>
-    public static int[] ForColumns(IReadOnlyList<Backend.SqlColumn> columns, IReadOnlyList<object?[]>? rows)
+    public static int[] ForColumns(IReadOnlyList<ColumnInfo> columns, IReadOnlyList<object?[]>? rows)
     {
         var oids = new int[columns.Count];
         for (int i = 0; i < oids.Length; i++)

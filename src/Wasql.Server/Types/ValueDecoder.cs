@@ -4,6 +4,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Wasql.Server.Protocol;
+using Wasql.Database;
 
 namespace Wasql.Server.Types;
 
@@ -16,7 +17,7 @@ internal static class ValueDecoder
         try { return binary ? Binary(oid, data) : Text(oid, Encoding.UTF8.GetString(data)); }
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or ProtocolException)
         {
-            throw new Backend.SqlError("22P02", $"invalid {(binary ? "binary" : "text")} value for parameter of type {PgType.Name(oid)}: {e.Message}");
+            throw new WasqlException(SqlStates.InvalidTextRepresentation, $"invalid {(binary ? "binary" : "text")} value for parameter of type {PgType.Name(oid)}: {e.Message}");
         }
     }
 
@@ -43,7 +44,7 @@ internal static class ValueDecoder
             Oid.OidT => (int.MinValue, uint.MaxValue),          // Postgres' oid input accepts both signed and unsigned 32-bit
             _ => (long.MinValue, long.MaxValue),
         };
-        if (v < min || v > max) throw new Backend.SqlError("22003", $"value \"{t}\" is out of range for type {PgType.Name(oid)}");
+        if (v < min || v > max) throw new WasqlException(SqlStates.NumericValueOutOfRange, $"value \"{t}\" is out of range for type {PgType.Name(oid)}");
         return (long)v;
     }
 

@@ -4,6 +4,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Wasql.Server.Protocol;
+using Wasql.Database;
 
 namespace Wasql.Server.Types;
 
@@ -47,11 +48,11 @@ internal static class ValueEncoder
     private static void Utf8(long l, MessageWriter w) { var s = w.Reserve(20); l.TryFormat(s, out int n, default, Inv); w.Advance(n); }
     /// <summary>Postgres text cannot hold NUL (clients read it as a C string): such a value is an error, not a
     /// string silently cut short at the client.</summary>
-    public const string CharacterNotInRepertoire = "22021";
+    public const string CharacterNotInRepertoire = SqlStates.CharacterNotInRepertoire;
 
     private static void Str(MessageWriter w, string s)
     {
-        if (s.Contains('\0')) throw new Backend.SqlError(CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": 0x00");
+        if (s.Contains('\0')) throw new WasqlException(CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": 0x00");
         var span = w.Reserve(Encoding.UTF8.GetMaxByteCount(s.Length));
         w.Advance(Encoding.UTF8.GetBytes(s, span));
     }
@@ -139,7 +140,7 @@ internal static class ValueEncoder
         double d when d == Math.Floor(d) => checked((long)d),
         string s when long.TryParse(s.Trim(), NumberStyles.Integer, Inv, out var l) => l,
         string s when double.TryParse(s.Trim(), NumberStyles.Float, Inv, out var d) && d == Math.Floor(d) => checked((long)d),
-        _ => throw new Backend.SqlError("22P02", $"invalid input syntax for type integer: \"{AsString(v)}\""),
+        _ => throw new WasqlException(SqlStates.InvalidTextRepresentation, $"invalid input syntax for type integer: \"{AsString(v)}\""),
     };
 
     public static double AsDouble(object v) => v switch
@@ -150,7 +151,7 @@ internal static class ValueEncoder
         string s when s.Trim() is "NaN" => double.NaN,
         string s when s.Trim() is "Infinity" => double.PositiveInfinity,
         string s when s.Trim() is "-Infinity" => double.NegativeInfinity,
-        _ => throw new Backend.SqlError("22P02", $"invalid input syntax for type double precision: \"{AsString(v)}\""),
+        _ => throw new WasqlException(SqlStates.InvalidTextRepresentation, $"invalid input syntax for type double precision: \"{AsString(v)}\""),
     };
 }
 
@@ -168,7 +169,7 @@ internal static class DateTimes
     public static TimeSpan ParseTime(string s)
     {
         if (TimeSpan.TryParse(s.Trim(), Inv, out var t) && t >= TimeSpan.Zero && t <= TimeSpan.FromHours(24)) return t;
-        throw new Backend.SqlError("22007", $"invalid input syntax for type time: \"{s}\"");
+        throw new WasqlException(SqlStates.InvalidDatetimeFormat, $"invalid input syntax for type time: \"{s}\"");
     }
 
     public static DateTime ParseTimestamp(string s, bool withZone)
@@ -180,7 +181,7 @@ internal static class DateTimes
             if (DateTimeOffset.TryParse(z, Inv, DateTimeStyles.AssumeUniversal, out var dto)) return dto.UtcDateTime;
         }
         if (DateTime.TryParse(s, Inv, DateTimeStyles.None, out var dt)) return dt;
-        throw new Backend.SqlError("22007", $"invalid input syntax for type timestamp: \"{s}\"");
+        throw new WasqlException(SqlStates.InvalidDatetimeFormat, $"invalid input syntax for type timestamp: \"{s}\"");
     }
 
     private static bool HasOffset(string s) => s.Length > 19 && s.LastIndexOfAny(['+', '-']) > 10;
