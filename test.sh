@@ -28,5 +28,10 @@ spec --fuel 1000000000 --split-budget 40 | tail -n 1
 echo "== WebAssembly spec suite, tiered (every function runs baseline code, then optimized code after 2 calls)"
 spec --tier-up 2 | tail -n 1
 
+echo "== WebAssembly spec suite, compiled through the module cache (persisted assemblies loaded from their images)"
+spec_cache="$(mktemp -d)"
+spec --cache "$spec_cache" | tail -n 1
+rm -rf "$spec_cache"
+
 echo "== WebAssembly spec suite"
 spec

@@ -27,13 +27,17 @@ if (args.Length > 0 && args[0] == "child")
     var sw = Stopwatch.StartNew();
     using var db = WasqlDatabase.Open(args[1], new WasqlOptions { ModuleCacheDirectory = cache });
     double open = sw.Elapsed.TotalMilliseconds;
+    var jit0 = System.Runtime.JitInfo.GetCompilationTime(currentThread: false);
+    long methods0 = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
     using var c = db.Connect();
     var v = c.Execute("SELECT agcd(15, 25)").Rows[0][0];
     double ms = sw.Elapsed.TotalMilliseconds;
     self.Refresh();
     double cpu = (self.TotalProcessorTime - cpu0).TotalMilliseconds;
     if (Environment.GetEnvironmentVariable("WASQL_COLDSTART_DETAIL") == "1")
-        Console.Error.WriteLine($"open {open:0.0} ms, first query {ms - open:0.0} ms");
+        Console.Error.WriteLine($"open {open:0.0} ms, first query {ms - open:0.0} ms (JIT during it: " +
+            $"{System.Runtime.JitInfo.GetCompiledMethodCount(false) - methods0} methods, " +
+            $"{(System.Runtime.JitInfo.GetCompilationTime(false) - jit0).TotalMilliseconds:0} ms on all threads)");
     if (!Equals(v, 5L)) throw new Exception($"wrong result {v}");
     Console.WriteLine(FormattableString.Invariant($"{ms:0.0} {cpu:0.0}"));
     return;
