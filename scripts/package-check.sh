@@ -19,7 +19,7 @@ expect() { # name, expected substring, command...
     local out
     if out="$("$@" 2>&1)" && grep -qF -- "$want" <<<"$out"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name (expected '$want')"; echo "$out" | tail -20; fi
 }
-for p in Wasql.Wasm Wasql.Wasi Wasql.Arrow Wasql.Udf Wasql.Database Wasql.Data Wasql.Server Wasql.Plugins wasql; do
+for p in Wasql.Wasm Wasql.Wasi Wasql.Arrow Wasql.Udf Wasql.Database Wasql.Data Wasql.Server Wasql.Plugins Wasql.UdfServer wasql; do
     check "$p.$version.nupkg has a readme, a license and XML docs" python3 - "$feed/$p.$version.nupkg" "$p" <<'PY'
 import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1]); names = z.namelist()
