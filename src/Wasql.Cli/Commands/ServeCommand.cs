@@ -28,11 +28,7 @@ internal static class ServeCommand
             {
                 case "-h" or "--help": Console.Out.WriteLine(Usage); return 0;
                 case "--db": db = Value(); break;
-                case "--listen":
-                    var l = Value();
-                    if (!IPEndPoint.TryParse(l, out var ep) || (l.LastIndexOf(':') < 0)) throw new UsageException($"--listen {l}: expected HOST:PORT, e.g. 127.0.0.1:5433");
-                    options.Listen = ep;
-                    break;
+                case "--listen": options.Listen = Sizes.ParseListen(Value(), opt, 5433); break;
                 case "--auth":
                     options.Auth = Value().ToLowerInvariant() switch
                     {

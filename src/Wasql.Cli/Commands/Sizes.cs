@@ -53,4 +53,9 @@ internal static class Sizes
             throw new UsageException($"'{s}' is not a number with an optional unit");
         return (n, s[i..].Trim());
     }
+
+    /// <summary>A listen address, HOST:PORT (IPv6 as [::1]:PORT).</summary>
+    public static System.Net.IPEndPoint ParseListen(string value, string option, int examplePort) =>
+        System.Net.IPEndPoint.TryParse(value, out var ep) && value.LastIndexOf(':') >= 0 ? ep
+            : throw new UsageException($"{option} {value}: expected HOST:PORT, e.g. 127.0.0.1:{examplePort}");
 }

@@ -26,11 +26,7 @@ internal static class UdfServerCommand
             {
                 case "-h" or "--help": Console.Out.WriteLine(Usage); return 0;
                 case "--db": db = Value(); break;
-                case "--listen":
-                    var l = Value();
-                    if (!IPEndPoint.TryParse(l, out var ep) || l.LastIndexOf(':') < 0) throw new UsageException($"--listen {l}: expected HOST:PORT, e.g. 127.0.0.1:8815");
-                    listen = ep;
-                    break;
+                case "--listen": listen = Sizes.ParseListen(Value(), opt, UdfServerOptions.DefaultPort); break;
                 case "--tls-cert": tlsCert = Value(); break;
                 case "--tls-key": tlsKey = Value(); break;
                 case "--max-concurrency": concurrency = (int)Sizes.ParseCount(Value(), opt); break;
