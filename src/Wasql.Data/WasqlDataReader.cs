@@ -83,7 +83,7 @@ public sealed class WasqlDataReader : DbDataReader
             if (rows.HasRows)
             {
                 _rows = rows;
-                _types = rows.Columns.Select(c => ColumnTypes.FromDeclared(c.DeclaredType)).ToArray();
+                _types = ColumnTypesOf(sql, rows);
                 return true;
             }
             using (rows)
@@ -93,6 +93,22 @@ public sealed class WasqlDataReader : DbDataReader
             }
         }
         return false;
+    }
+
+    /// <summary>Declared types, and for expression columns (function calls, CASTs, literals) the type the select list
+    /// makes certain, e.g. an int4 function's Int32; other columns keep their stored values' types.</summary>
+    private WasqlType?[] ColumnTypesOf(string sql, WasqlRowReader rows)
+    {
+        var types = rows.Columns.Select(c => ColumnTypes.FromDeclared(c.DeclaredType)).ToArray();
+        if (types.All(t => t is not null)) return types;
+        Dictionary<string, string>? functions = null;
+        var inferred = Database.Sql.ResultTypes.Infer(sql, types.Length, name =>
+        {
+            functions ??= _command.Connection!.Session.ListFunctions().GroupBy(f => f.Name).ToDictionary(g => g.Key, g => g.First().ReturnType);
+            return functions.GetValueOrDefault(name);
+        });
+        for (int i = 0; i < types.Length; i++) types[i] ??= inferred[i];
+        return types;
     }
 
     private void Finish()

@@ -140,6 +140,16 @@ public sealed class DapperTests : IDisposable
         c.Execute($"CREATE FUNCTION plus(int4, int4) RETURNS int4 LANGUAGE wasm WITH (abi = 'direct', export = 'add') USING BASE64 '{TestDatabase.WatBase64("add")}'");
         Assert.Equal(6, c.ExecuteScalar<int>("SELECT wasm_gcd(@a, @b)", new { a = 18, b = 24 }));
         Assert.Equal(42, c.ExecuteScalar<int>("SELECT plus(40, 2)"));
+        using (var cmd = c.CreateCommand())
+        {
+            // a function's declared result type types its column: int4 arrives as Int32 (SQLite itself has no
+            // declared type for an expression)
+            cmd.CommandText = "SELECT plus(40, 2) AS total, wasm_gcd(12, 18), 1 + 1";
+            using var r = cmd.ExecuteReader();
+            Assert.True(r.Read());
+            Assert.Equal([typeof(int), typeof(int), typeof(long)], Enumerable.Range(0, 3).Select(r.GetFieldType));
+            Assert.Equal([42, 6, 2L], Enumerable.Range(0, 3).Select(r.GetValue));
+        }
         Seed(c);
         Assert.Equal([3, 4], c.Query<int>("SELECT plus(id, 2) FROM customer ORDER BY id"));
         // another connection of the same connection string sees the catalog

@@ -214,13 +214,13 @@ internal sealed partial class PgConnection
         var oids = PgType.ForColumns(columns, null);
         if (columns.All(c => PgType.FromDeclared(c.DeclaredType) is not null)) return oids;
         Dictionary<string, string>? functions = null;
-        var inferred = ExpressionTypes.Infer(sql, columns.Count, paramOids, name =>
+        var inferred = Wasql.Database.Sql.ResultTypes.Infer(sql, columns.Count, name =>
         {
             functions ??= _server.Database.ListFunctions().GroupBy(f => f.Name).ToDictionary(g => g.Key, g => g.First().ReturnType);
             return functions.GetValueOrDefault(name);
-        });
+        }, n => n >= 1 && n <= paramOids.Length && paramOids[n - 1] != 0 ? PgType.ToType(paramOids[n - 1]) : null);
         for (int i = 0; i < oids.Length; i++)
-            if (PgType.FromDeclared(columns[i].DeclaredType) is null && inferred[i] is { } o) oids[i] = o;
+            if (PgType.FromDeclared(columns[i].DeclaredType) is null && inferred[i] is { } t) oids[i] = PgType.FromType(t);
         return oids;
     }
 

@@ -46,9 +46,11 @@ internal static class PgType
 
     /// <summary>The OID for a declared type (the database's one mapping, <see cref="Wasql.Database.ColumnTypes"/>), or
     /// null when there is no declaration.</summary>
-    public static int? FromDeclared(string? declared) => Wasql.Database.ColumnTypes.FromDeclared(declared) switch
+    public static int? FromDeclared(string? declared) => Wasql.Database.ColumnTypes.FromDeclared(declared) is { } t ? FromType(t) : null;
+
+    /// <summary>The OID of a type.</summary>
+    public static int FromType(Wasql.Database.WasqlType type) => type switch
     {
-        null => null,
         Wasql.Database.WasqlType.Int2 => Oid.Int2,
         Wasql.Database.WasqlType.Int4 => Oid.Int4,
         Wasql.Database.WasqlType.Int8 => Oid.Int8,
@@ -67,8 +69,16 @@ internal static class PgType
         Wasql.Database.WasqlType.Json => Oid.Json,
         Wasql.Database.WasqlType.Jsonb => Oid.Jsonb,
         Wasql.Database.WasqlType.Uuid => Oid.Uuid,
-        var other => throw new ArgumentOutOfRangeException(nameof(declared), other, "a WasqlType without an OID"),
+        _ => Oid.Text,
     };
+
+    /// <summary>The type of an OID this server speaks, or null (for ResultTypes' $n parameters).</summary>
+    public static Wasql.Database.WasqlType? ToType(int oid)
+    {
+        foreach (var t in Enum.GetValues<Wasql.Database.WasqlType>())
+            if (FromType(t) == oid) return t;
+        return null;
+    }
 
     /// <summary>The OID for a value without a declared type (expression columns).</summary>
     public static int FromValue(object? v) => v switch

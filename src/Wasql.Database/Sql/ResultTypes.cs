@@ -1,49 +1,50 @@
-// Result types of expression columns (no declared type) for Describe of a prepared statement, which must
-// answer before anything runs: inferred from the select list only when certain (count(), CAST, literals,
-// $n with a known type, functions of the catalog and SQLite built-ins with a fixed type); else null (text).
+// Result types of expression columns (no declared type), for clients that must type a column before or without
+// reading its values (the server's Describe, the ADO.NET provider's field types): inferred from the select list only
+// when certain (count(), CAST, literals, $n with a known type, functions of the catalog and SQLite built-ins with a
+// fixed type); else null, and the client falls back to the stored values.
 using System.Text.RegularExpressions;
 
-namespace Wasql.Server.Types;
+namespace Wasql.Database.Sql;
 
-internal static partial class ExpressionTypes
+/// <summary>Infers the types of a SELECT's expression columns.</summary>
+public static partial class ResultTypes
 {
     private static readonly HashSet<string> IntFunctions = ["count", "length", "instr", "unicode", "random", "changes", "total_changes", "last_insert_rowid", "octet_length"];
     private static readonly HashSet<string> TextFunctions = ["lower", "upper", "substr", "substring", "trim", "ltrim", "rtrim", "replace", "printf", "format", "hex", "quote", "typeof", "group_concat", "string_agg", "char", "concat", "concat_ws", "date", "time", "datetime", "strftime", "json"];
     private static readonly HashSet<string> FloatFunctions = ["avg", "total", "julianday"];
 
-    /// <summary>One OID or null per select-list item; null everywhere when the list cannot be matched to the columns.</summary>
-    public static int?[] Infer(string sql, int columnCount, int[] paramOids, Func<string, string?> functionReturnType)
+    /// <summary>One type or null per select-list item; null everywhere when the list cannot be matched to the
+    /// columns. <paramref name="functionReturnType"/> gives a catalog function's declared return type by name;
+    /// <paramref name="parameterType"/> the type of <c>$n</c> (1-based), when the caller knows it.</summary>
+    public static WasqlType?[] Infer(string sql, int columnCount, Func<string, string?> functionReturnType, Func<int, WasqlType?>? parameterType = null)
     {
-        var result = new int?[columnCount];
+        var result = new WasqlType?[columnCount];
         var items = SelectList(sql);
         if (items is null || items.Count != columnCount) return result;
         for (int i = 0; i < items.Count; i++)
         {
-            try { result[i] = InferOne(items[i], paramOids, functionReturnType); }
+            try { result[i] = InferOne(items[i], parameterType, functionReturnType); }
             catch (RegexMatchTimeoutException) { }
         }
         return result;
     }
 
-    private static int? InferOne(string item, int[] paramOids, Func<string, string?> functionReturnType)
+    private static WasqlType? InferOne(string item, Func<int, WasqlType?>? parameterType, Func<string, string?> functionReturnType)
     {
         var e = AliasRegex().Replace(item.Trim(), "").Trim();
-        if (IntLiteral().IsMatch(e)) return Oid.Int8;
-        if (FloatLiteral().IsMatch(e)) return Oid.Float8;
-        if (StringLiteral().IsMatch(e)) return Oid.Text;
+        if (IntLiteral().IsMatch(e)) return WasqlType.Int8;
+        if (FloatLiteral().IsMatch(e)) return WasqlType.Float8;
+        if (StringLiteral().IsMatch(e)) return WasqlType.Text;
         if (ParamRegex().Match(e) is { Success: true } pm)
-        {
-            int n = int.Parse(pm.Groups[1].Value);
-            return n >= 1 && n <= paramOids.Length && paramOids[n - 1] != 0 ? paramOids[n - 1] : null;
-        }
-        if (CastRegex().Match(e) is { Success: true } cm && WholeCall(e)) return PgType.FromDeclared(cm.Groups[1].Value);
+            return int.TryParse(pm.Groups[1].Value, out var n) ? parameterType?.Invoke(n) : null;
+        if (CastRegex().Match(e) is { Success: true } cm && WholeCall(e)) return ColumnTypes.FromDeclared(cm.Groups[1].Value);
         if (CallRegex().Match(e) is { Success: true } fm && WholeCall(e))
         {
             var name = fm.Groups[1].Value.ToLowerInvariant();
-            if (functionReturnType(name) is { } rt) return rt.StartsWith("TABLE", StringComparison.OrdinalIgnoreCase) || rt.StartsWith("SETOF", StringComparison.OrdinalIgnoreCase) ? null : PgType.FromDeclared(rt);
-            if (IntFunctions.Contains(name)) return Oid.Int8;
-            if (TextFunctions.Contains(name)) return Oid.Text;
-            if (FloatFunctions.Contains(name)) return Oid.Float8;
+            if (functionReturnType(name) is { } rt) return rt.StartsWith("TABLE", StringComparison.OrdinalIgnoreCase) || rt.StartsWith("SETOF", StringComparison.OrdinalIgnoreCase) ? null : ColumnTypes.FromDeclared(rt);
+            if (IntFunctions.Contains(name)) return WasqlType.Int8;
+            if (TextFunctions.Contains(name)) return WasqlType.Text;
+            if (FloatFunctions.Contains(name)) return WasqlType.Float8;
         }
         return null;
     }
