@@ -116,8 +116,24 @@ public sealed class EngineConfig
     public byte[]? CacheSecret { get; set; }
 }
 
-public sealed class Engine
+/// <summary>Compiles modules and owns what they share (type ids, the module cache). Dispose it after its modules and
+/// stores: compiling with a disposed engine throws <see cref="ObjectDisposedException"/>.</summary>
+public sealed class Engine : IDisposable
 {
+    private volatile bool _disposed;
+
+    /// <summary>True after <see cref="Dispose"/>.</summary>
+    public bool IsDisposed => _disposed;
+
+    /// <summary>Refuses further compilation and drops the engine's shared caches (typed invokers); modules and
+    /// instances made before keep working.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        TypedInvokers.Clear();
+    }
+
     public EngineConfig Config { get; }
     internal TypeRegistry Types { get; } = new();
     internal ConcurrentDictionary<(Type, int), Delegate> TypedInvokers { get; } = new();

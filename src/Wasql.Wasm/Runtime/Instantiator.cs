@@ -19,6 +19,7 @@ internal static class Instantiator
     public static Instance Instantiate(Store store, Module module, Extern[] imports)
     {
         ObjectDisposedException.ThrowIf(store.IsDisposed, store);
+        ObjectDisposedException.ThrowIf(module.IsDisposed, module);
         if (module.Engine != store.Engine) throw new LinkException("the module was compiled by a different engine than the store's");
         var m = module.Info;
         var instance = new Instance(module, store);

@@ -35,8 +35,26 @@ public sealed record ModuleMetadata
     public required IReadOnlyList<CustomSectionDescriptor> CustomSections { get; init; }
 }
 
-public sealed class Module
+/// <summary>A compiled module. Dispose it when no new instance will be made: its code is released once the instances
+/// already made are gone (they keep working until then).</summary>
+public sealed class Module : IDisposable
 {
+    private volatile bool _disposed;
+
+    /// <summary>True after <see cref="Dispose"/>: instantiating it throws <see cref="ObjectDisposedException"/>.</summary>
+    public bool IsDisposed => _disposed;
+
+    /// <summary>Refuses new instances and lets the module's code be unloaded as soon as no instance references it
+    /// (code loaded from the cache lives in its own collectible load context, unloaded here; other code is collectible
+    /// and goes with the last reference).</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        try { Compiled.LoadContext?.Unload(); }
+        catch (InvalidOperationException) { /* a non-collectible context (EngineConfig.CollectibleCode off) stays */ }
+    }
+
     public Engine Engine { get; }
     internal ModuleInfo Info { get; }
     public string? Name => Info.ModuleName;
@@ -59,6 +77,7 @@ public sealed class Module
     /// <exception cref="InvalidModuleException">the module does not validate</exception>
     public static Module Compile(Engine engine, byte[] bytes)
     {
+        ObjectDisposedException.ThrowIf(engine.IsDisposed, engine);
         var info = ModuleDecoder.Decode(bytes);
         var module = engine.Cache is { } cache ? CompileCached(engine, cache, bytes, info) : new Module(engine, info, Compile(engine, info), false);
         // A tiered module's baseline code is cheap to JIT, and its tier-up thread already compiles callees ahead of their

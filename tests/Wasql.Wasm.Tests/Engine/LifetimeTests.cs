@@ -86,4 +86,22 @@ public class LifetimeTests
         var trap = Assert.Throws<TrapException>(() => instance.GetFunction<Func<int>>("load")());
         Assert.Equal(TrapCode.MemoryOutOfBounds, trap.Code);
     }
+
+    [Fact]
+    public void DisposedModulesAndEnginesRefuseNewWorkAndExistingInstancesKeepRunning()
+    {
+        using var engine = new Wasm.Engine();
+        var module = Wasm.Module.Compile(engine, Module);
+        using var store = new Store(engine);
+        var instance = new Linker(engine).Instantiate(store, module);
+        module.Dispose();
+        module.Dispose();   // idempotent
+        Assert.True(module.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => new Linker(engine).Instantiate(store, module));
+        instance.GetFunction<Action<int>>("fill")(3);   // an instance made before keeps working
+        Assert.Equal(3, instance.GetFunction<Func<int>>("load")());
+        engine.Dispose();
+        Assert.True(engine.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => Wasm.Module.Compile(engine, Module));
+    }
 }
