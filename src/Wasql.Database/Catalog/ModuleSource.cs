@@ -5,6 +5,8 @@ namespace Wasql.Database.Catalog;
 public static class ModuleSource
 {
     /// <summary>The module's bytes from exactly one of <paramref name="base64"/> and <paramref name="filePath"/>.</summary>
+    /// <param name="base64">The USING BASE64 literal, or null.</param>
+    /// <param name="filePath">The USING FILE path, or null.</param>
     /// <param name="subject">Prefix for messages, e.g. <c>plugin "p"</c>; null for none.</param>
     /// <param name="position">The 1-based position of the literal in the statement.</param>
     public static byte[] Read(string? base64, string? filePath, string? subject, int? position)
