@@ -6,6 +6,7 @@ using Apache.Arrow;
 using Apache.Arrow.Flight;
 using Apache.Arrow.Flight.Client;
 using Apache.Arrow.Types;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Wasql.Database;
 using Wasql.Tests.Shared;
@@ -83,8 +84,21 @@ public sealed class ServerFixture : IDisposable
             await foreach (var b in call.ResponseStream) list.Add(b);
             return list;
         });
-        foreach (var input in inputs) await call.RequestStream.WriteAsync(input);
-        await call.RequestStream.CompleteAsync();
+        try
+        {
+            foreach (var input in inputs) await call.RequestStream.WriteAsync(input);
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception writeError)
+        {
+            // The server may end the call while the client still writes (an oversized message, a trap): then the
+            // write fails with whatever gRPC says about a finished call, and the call's real status is what the
+            // response stream reports.
+            try { await reading; }
+            catch (RpcException) { throw; }
+            catch (Exception) { /* no status there either: report the write's own error */ }
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writeError);
+        }
         return await reading;
     }
 
