@@ -79,7 +79,7 @@ public static class ArrowIpc
         var list = new List<RecordBatch>();
         try
         {
-            using var reader = new ArrowFileReader(new ReadOnlyMemoryStream(file));
+            using var reader = new ArrowFileReader(new ReadOnlyMemoryStream(file), ManagedAllocator.Instance);
             int count = reader.RecordBatchCountAsync().AsTask().GetAwaiter().GetResult();
             for (int i = 0; i < count; i++)
             {
