@@ -14,35 +14,22 @@ internal static class DirectInvoker
 
     private static readonly UTF8Encoding s_strictUtf8 = new(false, true);
 
-    public static object? Invoke(DirectFunction f, InstanceSlot slot, ReadOnlySpan<object?> args)
-    {
-        if (!Marshal(f, args, out var values, out var blobs)) return null;
-        var inst = slot.Instance;
-        var allocated = new List<(int Ptr, int Len)>();
-        try
-        {
-            var fn = inst.Instance.GetFunction(f.ExportName)!;
-            var dealloc = f.Shape.NeedsAllocator ? inst.Export<Action<int, int, int>>("dealloc") : null;
-            CopyIn(f, inst, values, blobs, allocated);
-            inst.BeginCall();
-            var r = fn.Invoke(values)[0];
-            bool isNull = f.Signature.NullableResult && inst.Export<Func<int>>(DirectExports.ResultNull)() != 0;
-            inst.EndCall();
-            object? result = isNull ? null : DecodeResult(f, inst, dealloc, r);
-            Free(inst, dealloc, allocated);
-            return result;
-        }
-        catch (Exception e)
-        {
-            throw slot.Fail(e);
-        }
-    }
+    public static object? Invoke(DirectFunction f, InstanceSlot slot, ReadOnlySpan<object?> args) =>
+        Marshal(f, args, out var values, out var blobs) ? Call(f, slot, values, blobs, decodeResult: true) : null;
 
     /// <summary>Starts a direct table function on the slot's instance: the export takes the arguments and sets up the
     /// guest's iterator (its i32 result is ignored). False when a NULL argument of a strict function means no rows.</summary>
     public static bool Start(DirectFunction f, InstanceSlot slot, ReadOnlySpan<object?> args)
     {
         if (!Marshal(f, args, out var values, out var blobs)) return false;
+        Call(f, slot, values, blobs, decodeResult: false);
+        return true;
+    }
+
+    /// <summary>One call of the function's export with marshalled arguments: copy text/bytes in, call, read the
+    /// NULL flag and the result (when <paramref name="decodeResult"/>), free what was copied in.</summary>
+    private static object? Call(DirectFunction f, InstanceSlot slot, Value[] values, byte[]?[] blobs, bool decodeResult)
+    {
         var inst = slot.Instance;
         var allocated = new List<(int Ptr, int Len)>();
         try
@@ -51,10 +38,12 @@ internal static class DirectInvoker
             var dealloc = f.Shape.NeedsAllocator ? inst.Export<Action<int, int, int>>("dealloc") : null;
             CopyIn(f, inst, values, blobs, allocated);
             inst.BeginCall();
-            fn.Invoke(values);
+            var r = fn.Invoke(values);
+            bool isNull = decodeResult && f.Signature.NullableResult && inst.Export<Func<int>>(DirectExports.ResultNull)() != 0;
             inst.EndCall();
+            object? result = !decodeResult || isNull ? null : DecodeResult(f, inst, dealloc, r[0]);
             Free(inst, dealloc, allocated);
-            return true;
+            return result;
         }
         catch (Exception e)
         {
